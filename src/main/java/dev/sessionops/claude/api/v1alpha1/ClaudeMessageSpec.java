@@ -1,0 +1,24 @@
+package dev.sessionops.claude.api.v1alpha1;
+
+import java.util.Map;
+
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** One prompt. Without {@code sessionRef} it is a one-shot conversation of its own, run with the operator's defaults. */
+@ValidationRule(value = "has(self.prompt) != has(self.promptFrom)", message = "exactly one of prompt or promptFrom is required")
+public class ClaudeMessageSpec extends RunSettings {
+    private NameRef sessionRef;
+    private String prompt;
+    private PromptSource promptFrom;
+    /** Values for {@code {name}} placeholders in the prompt. */
+    private Map<String, String> variables;
+
+    public NameRef getSessionRef() { return sessionRef; }
+    public void setSessionRef(NameRef sessionRef) { this.sessionRef = sessionRef; }
+    public String getPrompt() { return prompt; }
+    public void setPrompt(String prompt) { this.prompt = prompt; }
+    public PromptSource getPromptFrom() { return promptFrom; }
+    public void setPromptFrom(PromptSource promptFrom) { this.promptFrom = promptFrom; }
+    public Map<String, String> getVariables() { return variables; }
+    public void setVariables(Map<String, String> variables) { this.variables = variables; }
+}

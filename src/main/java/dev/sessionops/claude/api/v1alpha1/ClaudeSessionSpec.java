@@ -1,0 +1,65 @@
+package dev.sessionops.claude.api.v1alpha1;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+
+/** Defaults for every message of a session; a message may override the per-run ones. */
+public class ClaudeSessionSpec extends RunSettings {
+    /** The runner image; the operator's default when unset. */
+    private String image;
+    private KeyRef mcpConfig;
+    private List<String> addDirs;
+    private Credentials credentials;
+    @ValidationRule(value = "self.all(e, !(e.name in ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN']) || !has(e.value))",
+            message = "credentials must come from a Secret (valueFrom.secretKeyRef or spec.credentials), not a plain value")
+    private List<EnvVar> env;
+    private Workspace workspace;
+    private StateVolume state;
+    private ResourceRequirements resources;
+    private String serviceAccountName;
+    private Map<String, String> nodeSelector;
+    private List<Toleration> tolerations;
+    private Map<String, String> podLabels;
+    private Map<String, String> podAnnotations;
+    /** While true, queued messages wait; a running one finishes. */
+    private Boolean suspend;
+    @Min(0)
+    private Long ttlSecondsAfterIdle;
+
+    public String getImage() { return image; }
+    public void setImage(String image) { this.image = image; }
+    public KeyRef getMcpConfig() { return mcpConfig; }
+    public void setMcpConfig(KeyRef mcpConfig) { this.mcpConfig = mcpConfig; }
+    public List<String> getAddDirs() { return addDirs; }
+    public void setAddDirs(List<String> addDirs) { this.addDirs = addDirs; }
+    public Credentials getCredentials() { return credentials; }
+    public void setCredentials(Credentials credentials) { this.credentials = credentials; }
+    public List<EnvVar> getEnv() { return env; }
+    public void setEnv(List<EnvVar> env) { this.env = env; }
+    public Workspace getWorkspace() { return workspace; }
+    public void setWorkspace(Workspace workspace) { this.workspace = workspace; }
+    public StateVolume getState() { return state; }
+    public void setState(StateVolume state) { this.state = state; }
+    public ResourceRequirements getResources() { return resources; }
+    public void setResources(ResourceRequirements resources) { this.resources = resources; }
+    public String getServiceAccountName() { return serviceAccountName; }
+    public void setServiceAccountName(String serviceAccountName) { this.serviceAccountName = serviceAccountName; }
+    public Map<String, String> getNodeSelector() { return nodeSelector; }
+    public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
+    public List<Toleration> getTolerations() { return tolerations; }
+    public void setTolerations(List<Toleration> tolerations) { this.tolerations = tolerations; }
+    public Map<String, String> getPodLabels() { return podLabels; }
+    public void setPodLabels(Map<String, String> podLabels) { this.podLabels = podLabels; }
+    public Map<String, String> getPodAnnotations() { return podAnnotations; }
+    public void setPodAnnotations(Map<String, String> podAnnotations) { this.podAnnotations = podAnnotations; }
+    public Boolean getSuspend() { return suspend; }
+    public void setSuspend(Boolean suspend) { this.suspend = suspend; }
+    public Long getTtlSecondsAfterIdle() { return ttlSecondsAfterIdle; }
+    public void setTtlSecondsAfterIdle(Long ttlSecondsAfterIdle) { this.ttlSecondsAfterIdle = ttlSecondsAfterIdle; }
+}

@@ -1,0 +1,44 @@
+package dev.sessionops.claude.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+public class ClaudeSessionStatus {
+    private SessionPhase phase;
+    private String currentSessionId;
+    /** Every Claude session id in order; a new id is appended only when it differs from the last. */
+    private List<String> sessionChain = new ArrayList<>();
+    private long messageCount;
+    private String created;
+    private String lastActive;
+    private String activeMessage;
+    private double totalCostUsd;
+    private Usage usage;
+    private List<Condition> conditions = new ArrayList<>();
+    private Long observedGeneration;
+
+    public SessionPhase getPhase() { return phase; }
+    public void setPhase(SessionPhase phase) { this.phase = phase; }
+    public String getCurrentSessionId() { return currentSessionId; }
+    public void setCurrentSessionId(String currentSessionId) { this.currentSessionId = currentSessionId; }
+    public List<String> getSessionChain() { return sessionChain; }
+    public void setSessionChain(List<String> sessionChain) { this.sessionChain = sessionChain; }
+    public long getMessageCount() { return messageCount; }
+    public void setMessageCount(long messageCount) { this.messageCount = messageCount; }
+    public String getCreated() { return created; }
+    public void setCreated(String created) { this.created = created; }
+    public String getLastActive() { return lastActive; }
+    public void setLastActive(String lastActive) { this.lastActive = lastActive; }
+    public String getActiveMessage() { return activeMessage; }
+    public void setActiveMessage(String activeMessage) { this.activeMessage = activeMessage; }
+    public double getTotalCostUsd() { return totalCostUsd; }
+    public void setTotalCostUsd(double totalCostUsd) { this.totalCostUsd = totalCostUsd; }
+    public Usage getUsage() { return usage; }
+    public void setUsage(Usage usage) { this.usage = usage; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+}

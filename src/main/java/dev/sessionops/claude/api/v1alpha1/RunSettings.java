@@ -1,0 +1,52 @@
+package dev.sessionops.claude.api.v1alpha1;
+
+import java.util.List;
+
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+/**
+ * The per-run options a session sets as defaults and a message (or its prompt file's front matter) may override.
+ * Each maps to one flag of the CLI.
+ */
+public abstract class RunSettings {
+    private String model;
+    private String fallbackModel;
+    private Effort effort;
+    private String systemPrompt;
+    private String appendSystemPrompt;
+    private List<String> allowedTools;
+    private List<String> disallowedTools;
+    private PermissionMode permissionMode;
+    @Min(1)
+    private Integer maxTurns;
+    /** Per message: the CLI stops once it has spent this much ({@code --max-budget-usd}). */
+    @Min(value = 0, inclusive = false)
+    private Double maxBudgetUsd;
+    /** The Job's deadline, a duration such as {@code 30m} or {@code 1h30m}. */
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    private String timeout;
+
+    public String getModel() { return model; }
+    public void setModel(String model) { this.model = model; }
+    public String getFallbackModel() { return fallbackModel; }
+    public void setFallbackModel(String fallbackModel) { this.fallbackModel = fallbackModel; }
+    public Effort getEffort() { return effort; }
+    public void setEffort(Effort effort) { this.effort = effort; }
+    public String getSystemPrompt() { return systemPrompt; }
+    public void setSystemPrompt(String systemPrompt) { this.systemPrompt = systemPrompt; }
+    public String getAppendSystemPrompt() { return appendSystemPrompt; }
+    public void setAppendSystemPrompt(String appendSystemPrompt) { this.appendSystemPrompt = appendSystemPrompt; }
+    public List<String> getAllowedTools() { return allowedTools; }
+    public void setAllowedTools(List<String> allowedTools) { this.allowedTools = allowedTools; }
+    public List<String> getDisallowedTools() { return disallowedTools; }
+    public void setDisallowedTools(List<String> disallowedTools) { this.disallowedTools = disallowedTools; }
+    public PermissionMode getPermissionMode() { return permissionMode; }
+    public void setPermissionMode(PermissionMode permissionMode) { this.permissionMode = permissionMode; }
+    public Integer getMaxTurns() { return maxTurns; }
+    public void setMaxTurns(Integer maxTurns) { this.maxTurns = maxTurns; }
+    public Double getMaxBudgetUsd() { return maxBudgetUsd; }
+    public void setMaxBudgetUsd(Double maxBudgetUsd) { this.maxBudgetUsd = maxBudgetUsd; }
+    public String getTimeout() { return timeout; }
+    public void setTimeout(String timeout) { this.timeout = timeout; }
+}
