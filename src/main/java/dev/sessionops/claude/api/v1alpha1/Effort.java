@@ -1,16 +1,21 @@
 package dev.sessionops.claude.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
 
 /** The effort levels the pinned CLI accepts for {@code --effort}. */
 public enum Effort {
-    @JsonProperty("low") LOW,
-    @JsonProperty("medium") MEDIUM,
-    @JsonProperty("high") HIGH,
-    @JsonProperty("xhigh") XHIGH,
-    @JsonProperty("max") MAX;
+    LOW, MEDIUM, HIGH, XHIGH, MAX;
+
+    /** The schema's pattern for the field; keep in step with the constants. */
+    public static final String PATTERN = "^(low|medium|high|xhigh|max)$";
 
     public String cliValue() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Effort> fromCli(String value) {
+        return Arrays.stream(values()).filter(e -> e.cliValue().equals(value)).findFirst();
     }
 }

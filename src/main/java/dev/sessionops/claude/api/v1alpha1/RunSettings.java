@@ -12,12 +12,16 @@ import io.fabric8.generator.annotation.Pattern;
 public abstract class RunSettings {
     private String model;
     private String fallbackModel;
-    private Effort effort;
+    /** One of {@link Effort}'s CLI values; a String so a bad value is reported, not a deserialization error. */
+    @Pattern(Effort.PATTERN)
+    private String effort;
     private String systemPrompt;
     private String appendSystemPrompt;
     private List<String> allowedTools;
     private List<String> disallowedTools;
-    private PermissionMode permissionMode;
+    /** One of {@link PermissionMode}'s CLI values; a String so a bad value is reported, not a deserialization error. */
+    @Pattern(PermissionMode.PATTERN)
+    private String permissionMode;
     @Min(1)
     private Integer maxTurns;
     /** Per message: the CLI stops once it has spent this much ({@code --max-budget-usd}). */
@@ -31,8 +35,8 @@ public abstract class RunSettings {
     public void setModel(String model) { this.model = model; }
     public String getFallbackModel() { return fallbackModel; }
     public void setFallbackModel(String fallbackModel) { this.fallbackModel = fallbackModel; }
-    public Effort getEffort() { return effort; }
-    public void setEffort(Effort effort) { this.effort = effort; }
+    public String getEffort() { return effort; }
+    public void setEffort(String effort) { this.effort = effort; }
     public String getSystemPrompt() { return systemPrompt; }
     public void setSystemPrompt(String systemPrompt) { this.systemPrompt = systemPrompt; }
     public String getAppendSystemPrompt() { return appendSystemPrompt; }
@@ -41,8 +45,8 @@ public abstract class RunSettings {
     public void setAllowedTools(List<String> allowedTools) { this.allowedTools = allowedTools; }
     public List<String> getDisallowedTools() { return disallowedTools; }
     public void setDisallowedTools(List<String> disallowedTools) { this.disallowedTools = disallowedTools; }
-    public PermissionMode getPermissionMode() { return permissionMode; }
-    public void setPermissionMode(PermissionMode permissionMode) { this.permissionMode = permissionMode; }
+    public String getPermissionMode() { return permissionMode; }
+    public void setPermissionMode(String permissionMode) { this.permissionMode = permissionMode; }
     public Integer getMaxTurns() { return maxTurns; }
     public void setMaxTurns(Integer maxTurns) { this.maxTurns = maxTurns; }
     public Double getMaxBudgetUsd() { return maxBudgetUsd; }
