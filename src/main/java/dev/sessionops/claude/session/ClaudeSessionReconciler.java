@@ -1,13 +1,194 @@
 package dev.sessionops.claude.session;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
+import dev.sessionops.claude.api.v1alpha1.SessionPhase;
+import dev.sessionops.claude.api.v1alpha1.Usage;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.ConversationSummary;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.kube.Conditions;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.JobNames;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
-public class ClaudeSessionReconciler implements Reconciler<ClaudeSession> {
+/**
+ * Keeps a session's state volume, mirrors its conversation (Redis) and its messages into the status, and on delete
+ * removes its Redis keys (the one piece of state Kubernetes garbage collection cannot reach).
+ */
+@ControllerConfiguration(name = "claudesession")
+@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "create" })
+@RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+@RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
+public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Cleaner<ClaudeSession> {
+    private static final Logger LOG = Logger.getLogger(ClaudeSessionReconciler.class);
+    static final String READY = "Ready";
+    static final Duration RECHECK = Duration.ofSeconds(10);
+
+    private final HistoryStore history;
+    private final EventRecorder events;
+    private final OperatorConfig config;
+
+    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config) {
+        this.history = history;
+        this.events = events;
+        this.config = config;
+    }
+
     @Override
-    public UpdateControl<ClaudeSession> reconcile(ClaudeSession resource, Context<ClaudeSession> context) {
-        return UpdateControl.noUpdate();
+    public List<EventSource<?, ClaudeSession>> prepareEventSources(EventSourceContext<ClaudeSession> context) {
+        var messages = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeMessage.class, ClaudeSession.class)
+                .withName("messages")
+                .withSecondaryToPrimaryMapper(m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? Set.of()
+                        : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
+                .build(), context);
+        return List.of(messages);
+    }
+
+    @Override
+    public UpdateControl<ClaudeSession> reconcile(ClaudeSession session, Context<ClaudeSession> context) {
+        String before = snapshot(session);
+        ClaudeSessionStatus status = session.getStatus() == null ? new ClaudeSessionStatus() : session.getStatus();
+        session.setStatus(status);
+        if (status.getConditions() == null) {
+            status.setConditions(new ArrayList<>());
+        }
+        Long generation = session.getMetadata().getGeneration();
+        ensureStateVolume(session, context);
+
+        List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
+        var running = MessageQueue.running(messages);
+        status.setActiveMessage(running.map(m -> m.getMetadata().getName()).orElse(null));
+        status.setCreated(session.getMetadata().getCreationTimestamp());
+        status.setObservedGeneration(generation);
+        Duration recheck = null;
+        try {
+            ConversationSummary summary = history.summary(ConversationKey.session(session.getMetadata().getNamespace(),
+                    session.getMetadata().getName()));
+            status.setCurrentSessionId(summary.currentSessionId());
+            status.setSessionChain(summary.chain());
+            status.setMessageCount(summary.messageCount());
+            status.setLastActive(summary.lastActive());
+            status.setTotalCostUsd(summary.totalCostUsd());
+            status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
+                    summary.cacheReadInputTokens()));
+            Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume bound, history reachable", generation);
+        } catch (HistoryStoreUnavailableException e) {
+            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
+                events.warning(session, "HistoryStoreUnavailable", e.getMessage());
+            }
+            recheck = RECHECK;
+        }
+        status.setPhase(Boolean.TRUE.equals(session.getSpec().getSuspend()) ? SessionPhase.Suspended
+                : running.isPresent() ? SessionPhase.Running : SessionPhase.Idle);
+
+        if (expired(session, status)) {
+            LOG.infof("session %s/%s idle for more than %ds: deleting it", session.getMetadata().getNamespace(),
+                    session.getMetadata().getName(), session.getSpec().getTtlSecondsAfterIdle());
+            events.normal(session, "IdleExpired", "Idle for more than " + session.getSpec().getTtlSecondsAfterIdle() + "s");
+            context.getClient().resource(session).delete();
+            return UpdateControl.noUpdate();
+        }
+        recheck = earliest(recheck, untilExpiry(session, status));
+        UpdateControl<ClaudeSession> control = snapshot(session).equals(before) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(session);
+        return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    private void ensureStateVolume(ClaudeSession session, Context<ClaudeSession> context) {
+        String namespace = session.getMetadata().getNamespace();
+        String claim = JobNames.stateClaim(session.getMetadata().getName());
+        var pvcs = context.getClient().persistentVolumeClaims().inNamespace(namespace);
+        if (pvcs.withName(claim).get() != null) {
+            return;
+        }
+        PersistentVolumeClaim pvc = StateVolumes.build(session, config.defaults());
+        try {
+            pvcs.resource(pvc).create();
+            events.normal(session, "StateVolumeCreated", "Created PersistentVolumeClaim " + claim);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public DeleteControl cleanup(ClaudeSession session, Context<ClaudeSession> context) {
+        try {
+            history.delete(ConversationKey.session(session.getMetadata().getNamespace(), session.getMetadata().getName()));
+            LOG.infof("session %s/%s deleted: removed its history", session.getMetadata().getNamespace(),
+                    session.getMetadata().getName());
+            return DeleteControl.defaultDelete();
+        } catch (HistoryStoreUnavailableException e) {
+            // Keep the finalizer: the keys must not outlive the session unnoticed.
+            events.warning(session, "HistoryStoreUnavailable", "Cannot delete the history yet: " + e.getMessage());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+        }
+    }
+
+    private static boolean expired(ClaudeSession session, ClaudeSessionStatus status) {
+        Duration left = untilExpiry(session, status);
+        return left != null && left.isZero();
+    }
+
+    /** Time until an idle session with ttlSecondsAfterIdle is deleted; null when it never expires now. */
+    private static Duration untilExpiry(ClaudeSession session, ClaudeSessionStatus status) {
+        Long ttl = session.getSpec().getTtlSecondsAfterIdle();
+        if (ttl == null || status.getPhase() != SessionPhase.Idle) {
+            return null;
+        }
+        String since = status.getLastActive() != null ? status.getLastActive() : session.getMetadata().getCreationTimestamp();
+        if (since == null) {
+            return null;
+        }
+        Duration left = Duration.between(Instant.now(), Instant.parse(since).plusSeconds(ttl));
+        return left.isNegative() ? Duration.ZERO : left.plusSeconds(1);
+    }
+
+    private static Duration earliest(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A cheap change check so an unchanged status is not written again (each write wakes every watcher). */
+    private static String snapshot(ClaudeSession session) {
+        var s = session.getStatus();
+        if (s == null) {
+            return "";
+        }
+        return String.join("|", String.valueOf(s.getPhase()), String.valueOf(s.getCurrentSessionId()),
+                String.valueOf(s.getSessionChain()), String.valueOf(s.getMessageCount()), String.valueOf(s.getLastActive()),
+                String.valueOf(s.getActiveMessage()), String.valueOf(s.getTotalCostUsd()),
+                s.getUsage() == null ? "" : s.getUsage().getInputTokens() + "/" + s.getUsage().getOutputTokens(),
+                String.valueOf(s.getObservedGeneration()), String.valueOf(s.getCreated()),
+                s.getConditions() == null ? "" : s.getConditions().stream()
+                        .map(c -> c.getType() + c.getStatus() + c.getReason() + c.getMessage()).toList().toString());
     }
 }

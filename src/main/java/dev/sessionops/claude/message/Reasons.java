@@ -1,0 +1,36 @@
+package dev.sessionops.claude.message;
+
+/** Condition and Event reasons of a ClaudeMessage; each names one cause, so users and alerts can tell them apart. */
+public final class Reasons {
+    // waiting
+    public static final String SESSION_NOT_FOUND = "SessionNotFound";
+    public static final String QUEUED = "Queued";
+    public static final String SESSION_SUSPENDED = "SessionSuspended";
+    public static final String CREDENTIALS_MISSING = "CredentialsMissing";
+    public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
+    public static final String CONFIG_MAP_KEY_NOT_FOUND = "ConfigMapKeyNotFound";
+    public static final String HISTORY_STORE_UNAVAILABLE = "HistoryStoreUnavailable";
+    // invalid input
+    public static final String PROMPT_MISSING = "PromptMissing";
+    public static final String PROMPT_AMBIGUOUS = "PromptAmbiguous";
+    public static final String INVALID_PERMISSION_MODE = "InvalidPermissionMode";
+    public static final String INVALID_EFFORT = "InvalidEffort";
+    public static final String INVALID_MAX_TURNS = "InvalidMaxTurns";
+    public static final String INVALID_BUDGET = "InvalidBudget";
+    public static final String INVALID_TIMEOUT = "InvalidTimeout";
+    public static final String INVALID_ENV = "InvalidEnv";
+    public static final String PLAIN_TEXT_CREDENTIAL = "PlainTextCredential";
+    public static final String SPEC_CHANGED_AFTER_START = "SpecChangedAfterStart";
+    // running and done
+    public static final String JOB_CREATED = "JobCreated";
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String JOB_FAILED = "JobFailed";
+    public static final String CLI_ERROR = "CliError";
+    public static final String NO_RESULT = "NoResult";
+    public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    public static final String JOB_DELETED = "JobDeleted";
+    public static final String LOG_UNAVAILABLE = "LogUnavailable";
+
+    private Reasons() {
+    }
+}

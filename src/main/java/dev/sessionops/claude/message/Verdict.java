@@ -1,0 +1,79 @@
+package dev.sessionops.claude.message;
+
+import java.util.List;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.Usage;
+import dev.sessionops.claude.cli.RunOutcome;
+
+/** How a finished Job ends its message: phase, condition reason and message, and the run's figures. */
+public record Verdict(MessagePhase phase, String reason, String message) {
+
+    /** Decides the outcome of a finished Job from the Job controller's verdict and the CLI's own output. */
+    public static Verdict of(JobState job, RunOutcome run, long timeoutSeconds) {
+        if (job.deadlineExceeded()) {
+            return new Verdict(MessagePhase.Failed, Reasons.DEADLINE_EXCEEDED,
+                    "the run was stopped after its timeout of " + timeoutSeconds + "s");
+        }
+        if (run != null && run.hasResult()) {
+            if (!run.isError() && job.complete()) {
+                return new Verdict(MessagePhase.Succeeded, Reasons.SUCCEEDED, "claude finished in " + run.numTurns() + " turn(s)");
+            }
+            return new Verdict(MessagePhase.Failed, Reasons.CLI_ERROR, cliError(run));
+        }
+        if (!job.complete()) {
+            String why = job.failureMessage() != null ? job.failureMessage() : "the claude container failed";
+            return new Verdict(MessagePhase.Failed, Reasons.JOB_FAILED, why + (run == null ? "" : lastWords(run)));
+        }
+        return new Verdict(MessagePhase.Failed, Reasons.NO_RESULT, "claude exited without a result event");
+    }
+
+    /** Copies the run's figures into the status; the result text is cut to {@code maxChars}. */
+    public static void fill(ClaudeMessageStatus status, RunOutcome run, int maxChars) {
+        if (run == null) {
+            return;
+        }
+        if (run.sessionId() != null) {
+            status.setSessionId(run.sessionId());
+        }
+        if (run.hasResult()) {
+            status.setNumTurns(run.numTurns());
+            status.setCostUsd(run.costUsd());
+            status.setDurationMs(run.durationMs());
+            var u = run.usage();
+            if (u != null) {
+                status.setUsage(new Usage(u.inputTokens(), u.outputTokens(), u.cacheCreationInputTokens(),
+                        u.cacheReadInputTokens()));
+            }
+        }
+        String text = run.result() != null ? run.result() : run.assistantText();
+        if (text != null) {
+            boolean cut = text.length() > maxChars;
+            status.setResult(cut ? text.substring(0, maxChars) : text);
+            status.setResultTruncated(cut ? Boolean.TRUE : null);
+        }
+        List<String> denials = run.permissionDenials();
+        status.setPermissionDenials(denials == null || denials.isEmpty() ? null : denials);
+    }
+
+    private static String cliError(RunOutcome run) {
+        StringBuilder sb = new StringBuilder("claude reported an error");
+        if (run.subtype() != null) {
+            sb.append(" (").append(run.subtype()).append(')');
+        }
+        String text = run.result() != null && !run.result().isBlank() ? run.result()
+                : run.errors() == null ? null : String.join("; ", run.errors());
+        if (text != null && !text.isBlank()) {
+            sb.append(": ").append(text);
+        }
+        return sb.toString();
+    }
+
+    private static String lastWords(RunOutcome run) {
+        if (run.errors() != null && !run.errors().isEmpty()) {
+            return ": " + String.join("; ", run.errors());
+        }
+        return "";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sessionops.claude.session;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+
+/** The order in which a session's messages run: strictly one at a time, by creationTimestamp, then name. */
+public final class MessageQueue {
+
+    /** RFC 3339 timestamps with second precision sort as strings; the name breaks ties. */
+    public static final Comparator<ClaudeMessage> ORDER = Comparator
+            .comparing((ClaudeMessage m) -> nullToEmpty(m.getMetadata().getCreationTimestamp()))
+            .thenComparing(m -> m.getMetadata().getName());
+
+    private MessageQueue() {
+    }
+
+    /** The message that may run now: the first one not yet finished, or none when all are. */
+    public static Optional<ClaudeMessage> head(List<ClaudeMessage> sessionMessages) {
+        return sessionMessages.stream().filter(m -> !isTerminal(m)).min(ORDER);
+    }
+
+    /** True when every message ahead of this one has finished and no other message of the session is running. */
+    public static boolean mayRun(ClaudeMessage message, List<ClaudeMessage> sessionMessages) {
+        boolean otherRunning = sessionMessages.stream()
+                .anyMatch(m -> !sameMessage(m, message) && phase(m) == MessagePhase.Running);
+        return !otherRunning && head(sessionMessages).map(h -> sameMessage(h, message)).orElse(false);
+    }
+
+    /** How many messages wait before this one (for the Queued condition's message). */
+    public static long position(ClaudeMessage message, List<ClaudeMessage> sessionMessages) {
+        return sessionMessages.stream().filter(m -> !isTerminal(m) && ORDER.compare(m, message) < 0).count();
+    }
+
+    public static Optional<ClaudeMessage> running(List<ClaudeMessage> sessionMessages) {
+        return sessionMessages.stream().filter(m -> phase(m) == MessagePhase.Running).min(ORDER);
+    }
+
+    static boolean isTerminal(ClaudeMessage m) {
+        MessagePhase p = phase(m);
+        return p != null && p.isTerminal();
+    }
+
+    static MessagePhase phase(ClaudeMessage m) {
+        return m.getStatus() == null ? null : m.getStatus().getPhase();
+    }
+
+    private static boolean sameMessage(ClaudeMessage a, ClaudeMessage b) {
+        return a.getMetadata().getName().equals(b.getMetadata().getName())
+                && a.getMetadata().getNamespace().equals(b.getMetadata().getNamespace());
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
