@@ -130,8 +130,13 @@ public final class FakeAnthropicApi implements AutoCloseable {
             return new Reply(200, text, null, null, null, 0);
         }
 
-        public static Reply toolUse(String name, Map<String, ?> input) {
-            return new Reply(200, null, name, JSON.valueToTree(input), null, 0);
+        /** {@code input}: a Map or a JsonNode of the tool's input object. */
+        public static Reply toolUse(String name, Object input) {
+            JsonNode node = JSON.valueToTree(input);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("tool input must be a JSON object: " + input);
+            }
+            return new Reply(200, null, name, node, null, 0);
         }
 
         public static Reply error(int status, String message) {
@@ -174,6 +179,7 @@ public final class FakeAnthropicApi implements AutoCloseable {
         return requests.stream().filter(Request::isMessages).toList();
     }
 
+    /** Forgets the recorded requests and the responder. */
     public void reset() {
         requests.clear();
         setResponder(null);
@@ -197,7 +203,12 @@ public final class FakeAnthropicApi implements AutoCloseable {
             if (method.equals("GET") || method.equals("HEAD")) {
                 sendJson(exchange, 200, JSON.createObjectNode());
             } else if (request.isMessages() && request.body() != null) {
-                answer(exchange, request);
+                try {
+                    answer(exchange, request);
+                } catch (RuntimeException e) {
+                    // a 400, which the CLI gives up on quickly; a 5xx would be retried for minutes
+                    sendJson(exchange, 400, errorBody("invalid_request_error", "FakeAnthropicApi failed: " + e));
+                }
             } else if (method.equals("POST") && path.equals("/v1/messages/count_tokens")) {
                 sendJson(exchange, 200, JSON.createObjectNode().put("input_tokens", USAGE[0]));
             } else {
@@ -256,8 +267,7 @@ public final class FakeAnthropicApi implements AutoCloseable {
         } else if (write.find()) {
             reply = Reply.toolUse("Write", Map.of("file_path", write.group(1), "content", write.group(2)));
         } else if (tool.find()) {
-            reply = new Reply(200, null, tool.group(1), parse(tool.group(2).getBytes(StandardCharsets.UTF_8)),
-                    null, 0);
+            reply = Reply.toolUse(tool.group(1), parse(tool.group(2).getBytes(StandardCharsets.UTF_8)));
         } else {
             reply = Reply.text("Received " + request.conversationLength() + " messages. Last: " + text);
         }
