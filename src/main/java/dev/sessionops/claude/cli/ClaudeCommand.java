@@ -1,0 +1,68 @@
+package dev.sessionops.claude.cli;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps {@link RunOptions} to the exec array of one non-interactive CLI run:
+ * {@code claude -p --output-format=stream-json --verbose [--resume=<id>] [options…] -- <prompt>}.
+ *
+ * <p>Checked against the real CLI 2.1.330: every valued option uses the {@code --flag=value} form, so a value
+ * that starts with {@code -} stays a value and a variadic option ({@code --allowedTools}, {@code --add-dir},
+ * {@code --mcp-config}) takes exactly that one value instead of swallowing the following arguments; list
+ * entries repeat the flag, one entry each (an entry with spaces such as {@code Bash(npm run test:*)} stays one
+ * rule). The prompt comes last, after {@code --}, so it is never read as an option (e.g. {@code --help me}) or a
+ * subcommand name (e.g. {@code mcp}).
+ */
+public final class ClaudeCommand {
+
+    /** Resolved through the container's PATH. */
+    public static final String EXECUTABLE = "claude";
+
+    private ClaudeCommand() {
+    }
+
+    public static List<String> argv(RunOptions o) {
+        if (o.prompt().isBlank()) {
+            throw new IllegalArgumentException("prompt must not be blank");
+        }
+        List<String> argv = new ArrayList<>(List.of(EXECUTABLE, "-p", "--output-format=stream-json", "--verbose"));
+        option(argv, "--resume", o.resumeSessionId());
+        option(argv, "--model", o.model());
+        option(argv, "--fallback-model", o.fallbackModel());
+        option(argv, "--effort", o.effort());
+        option(argv, "--system-prompt", o.systemPrompt());
+        option(argv, "--append-system-prompt", o.appendSystemPrompt());
+        each(argv, "--allowedTools", o.allowedTools());
+        each(argv, "--disallowedTools", o.disallowedTools());
+        option(argv, "--permission-mode", o.permissionMode());
+        option(argv, "--max-turns", o.maxTurns() == null ? null : o.maxTurns().toString());
+        option(argv, "--max-budget-usd", o.maxBudgetUsd() == null ? null : decimal(o.maxBudgetUsd()));
+        option(argv, "--mcp-config", o.mcpConfigPath());
+        each(argv, "--add-dir", o.addDirs());
+        argv.add("--");
+        argv.add(o.prompt());
+        return List.copyOf(argv);
+    }
+
+    /** Plain decimal notation whatever the default locale: {@code 0.0001}, never {@code 1.0E-4} or {@code 0,5}. */
+    static String decimal(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("not a finite number: " + value);
+        }
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    private static void option(List<String> argv, String flag, String value) {
+        if (value != null && !value.isBlank()) {
+            argv.add(flag + "=" + value);
+        }
+    }
+
+    private static void each(List<String> argv, String flag, List<String> values) {
+        if (values != null) {
+            values.forEach(v -> option(argv, flag, v));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sessionops.claude.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads the CLI's {@code --output-format stream-json} output (one JSON event per line, as in the pod log) into a
+ * {@link RunOutcome}. Uses the {@code system/init}, {@code assistant} and {@code result} events; other events
+ * ({@code user} tool results, {@code system/api_retry}, {@code system/permission_denied}, …) are skipped, as are
+ * blank and non-JSON lines (stderr shares the pod log).
+ */
+public final class StreamJsonParser {
+
+    static final int MAX_OTHER_LINES = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String initSessionId;
+    private String model;
+    private String cwd;
+    private final List<String> assistantText = new ArrayList<>();
+    private final Deque<String> otherLines = new ArrayDeque<>();
+    private JsonNode result;
+
+    private StreamJsonParser() {
+    }
+
+    public static RunOutcome parse(String output) {
+        return parse(new StringReader(output));
+    }
+
+    /** Reads to the end of {@code output}; does not close it. */
+    public static RunOutcome parse(Reader output) {
+        StreamJsonParser parser = new StreamJsonParser();
+        try {
+            BufferedReader lines = new BufferedReader(output);
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                parser.accept(line.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parser.outcome();
+    }
+
+    private void accept(String line) {
+        if (line.isEmpty()) {
+            return;
+        }
+        JsonNode event = line.startsWith("{") ? read(line) : null;
+        if (event == null || !event.path("type").isTextual()) {
+            otherLines.addLast(line);
+            if (otherLines.size() > MAX_OTHER_LINES) {
+                otherLines.removeFirst();
+            }
+            return;
+        }
+        switch (event.get("type").asText()) {
+            case "system" -> {
+                if (event.path("subtype").asText().equals("init")) {
+                    initSessionId = text(event, "session_id");
+                    model = text(event, "model");
+                    cwd = text(event, "cwd");
+                }
+            }
+            case "assistant" -> {
+                // a subagent's messages carry the Task call's id; they are not the conversation's reply
+                if (event.path("parent_tool_use_id").isNull() || event.path("parent_tool_use_id").isMissingNode()) {
+                    for (JsonNode block : event.path("message").path("content")) {
+                        if (block.path("type").asText().equals("text")) {
+                            assistantText.add(block.path("text").asText());
+                        }
+                    }
+                }
+            }
+            case "result" -> result = event; // the last one wins, should the CLI ever print several
+            default -> {
+            }
+        }
+    }
+
+    private RunOutcome outcome() {
+        boolean hasResult = result != null;
+        JsonNode r = hasResult ? result : JSON.missingNode();
+        boolean isError = r.path("is_error").asBoolean(false);
+        String resultText = text(r, "result");
+        Set<String> errors = new LinkedHashSet<>();
+        r.path("errors").forEach(e -> errors.add(e.isTextual() ? e.asText() : e.toString()));
+        if (isError && resultText != null && !resultText.isBlank()) {
+            errors.add(resultText);
+        }
+        List<String> denials = new ArrayList<>();
+        r.path("permission_denials").forEach(d -> denials.add(d.path("tool_name").asText()));
+        double costUsd = r.path("total_cost_usd").asDouble(0);
+        return new RunOutcome(
+                initSessionId != null ? initSessionId : text(r, "session_id"),
+                model,
+                cwd,
+                hasResult,
+                resultText,
+                isError,
+                text(r, "subtype"),
+                r.path("num_turns").asInt(0),
+                r.path("duration_ms").asLong(0),
+                costUsd,
+                runCost(r, costUsd),
+                usage(r.path("usage")),
+                denials,
+                String.join("\n", assistantText),
+                List.copyOf(errors),
+                List.copyOf(otherLines));
+    }
+
+    private static double runCost(JsonNode result, double totalCost) {
+        JsonNode perModel = result.path("model_usage_since_last_result");
+        if (!perModel.isObject()) {
+            return totalCost;
+        }
+        double cost = 0;
+        for (JsonNode m : perModel) {
+            cost += m.path("costUSD").asDouble(0);
+        }
+        return cost;
+    }
+
+    private static TokenUsage usage(JsonNode u) {
+        return new TokenUsage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
+                u.path("cache_creation_input_tokens").asLong(0), u.path("cache_read_input_tokens").asLong(0));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isTextual() ? v.asText() : null;
+    }
+
+    private static JsonNode read(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.sessionops.claude.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sessionops.claude.cli.ClaudeCommand;
+import dev.sessionops.claude.cli.RunOptions;
+import dev.sessionops.claude.cli.RunOutcome;
+import dev.sessionops.claude.cli.StreamJsonParser;
+import dev.sessionops.claude.cli.TokenUsage;
+
+/** The real pinned CLI against {@link FakeAnthropicApi}, with the argv of {@link ClaudeCommand}. */
+class FakeAnthropicApiCliTest {
+
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FakeAnthropicApi api;
+
+    @TempDir
+    Path tmp;
+
+    record CliRun(int exitCode, String output, RunOutcome outcome, Duration took) {
+    }
+
+    @BeforeAll
+    static void startApi() throws IOException {
+        api = new FakeAnthropicApi().start();
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
+    }
+
+    @BeforeEach
+    void resetApi() {
+        api.reset();
+    }
+
+    @Test
+    void resumeRestoresTheConversationUnderTheSameSessionId() throws Exception {
+        CliRun first = run(RunOptions.builder("Hello first").build());
+        assertEquals(0, first.exitCode(), first.output());
+        assertTrue(first.outcome().succeeded(), first.output());
+        assertEquals("Received 1 messages. Last: Hello first", first.outcome().result());
+        String sessionId = first.outcome().sessionId();
+        assertNotNull(sessionId);
+
+        // a prompt that looks like an option must still arrive as the prompt
+        CliRun second = run(RunOptions.builder("--second: still there?").resumeSessionId(sessionId).build());
+        assertEquals(0, second.exitCode(), second.output());
+        assertEquals("Received 3 messages. Last: --second: still there?", second.outcome().result());
+        assertEquals(sessionId, second.outcome().sessionId());
+        assertEquals(new TokenUsage(120, 30, 10, 5), second.outcome().usage());
+        assertEquals(2 * second.outcome().runCostUsd(), second.outcome().costUsd(), 1e-9);
+
+        List<FakeAnthropicApi.Request> requests = api.messageRequests();
+        assertEquals(2, requests.size());
+        assertEquals(3, requests.get(1).conversationLength());
+    }
+
+    @Test
+    void writeToolCreatesTheFileWithAcceptEdits() throws Exception {
+        Path file = workspace().resolve("hello.txt");
+        CliRun run = run(RunOptions.builder("[[write " + file + " Hello from Write]]")
+                .permissionMode("acceptEdits")
+                // rules with spaces and parentheses must neither split nor swallow the prompt
+                .allowedTools(List.of("Bash(npm run test:*)", "Read"))
+                .build());
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals("Hello from Write", Files.readString(file));
+        RunOutcome outcome = run.outcome();
+        assertEquals("Tool result: ok", outcome.result());
+        assertEquals(2, outcome.numTurns());
+        assertEquals(List.of(), outcome.permissionDenials());
+        assertEquals(new TokenUsage(240, 60, 20, 10), outcome.usage());
+        assertTrue(outcome.runCostUsd() > 0);
+        FakeAnthropicApi.Request toolResult = api.messageRequests().get(1);
+        assertFalse(toolResult.lastToolResult().path("is_error").asBoolean(false));
+    }
+
+    @Test
+    void nonRetryableApiErrorFailsFastWithTheApiMessage() throws Exception {
+        CliRun run = run(RunOptions.builder("[[error 400 Nope, not today]]").build());
+
+        assertEquals(1, run.exitCode(), run.output());
+        assertTrue(run.outcome().hasResult());
+        assertTrue(run.outcome().isError());
+        assertEquals("API Error: 400 Nope, not today", run.outcome().errorMessage());
+        assertTrue(run.took().compareTo(Duration.ofSeconds(20)) < 0, "took " + run.took());
+        assertFalse(run.output().contains("api_retry"), run.output());
+    }
+
+    @Test
+    void answersTheOtherEndpointsLikeTheApi() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        assertEquals(200, send(http, "HEAD", "/", null).statusCode());
+        assertEquals(200, send(http, "GET", "/v1/models", null).statusCode());
+        HttpResponse<String> count = send(http, "POST", "/v1/messages/count_tokens", "{\"messages\":[]}");
+        assertEquals("{\"input_tokens\":120}", count.body());
+        HttpResponse<String> unknown = send(http, "POST", "/v1/files", "{}");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("not_found_error", JSON.readTree(unknown.body()).at("/error/type").asText());
+
+        String plain = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"[[sleep 300]] hi\"},"
+                + "{\"role\":\"system\",\"content\":\"not a turn\"}]}";
+        long start = System.nanoTime();
+        JsonNode message = JSON.readTree(send(http, "POST", "/v1/messages", plain).body());
+        assertTrue(System.nanoTime() - start >= 300_000_000L);
+        assertEquals("Received 1 messages. Last: [[sleep 300]] hi", message.at("/content/0/text").asText());
+        assertEquals("end_turn", message.path("stop_reason").asText());
+        assertEquals(30, message.at("/usage/output_tokens").asInt());
+
+        JsonNode toolUse = JSON.readTree(send(http, "POST", "/v1/messages",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"[[tool Bash {\\\"command\\\":\\\"ls\\\"}]]\"}]}").body());
+        assertEquals("tool_use", toolUse.path("stop_reason").asText());
+        assertEquals("Bash", toolUse.at("/content/0/name").asText());
+        assertEquals("ls", toolUse.at("/content/0/input/command").asText());
+        String failed = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\","
+                + "\"tool_use_id\":\"t1\",\"is_error\":true,\"content\":\"boom\"}]}]}";
+        assertEquals("Tool result: error: boom",
+                JSON.readTree(send(http, "POST", "/v1/messages", failed).body()).at("/content/0/text").asText());
+
+        HttpResponse<String> error = send(http, "POST", "/v1/messages?beta=true",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"[[error 413 Too big]]\"}]}");
+        assertEquals(413, error.statusCode());
+        assertEquals("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Too big\"}}",
+                error.body());
+        assertEquals(List.of("HEAD", "GET", "POST", "POST", "POST", "POST", "POST", "POST"),
+                api.requests().stream().map(FakeAnthropicApi.Request::method).toList());
+        assertEquals(4, api.messageRequests().size());
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String method, String path, String body)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + path))
+                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body)).build();
+        return http.send(request, BodyHandlers.ofString());
+    }
+
+    private Path workspace() throws IOException {
+        return Files.createDirectories(tmp.resolve("workspace"));
+    }
+
+    /** Runs the CLI the way a message's Job does: fixed cwd and config dir, stdout and stderr as one log. */
+    private CliRun run(RunOptions options) throws Exception {
+        List<String> argv = new ArrayList<>(ClaudeCommand.argv(options));
+        // ProcessBuilder looks the executable up on this JVM's PATH, not the child's: give its full path
+        argv.set(0, ClaudeBinary.path().toString());
+        Path home = Files.createDirectories(tmp.resolve("state/home"));
+        Path config = Files.createDirectories(tmp.resolve("state/config"));
+        Path log = Files.createTempFile(tmp, "claude", ".log");
+        // stdin from /dev/null as in a pod: on an open pipe the CLI waits 3 s for input and appends it to the prompt
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(Map.of(
+                "PATH", ClaudeBinary.pathVariable(),
+                "HOME", home.toString(),
+                "CLAUDE_CONFIG_DIR", config.toString(),
+                "ANTHROPIC_BASE_URL", api.baseUrl(),
+                "ANTHROPIC_API_KEY", "test-key",
+                "DISABLE_AUTOUPDATER", "1",
+                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1",
+                "DISABLE_TELEMETRY", "1"));
+        long start = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(RUN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            fail("claude did not finish within " + RUN_LIMIT + ":\n" + Files.readString(log));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        return new CliRun(process.exitValue(), output, StreamJsonParser.parse(output), took);
+    }
+}
