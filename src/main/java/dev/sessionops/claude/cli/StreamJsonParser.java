@@ -33,6 +33,10 @@ public final class StreamJsonParser {
     private final List<String> assistantText = new ArrayList<>();
     private final Deque<String> otherLines = new ArrayDeque<>();
     private JsonNode result;
+    /** Tools the model called that were not in the tool list (a bare name in --disallowedTools removes the tool). */
+    private final Set<String> unavailableTools = new LinkedHashSet<>();
+    private static final java.util.regex.Pattern NO_SUCH_TOOL =
+            java.util.regex.Pattern.compile("No such tool available: ([A-Za-z0-9_.:-]+)");
 
     private StreamJsonParser() {
     }
@@ -85,6 +89,16 @@ public final class StreamJsonParser {
                     }
                 }
             }
+            case "user" -> {
+                for (JsonNode block : event.path("message").path("content")) {
+                    if (block.path("type").asText().equals("tool_result") && block.path("is_error").asBoolean(false)) {
+                        var m = NO_SUCH_TOOL.matcher(block.path("content").toString());
+                        if (m.find()) {
+                            unavailableTools.add(m.group(1));
+                        }
+                    }
+                }
+            }
             case "result" -> result = event; // the last one wins, should the CLI ever print several
             default -> {
             }
@@ -103,6 +117,8 @@ public final class StreamJsonParser {
         }
         List<String> denials = new ArrayList<>();
         r.path("permission_denials").forEach(d -> denials.add(d.path("tool_name").asText()));
+        // The CLI lists only rule-based denials; a disallowed tool the model asked for anyway is a denial too.
+        unavailableTools.stream().filter(t -> !denials.contains(t)).forEach(denials::add);
         double costUsd = r.path("total_cost_usd").asDouble(0);
         return new RunOutcome(
                 initSessionId != null ? initSessionId : text(r, "session_id"),
