@@ -82,6 +82,22 @@ public record JobPlan(
         podAnnotations = podAnnotations == null ? Map.of() : Map.copyOf(podAnnotations);
     }
 
+    /** The positional form {@code RunPlanner} uses: owner fields and credentials flat; the message is the owner. */
+    public JobPlan(String apiVersion, String kind, String messageName, String messageUid, String namespace,
+            String sessionName, String jobName, String image, List<String> command, List<EnvVar> env,
+            String credentialsSecretName, List<String> credentialKeys, String stateClaimName, GitWorkspace git,
+            VolumeClaimWorkspace volumeClaim, KeyRef mcpConfig, ResourceRequirements resources,
+            Long activeDeadlineSeconds, Integer ttlSecondsAfterFinished, String serviceAccountName,
+            Map<String, String> nodeSelector, List<Toleration> tolerations, Map<String, String> podLabels,
+            Map<String, String> podAnnotations) {
+        this(new Owner(apiVersion, kind, messageName, messageUid), namespace, messageName, sessionName, jobName, image,
+                command, env,
+                credentialsSecretName == null ? null
+                        : new CredentialsRef(credentialsSecretName, credentialKeys == null ? List.of() : credentialKeys),
+                stateClaimName, git, volumeClaim, mcpConfig, resources, activeDeadlineSeconds, ttlSecondsAfterFinished,
+                serviceAccountName, nodeSelector, tolerations, podLabels, podAnnotations);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

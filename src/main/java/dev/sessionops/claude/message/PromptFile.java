@@ -25,7 +25,7 @@ public record PromptFile(String body, FrontMatterSettings settings, boolean sess
         String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
         int firstEnd = lineEnd(content, 0);
         if (!isDelimiter(content, 0, firstEnd)) {
-            return new PromptFile(content, new FrontMatterSettings(), false, Map.of());
+            return plain(content);
         }
         int lineStart = next(content, firstEnd);
         while (lineStart < content.length()) {
@@ -39,6 +39,11 @@ public record PromptFile(String body, FrontMatterSettings settings, boolean sess
         }
         throw new PromptException(PromptException.INVALID_FRONT_MATTER,
                 "the prompt starts a front matter block with \"---\" but has no closing \"---\" line");
+    }
+
+    /** An inline prompt: all body, no front matter is looked for. */
+    public static PromptFile plain(String text) {
+        return new PromptFile(text, new FrontMatterSettings(), false, Map.of());
     }
 
     /** Fails a message without {@code sessionRef} when the prompt file asks for a session. */

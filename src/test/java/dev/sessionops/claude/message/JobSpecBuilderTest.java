@@ -431,6 +431,19 @@ class JobSpecBuilderTest {
     }
 
     @Test
+    void positionalConstructorMatchesTheBuilder() {
+        GitWorkspace git = git("https://a/b.git", "x", null, null);
+        JobPlan built = plan().git(git).activeDeadlineSeconds(60L).ttlSecondsAfterFinished(3600).build();
+        JobPlan positional = new JobPlan("claude.sessionops.dev/v1alpha1", "ClaudeMessage", "user-api-01", "uid-1",
+                "team-a", "user-api", "user-api-01-abcdef0123", "ghcr.io/example/claude-runner:2.1.330", COMMAND,
+                built.env(), "anthropic", List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"),
+                "user-api-state-0123456789", git, null, null, null, 60L, 3600, null, null, null, null, null);
+        assertEquals(built, positional);
+        assertNull(new JobPlan("v", "K", "m", "u", "ns", null, "j", "img", COMMAND, null, null, null, "c", null, null,
+                null, null, null, null, null, null, null, null, null).credentials());
+    }
+
+    @Test
     void planCopiesItsInputs() {
         List<String> command = new ArrayList<>(COMMAND);
         JobPlan p = plan().command(command).build();

@@ -77,6 +77,16 @@ class PromptFileTest {
     }
 
     @Test
+    void plainPromptIsNeverParsed() throws PromptException {
+        String text = "---\nmodel: opus\n---\n{x}";
+        PromptFile file = PromptFile.plain(text);
+        assertEquals(text, file.body());
+        assertNull(file.settings().getModel());
+        assertFalse(file.sessionRequired());
+        assertEquals("---\nmodel: opus\n---\n1", file.render(Map.of("x", "1")));
+    }
+
+    @Test
     void emptyAndCommentOnlyFrontMatterSetNothing() throws PromptException {
         assertEquals("body", PromptFile.parse("---\n---\nbody").body());
         PromptFile commented = PromptFile.parse("---\n# nothing yet\n---\nbody");
