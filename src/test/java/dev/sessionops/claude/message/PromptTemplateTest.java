@@ -1,0 +1,109 @@
+package dev.sessionops.claude.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PromptTemplateTest {
+
+    @Test
+    void replacesSimpleVariables() throws PromptException {
+        assertEquals("Task FEAT-123 is done",
+                PromptTemplate.render("Task {id} is {status}", Map.of("id", "FEAT-123", "status", "done")));
+    }
+
+    @Test
+    void allowsBlanksInsideBraces() throws PromptException {
+        assertEquals("Hello World", PromptTemplate.render("Hello { name }", Map.of("name", "World")));
+    }
+
+    @Test
+    void looksUpNestedMaps() throws PromptException {
+        Map<String, Object> vars = Map.of("user", Map.of("name", "Alice", "role", Map.of("title", "admin")));
+        assertEquals("Alice is admin", PromptTemplate.render("{user.name} is {user.role.title}", vars));
+    }
+
+    @Test
+    void looksUpFlatDottedKeys() throws PromptException {
+        assertEquals("v1", PromptTemplate.render("{app.version}", Map.of("app.version", "v1")));
+    }
+
+    @Test
+    void flatDottedKeyWinsOverNestedMap() throws PromptException {
+        Map<String, Object> vars = Map.of("a.b", "flat", "a", Map.of("b", "nested"));
+        assertEquals("flat", PromptTemplate.render("{a.b}", vars));
+    }
+
+    @Test
+    void backslashEscapesBraces() throws PromptException {
+        assertEquals("{name} and {x}", PromptTemplate.render("\\{name\\} and \\{x}", Map.of("name", "n")));
+    }
+
+    @Test
+    void unknownVariableIsAnErrorNamingIt() {
+        PromptException e = assertThrows(PromptException.class,
+                () -> PromptTemplate.render("Hello {nmae}", Map.of("name", "World")));
+        assertEquals(PromptException.UNKNOWN_VARIABLE, e.reason());
+        assertTrue(e.getMessage().contains("{nmae}"), e.getMessage());
+    }
+
+    @Test
+    void unknownNestedVariableIsAnError() {
+        PromptException e = assertThrows(PromptException.class,
+                () -> PromptTemplate.render("{user.email}", Map.of("user", Map.of("name", "A"))));
+        assertEquals(PromptException.UNKNOWN_VARIABLE, e.reason());
+        assertTrue(e.getMessage().contains("user.email"));
+        // a string value has no keys
+        assertThrows(PromptException.class, () -> PromptTemplate.render("{user.name}", Map.of("user", "A")));
+    }
+
+    @Test
+    void nullVariablesMeanNoneGiven() throws PromptException {
+        assertEquals("plain", PromptTemplate.render("plain", null));
+        assertThrows(PromptException.class, () -> PromptTemplate.render("{x}", null));
+    }
+
+    @Test
+    void valuesContainingBracesAreNotInterpolatedAgain() throws PromptException {
+        Map<String, String> vars = Map.of("a", "{b}", "b", "SHOULD-NOT-APPEAR", "c", "\\{d}");
+        assertEquals("{b} \\{d}", PromptTemplate.render("{a} {c}", vars));
+    }
+
+    @Test
+    void keepsBracesThatAreNotVariablePaths() throws PromptException {
+        String text = "JSON {\"port\": 3000} empty {} code { return 1; } dots {e.g.} unclosed {x";
+        assertEquals(text, PromptTemplate.render(text, Map.of()));
+    }
+
+    @Test
+    void keepsShellExpansionsVerbatim() throws PromptException {
+        assertEquals("echo ${HOME} $PATH ${x", PromptTemplate.render("echo ${HOME} $PATH ${x", Map.of()));
+    }
+
+    @Test
+    void innermostPairIsThePlaceholder() throws PromptException {
+        assertEquals("{a1}", PromptTemplate.render("{a{b}}", Map.of("b", "1")));
+    }
+
+    @Test
+    void formatsValues() throws PromptException {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("none", null);
+        vars.put("n", 3);
+        vars.put("list", List.of("a", "b"));
+        vars.put("obj", Map.of("port", 3000));
+        assertEquals("[] 3 [\"a\",\"b\"] {\"port\":3000}", PromptTemplate.render("[{none}] {n} {list} {obj}", vars));
+    }
+
+    @Test
+    void keepsTextWithoutPlaceholdersIntact() throws PromptException {
+        String text = "multi\nline \\ backslash \\n and unicode \u00e9\u4e2d";
+        assertEquals(text, PromptTemplate.render(text, Map.of()));
+    }
+}
