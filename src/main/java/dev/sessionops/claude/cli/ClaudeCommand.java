@@ -46,6 +46,18 @@ public final class ClaudeCommand {
         return List.copyOf(argv);
     }
 
+    /**
+     * The prompt of an exec array made by {@link #argv}: everything after the {@code --} that ends the options.
+     * The Job's command is the record of what ran, so the history takes the prompt from there.
+     */
+    public static String promptOf(List<String> argv) {
+        int separator = argv.indexOf("--");
+        if (separator < 0 || separator != argv.size() - 2) {
+            throw new IllegalArgumentException("not a claude exec array made by ClaudeCommand: no '-- <prompt>' at the end");
+        }
+        return argv.get(separator + 1);
+    }
+
     /** Plain decimal notation whatever the default locale: {@code 0.0001}, never {@code 1.0E-4} or {@code 0,5}. */
     static String decimal(double value) {
         if (!Double.isFinite(value)) {

@@ -246,7 +246,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 verdict.phase() == MessagePhase.Succeeded,
                 ClaudeCommand.promptOf(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand()),
                 reply, run == null ? null : run.sessionId(), startedAt, completedAt,
-                run == null ? 0 : run.costUsd(),
+                run == null ? 0 : run.runCostUsd(),
                 usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cacheCreationInputTokens(), usage == null ? 0 : usage.cacheReadInputTokens());
     }

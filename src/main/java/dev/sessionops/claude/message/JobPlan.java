@@ -55,7 +55,6 @@ public record JobPlan(
         Objects.requireNonNull(messageName, "messageName");
         Objects.requireNonNull(jobName, "jobName");
         Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(stateClaimName, "stateClaimName");
         if (command == null || command.isEmpty()) {
             throw new IllegalArgumentException("command must not be empty");
         }

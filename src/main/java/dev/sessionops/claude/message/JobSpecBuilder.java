@@ -147,9 +147,12 @@ public final class JobSpecBuilder {
 
     private static List<Volume> volumes(JobPlan plan) {
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName(STATE_VOLUME)
-                .withNewPersistentVolumeClaim().withClaimName(plan.stateClaimName()).endPersistentVolumeClaim()
-                .build());
+        // A one-shot message has no session and so no state to keep: its state lives as long as its pod.
+        volumes.add(plan.stateClaimName() == null
+                ? new VolumeBuilder().withName(STATE_VOLUME).withNewEmptyDir().endEmptyDir().build()
+                : new VolumeBuilder().withName(STATE_VOLUME)
+                        .withNewPersistentVolumeClaim().withClaimName(plan.stateClaimName()).endPersistentVolumeClaim()
+                        .build());
         if (plan.volumeClaim() != null) {
             volumes.add(new VolumeBuilder().withName(WORKSPACE_VOLUME)
                     .withNewPersistentVolumeClaim().withClaimName(plan.volumeClaim().getClaimName())

@@ -92,7 +92,7 @@ public class RunPlanner {
                 JobNames.forMessage(message.getMetadata().getName(), message.getMetadata().getUid()),
                 sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image(),
                 ClaudeCommand.argv(options), env, secretName, credentialKeys,
-                JobNames.stateClaim(sessionName != null ? sessionName : message.getMetadata().getName()),
+                sessionName == null ? null : JobNames.stateClaim(sessionName),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getGit(),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getVolumeClaim(),
                 mcpConfig, resources(sessionSpec), Durations.parseSeconds(effective.getTimeout()),

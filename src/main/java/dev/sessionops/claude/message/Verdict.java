@@ -39,7 +39,7 @@ public record Verdict(MessagePhase phase, String reason, String message) {
         }
         if (run.hasResult()) {
             status.setNumTurns(run.numTurns());
-            status.setCostUsd(run.costUsd());
+            status.setCostUsd(run.runCostUsd()); // total_cost_usd is the whole conversation's
             status.setDurationMs(run.durationMs());
             var u = run.usage();
             if (u != null) {

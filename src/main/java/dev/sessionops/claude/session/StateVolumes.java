@@ -42,7 +42,7 @@ public final class StateVolumes {
                             Labels.NAME, Labels.OPERATOR,
                             Labels.COMPONENT, "session-state",
                             Labels.MANAGED_BY, Labels.OPERATOR,
-                            Labels.SESSION, session.getMetadata().getName()))
+                            Labels.SESSION, JobNames.labelValue(session.getMetadata().getName())))
                     .withOwnerReferences(new OwnerReferenceBuilder()
                             .withApiVersion(session.getApiVersion()).withKind(session.getKind())
                             .withName(session.getMetadata().getName()).withUid(session.getMetadata().getUid())

@@ -40,7 +40,7 @@ class CrdsUpToDateTest {
             assertTrue(Files.exists(COMMITTED.resolve(file)), "crds/" + file + " is missing");
             Object expected = Serialization.unmarshal(Files.readString(generated.resolve(file)), Map.class);
             Object actual = Serialization.unmarshal(Files.readString(COMMITTED.resolve(file)), Map.class);
-            assertEquals(expected, actual, "crds/" + file + " is stale: copy target/kubernetes/" + file + " after a build");
+            assertTrue(expected.equals(actual), "crds/" + file + " is stale: copy target/kubernetes/" + file + " after a build");
         }
     }
 
