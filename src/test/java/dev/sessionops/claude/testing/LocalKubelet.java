@@ -18,6 +18,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -112,7 +114,21 @@ public final class LocalKubelet implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("local-kubelet-timer"));
     private final ExecutorService slots;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final Set<String> startedOnServer;
     private volatile boolean closed;
+
+    /**
+     * What outlives one kubelet on a mock server (a {@code @QuarkusTest} keeps server and operator across tests):
+     * the Jobs already started, never run twice, and the pod logs, still served after the kubelet closed.
+     */
+    private record ServerState(Set<String> startedJobs, PodLogs logs) {
+    }
+
+    private static final Map<KubernetesMockServer, ServerState> SERVERS = new WeakHashMap<>();
+
+    private static synchronized ServerState stateOf(KubernetesMockServer server) {
+        return SERVERS.computeIfAbsent(server, s -> new ServerState(ConcurrentHashMap.newKeySet(), PodLogs.install(s)));
+    }
 
     private LocalKubelet(KubernetesMockServer server, KubernetesClient client, Options options) throws IOException {
         this.client = client;
@@ -126,7 +142,9 @@ public final class LocalKubelet implements AutoCloseable {
         this.env = new ContainerEnv(client);
         this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
         this.statusWriter = new StatusWriter(client);
-        this.logs = PodLogs.install(server);
+        ServerState state = stateOf(server);
+        this.logs = state.logs();
+        this.startedOnServer = state.startedJobs();
     }
 
     public static LocalKubelet start(KubernetesMockServer server, KubernetesClient client, Options options) {
@@ -201,8 +219,9 @@ public final class LocalKubelet implements AutoCloseable {
             return;
         }
         String uid = job.getMetadata().getUid();
-        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || isTerminal(job)) {
-            return;
+        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || isTerminal(job)
+                || !startedOnServer.add(uid)) {
+            return; // a Job an earlier kubelet started stays as that kubelet left it
         }
         JobRunner runner = new JobRunner(this, job);
         runners.put(uid, runner);
@@ -258,8 +277,9 @@ public final class LocalKubelet implements AutoCloseable {
             // the API, not the informer cache: a Job created just before this call may not have been watched yet
             for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
                 JobRunner runner = runners.get(job.getMetadata().getUid());
-                if (Boolean.TRUE.equals(job.getSpec().getSuspend()) && runner == null) {
-                    continue;
+                if (runner == null && (Boolean.TRUE.equals(job.getSpec().getSuspend())
+                        || startedOnServer.contains(job.getMetadata().getUid()))) {
+                    continue; // suspended, or left behind by an earlier kubelet
                 }
                 if (runner == null || !runner.isFinished() || !isTerminal(job)) {
                     busy.add(runner == null ? job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()
@@ -284,7 +304,6 @@ public final class LocalKubelet implements AutoCloseable {
         control.shutdownNow();
         timers.shutdownNow();
         slots.shutdownNow();
-        logs.close();
         if (ownsBaseDir) {
             deleteRecursively(baseDir);
         }

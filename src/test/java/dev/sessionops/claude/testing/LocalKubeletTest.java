@@ -283,6 +283,19 @@ class LocalKubeletTest {
         assertFalse(runs.get(1).startedAt().isBefore(runs.get(0).finishedAt()), runs.toString());
     }
 
+    @Test
+    void aLaterKubeletOnTheSameServerLeavesEarlierJobsAlone() {
+        kubelet = LocalKubelet.start(server, client);
+        create(job("abandoned", sh("echo up; sleep 30").build()));
+        await().ignoreExceptions().atMost(Duration.ofSeconds(10)).until(() -> logOf("abandoned").equals("up\n"));
+        kubelet.close();
+
+        kubelet = LocalKubelet.start(server, client);
+        kubelet.awaitIdle(Duration.ofSeconds(2));
+        assertTrue(kubelet.runs().isEmpty());
+        assertTrue(logOf("abandoned").startsWith("up\n"), "logs outlive the kubelet that captured them");
+    }
+
     // --- helpers
 
     private static ContainerBuilder sh(String script) {

@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Serves {@code GET /api/v1/namespaces/{ns}/pods/{pod}/log} on the mock server. The CRUD dispatcher answers that
  * path with a pod List, and expectations only match an exact path and query, so the server's dispatcher is wrapped
- * (the mock has no public hook for that, hence the reflection) and restored on {@link #close()}.
+ * (the mock has no public hook for that, hence the reflection), once per server.
  */
-final class PodLogs implements AutoCloseable {
+final class PodLogs {
     private static final Pattern LOG_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(?:\\?(.*))?$");
 
     private record PodKey(String namespace, String pod) {
@@ -43,18 +43,11 @@ final class PodLogs implements AutoCloseable {
     }
 
     private final Map<PodKey, PodEntry> pods = new ConcurrentHashMap<>();
-    private final MockWebServer webServer;
-    private final Dispatcher original;
-
-    private PodLogs(MockWebServer webServer, Dispatcher original) {
-        this.webServer = webServer;
-        this.original = original;
-    }
 
     static PodLogs install(KubernetesMockServer server) {
         MockWebServer webServer = (MockWebServer) readField(DefaultMockServer.class, server, "server");
         Dispatcher original = (Dispatcher) readField(MockWebServer.class, webServer, "dispatcher");
-        PodLogs logs = new PodLogs(webServer, original);
+        PodLogs logs = new PodLogs();
         webServer.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -160,10 +153,5 @@ final class PodLogs implements AutoCloseable {
             throw new IllegalStateException("the Fabric8 mock server changed: cannot reach " + type.getName() + "." + name
                     + " to route pod logs", e);
         }
-    }
-
-    @Override
-    public void close() {
-        webServer.setDispatcher(original);
     }
 }
