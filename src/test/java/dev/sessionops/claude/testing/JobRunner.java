@@ -79,8 +79,6 @@ final class JobRunner {
         status.setStartTime(PodState.now());
         status.setActive(1);
         status.setReady(0);
-        status.setFailed(0);
-        status.setSucceeded(0);
         writeJobStatus();
         Long seconds = job.getSpec().getActiveDeadlineSeconds();
         if (seconds != null) {
@@ -316,14 +314,16 @@ final class JobRunner {
 
     private void podFailed() {
         int backoffLimit = Objects.requireNonNullElse(job.getSpec().getBackoffLimit(), DEFAULT_BACKOFF_LIMIT);
+        boolean retry;
         synchronized (lock) {
             if (finished) {
                 return;
             }
             failures++;
             status.setFailed(failures);
+            retry = failures <= backoffLimit;
         }
-        if (failures <= backoffLimit) {
+        if (retry) {
             writeJobStatus();
             newPod(); // a real controller backs off exponentially; no need to wait here
             return;

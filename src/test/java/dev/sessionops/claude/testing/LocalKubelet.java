@@ -38,6 +38,11 @@ import java.util.stream.Stream;
  * but runs no controllers: every Job becomes a Pod whose containers run as local processes, with env from
  * Secrets/ConfigMaps, volumes at their mountPaths (claims shared across Jobs), the pod log served through the
  * normal {@code pods().getLog()} call, and Pod/Job status written like the real controllers.
+ * <p>
+ * Not emulated: the image (a container needs an explicit {@code command}; HOME defaults to a per-pod directory),
+ * more than one main container, {@code restartPolicy: OnFailure}, retry back-off delays, the TTL controller, garbage
+ * collection beyond the pods of a deleted Job, {@code follow} on logs (returns the log so far). Mount points are
+ * created, empty, on the host's root file system.
  *
  * <pre>{@code
  * try (LocalKubelet kubelet = LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withPath(cliDir))) {

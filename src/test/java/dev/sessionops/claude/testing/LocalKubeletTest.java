@@ -155,13 +155,28 @@ class LocalKubeletTest {
     }
 
     @Test
+    void retriesUpToTheBackoffLimitWithANewPod() {
+        kubelet = LocalKubelet.start(server, client);
+        Job spec = job("flaky", sh("exit 3").build());
+        spec.getSpec().setBackoffLimit(1);
+        create(spec);
+        kubelet.awaitIdle(IDLE);
+
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName("flaky").get();
+        assertEquals(2, job.getStatus().getFailed());
+        assertTrue(hasCondition(job, "Failed", "BackoffLimitExceeded"));
+        assertEquals(2, pods("flaky").size());
+        assertEquals(List.of(3, 3), kubelet.runs(NS, "flaky").stream().map(ContainerRun::exitCode).toList());
+    }
+
+    @Test
     void activeDeadlineKillsTheProcess() {
         kubelet = LocalKubelet.start(server, client);
         Job spec = job("slow", sh("sleep 30").build());
         spec.getSpec().setActiveDeadlineSeconds(1L);
         create(spec);
 
-        kubelet.awaitIdle(Duration.ofSeconds(6));
+        kubelet.awaitIdle(Duration.ofSeconds(10));
 
         Job job = client.batch().v1().jobs().inNamespace(NS).withName("slow").get();
         assertTrue(hasCondition(job, "Failed", "DeadlineExceeded"));

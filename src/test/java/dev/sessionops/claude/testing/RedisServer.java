@@ -44,7 +44,12 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer startOnPort(int port) {
         try {
             RedisServer server = new RedisServer(port, Files.createTempDirectory("redis-test"));
-            server.start();
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
