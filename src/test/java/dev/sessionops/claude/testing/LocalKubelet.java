@@ -1,0 +1,412 @@
+package dev.sessionops.claude.testing;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Plays the Job controller and the kubelet against the Fabric8 mock API server (CRUD mode), which stores objects
+ * but runs no controllers: every Job becomes a Pod whose containers run as local processes, with env from
+ * Secrets/ConfigMaps, volumes at their mountPaths (claims shared across Jobs), the pod log served through the
+ * normal {@code pods().getLog()} call, and Pod/Job status written like the real controllers.
+ * <p>
+ * Not emulated: the image (a container needs an explicit {@code command}; HOME defaults to a per-pod directory),
+ * more than one main container, {@code restartPolicy: OnFailure}, retry back-off delays, the TTL controller, garbage
+ * collection beyond the pods of a deleted Job, {@code follow} on logs (returns the log so far). Mount points are
+ * created, empty, on the host's root file system.
+ *
+ * <pre>{@code
+ * try (LocalKubelet kubelet = LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withPath(cliDir))) {
+ *     client.batch().v1().jobs().inNamespace("ns").resource(job).create();
+ *     kubelet.awaitIdle(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ */
+public final class LocalKubelet implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LocalKubelet.class.getName());
+    static final String NODE_NAME = "local-kubelet";
+    static final String NODE_IP = "127.0.0.1";
+
+    /**
+     * @param path            directories put in front of every process's PATH (e.g. the claude CLI's)
+     * @param env             env given to every process; the container's own env wins
+     * @param baseDir         where volumes live; null: a temp dir deleted on close
+     * @param maxParallel     pods running at once, the rest queue (Pending); the CLI takes ~300 MB each
+     * @param killGracePeriod SIGTERM → SIGKILL delay on deletion and deadline
+     * @param rewritePaths    force the fallback that rewrites mount paths instead of mounting
+     */
+    public record Options(List<Path> path, Map<String, String> env, Path baseDir, int maxParallel,
+            Duration killGracePeriod, boolean rewritePaths) {
+
+        public static Options defaults() {
+            return new Options(List.of(), Map.of(), null, 2, Duration.ofSeconds(1), false);
+        }
+
+        public Options withPath(Path... dirs) {
+            return new Options(Stream.concat(path.stream(), Stream.of(dirs)).toList(), env, baseDir, maxParallel,
+                    killGracePeriod, rewritePaths);
+        }
+
+        public Options withEnv(String name, String value) {
+            Map<String, String> merged = new LinkedHashMap<>(env);
+            merged.put(name, value);
+            return withEnv(merged);
+        }
+
+        public Options withEnv(Map<String, String> all) {
+            return new Options(path, Map.copyOf(all), baseDir, maxParallel, killGracePeriod, rewritePaths);
+        }
+
+        public Options withBaseDir(Path dir) {
+            return new Options(path, env, dir, maxParallel, killGracePeriod, rewritePaths);
+        }
+
+        public Options withMaxParallel(int n) {
+            return new Options(path, env, baseDir, n, killGracePeriod, rewritePaths);
+        }
+
+        public Options withKillGracePeriod(Duration grace) {
+            return new Options(path, env, baseDir, maxParallel, grace, rewritePaths);
+        }
+
+        public Options withPathRewriting() {
+            return new Options(path, env, baseDir, maxParallel, killGracePeriod, true);
+        }
+    }
+
+    private final KubernetesClient client;
+    private final Options options;
+    private final Path baseDir;
+    private final boolean ownsBaseDir;
+    private final PodLogs logs;
+    private final ContainerEnv env;
+    private final PodVolumes volumes;
+    private final ContainerLauncher launcher;
+    private final StatusWriter statusWriter;
+    private final long harnessUid = new com.sun.security.auth.module.UnixSystem().getUid();
+    private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
+    private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
+    private final ExecutorService control = Executors.newSingleThreadExecutor(daemon("local-kubelet-control"));
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("local-kubelet-timer"));
+    private final ExecutorService slots;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final Set<String> startedOnServer;
+    private volatile boolean closed;
+
+    /**
+     * What outlives one kubelet on a mock server (a {@code @QuarkusTest} keeps server and operator across tests):
+     * the Jobs already started, never run twice, and the pod logs, still served after the kubelet closed.
+     */
+    private record ServerState(Set<String> startedJobs, PodLogs logs) {
+    }
+
+    private static final Map<KubernetesMockServer, ServerState> SERVERS = new WeakHashMap<>();
+
+    private static synchronized ServerState stateOf(KubernetesMockServer server) {
+        return SERVERS.computeIfAbsent(server, s -> new ServerState(ConcurrentHashMap.newKeySet(), PodLogs.install(s)));
+    }
+
+    private LocalKubelet(KubernetesMockServer server, KubernetesClient client, Options options) throws IOException {
+        this.client = client;
+        this.options = options;
+        this.ownsBaseDir = options.baseDir() == null;
+        this.baseDir = ownsBaseDir ? Files.createTempDirectory("local-kubelet") : options.baseDir();
+        // others must traverse it when a pod drops to runAsUser and its paths are rewritten
+        Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        this.slots = Executors.newFixedThreadPool(options.maxParallel(), daemon("local-kubelet-run"));
+        this.launcher = ContainerLauncher.detect(options.rewritePaths());
+        this.env = new ContainerEnv(client);
+        this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
+        this.statusWriter = new StatusWriter(client);
+        ServerState state = stateOf(server);
+        this.logs = state.logs();
+        this.startedOnServer = state.startedJobs();
+    }
+
+    public static LocalKubelet start(KubernetesMockServer server, KubernetesClient client, Options options) {
+        try {
+            LocalKubelet kubelet = new LocalKubelet(server, client, options);
+            kubelet.watch();
+            return kubelet;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static LocalKubelet start(KubernetesMockServer server, KubernetesClient client) {
+        return start(server, client, Options.defaults());
+    }
+
+    /** For a {@code @QuarkusTest}: the server injected with {@code @KubernetesTestServer}. */
+    public static LocalKubelet start(io.quarkus.test.kubernetes.client.KubernetesServer server, KubernetesClient client,
+            Options options) {
+        return start(server.getKubernetesMockServer(), client, options);
+    }
+
+    private void watch() {
+        // the mock server replays every object as ADDED on each watch: runners are keyed by Job uid
+        informers.add(client.batch().v1().jobs().inAnyNamespace().inform(new ResourceEventHandler<Job>() {
+            @Override
+            public void onAdd(Job job) {
+                submitControl(() -> jobSeen(job));
+            }
+
+            @Override
+            public void onUpdate(Job old, Job job) {
+                submitControl(() -> jobSeen(job));
+            }
+
+            @Override
+            public void onDelete(Job job, boolean finalStateUnknown) {
+                submitControl(() -> jobGone(job));
+            }
+        }));
+        informers.add(client.pods().inAnyNamespace().inform(new ResourceEventHandler<Pod>() {
+            @Override
+            public void onAdd(Pod pod) {
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                if (pod.getMetadata().getDeletionTimestamp() != null) {
+                    onDelete(pod, false);
+                }
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                JobRunner runner = runnerOf(pod);
+                if (runner != null) {
+                    submitControl(() -> runner.podDeleted(pod.getMetadata().getName()));
+                }
+            }
+        }));
+    }
+
+    private JobRunner runnerOf(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String uid = labels == null ? null : labels.get(JobPods.CONTROLLER_UID);
+        return uid == null ? null : runners.get(uid);
+    }
+
+    private void jobSeen(Job job) {
+        if (closed || job.getMetadata().getDeletionTimestamp() != null) {
+            jobGone(job);
+            return;
+        }
+        String uid = job.getMetadata().getUid();
+        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || isTerminal(job)
+                || !startedOnServer.add(uid)) {
+            return; // a Job an earlier kubelet started stays as that kubelet left it
+        }
+        JobRunner runner = new JobRunner(this, job);
+        runners.put(uid, runner);
+        runner.start();
+    }
+
+    private void jobGone(Job job) {
+        JobRunner runner = runners.get(job.getMetadata().getUid());
+        if (runner != null) {
+            runner.jobDeleted();
+        }
+    }
+
+    private static boolean isTerminal(Job job) {
+        return job.getStatus() != null && job.getStatus().getConditions().stream().anyMatch(c ->
+                ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+    }
+
+    /** Every container process started so far, in start order (init containers included). */
+    public List<ContainerRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** The runs of one Job's containers. */
+    public List<ContainerRun> runs(String namespace, String jobName) {
+        return runs.stream().filter(r -> r.namespace().equals(namespace) && r.jobName().equals(jobName)).toList();
+    }
+
+    /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
+    public Path volumeDir(String namespace, String claimName) {
+        Path dir = volumes.claimDir(namespace, claimName);
+        PodVolumes.createDirectories(dir);
+        return dir;
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** True when volumes appear at their real mountPaths (root + unshare); false when paths are rewritten. */
+    public boolean mountsAtRealPaths() {
+        return launcher.isolated;
+    }
+
+    /**
+     * Waits until every Job in the API server is finished (status Complete/Failed written) or suspended. A Job whose
+     * pod waits for a missing Secret, ConfigMap or claim keeps it busy, as on a cluster.
+     */
+    public void awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> busy = new ArrayList<>();
+            // the API, not the informer cache: a Job created just before this call may not have been watched yet
+            for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
+                JobRunner runner = runners.get(job.getMetadata().getUid());
+                if (runner == null && (Boolean.TRUE.equals(job.getSpec().getSuspend())
+                        || startedOnServer.contains(job.getMetadata().getUid()))) {
+                    continue; // suspended, or left behind by an earlier kubelet
+                }
+                if (runner == null || !runner.isFinished() || !isTerminal(job)) {
+                    busy.add(runner == null ? job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()
+                            : runner.describe());
+                }
+            }
+            if (busy.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("LocalKubelet not idle after " + timeout + ": " + busy);
+            }
+            sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        informers.forEach(SharedIndexInformer::close);
+        runners.values().forEach(JobRunner::stop);
+        control.shutdownNow();
+        timers.shutdownNow();
+        slots.shutdownNow();
+        if (ownsBaseDir) {
+            deleteRecursively(baseDir);
+        }
+    }
+
+    // --- for JobRunner
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    PodLogs logs() {
+        return logs;
+    }
+
+    ContainerEnv env() {
+        return env;
+    }
+
+    PodVolumes volumes() {
+        return volumes;
+    }
+
+    ContainerLauncher launcher() {
+        return launcher;
+    }
+
+    StatusWriter statusWriter() {
+        return statusWriter;
+    }
+
+    long harnessUid() {
+        return harnessUid;
+    }
+
+    Path podDir(String namespace, String podName) {
+        return baseDir.resolve("pods").resolve(namespace).resolve(podName);
+    }
+
+    void record(ContainerRun run) {
+        runs.add(run);
+    }
+
+    void submitControl(Runnable task) {
+        if (!closed) {
+            control.execute(logged(task));
+        }
+    }
+
+    void submitRun(Runnable task) {
+        if (!closed) {
+            slots.execute(logged(task));
+        }
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return closed ? null : timers.schedule(logged(task), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.log(Level.SEVERE, "LocalKubelet task failed", e);
+                }
+            }
+        };
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(Level.FINE, "LocalKubelet: leaving " + root, e);
+        }
+    }
+}
