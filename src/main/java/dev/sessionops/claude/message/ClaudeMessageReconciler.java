@@ -23,6 +23,7 @@ import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.session.MessageQueue;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -124,11 +125,11 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                     .inNamespace(message.getMetadata().getNamespace()).withName(status.getJobName()).get());
             if (job.isEmpty()) {
                 return finish(message, MessagePhase.Cancelled, Reasons.JOB_DELETED,
-                        "Job " + status.getJobName() + " was deleted before it finished");
+                        "Job " + status.getJobName() + " was deleted before it finished", context);
             }
         }
         if (job.isPresent()) {
-            return running(message, job.get());
+            return running(message, job.get(), context);
         }
         return start(message, context);
     }
@@ -142,19 +143,19 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
             if (session == null) {
                 return waiting(message, MessagePhase.Pending, Reasons.SESSION_NOT_FOUND,
-                        "waiting for ClaudeSession " + sessionName, null);
+                        "waiting for ClaudeSession " + sessionName, null, context);
             }
             key = ConversationKey.session(namespace, sessionName);
             ensureOwnedBy(message, session, context);
             if (Boolean.TRUE.equals(session.getSpec().getSuspend())) {
                 return waiting(message, MessagePhase.Queued, Reasons.SESSION_SUSPENDED,
-                        "session " + sessionName + " is suspended", null);
+                        "session " + sessionName + " is suspended", null, context);
             }
             List<ClaudeMessage> siblings = context.getPrimaryCache().byIndex(BY_SESSION, sessionIndexKey(namespace, sessionName));
             if (!MessageQueue.mayRun(message, siblings)) {
                 return waiting(message, MessagePhase.Queued, Reasons.QUEUED, "waiting for "
                         + MessageQueue.position(message, siblings) + " earlier message(s) of session " + sessionName,
-                        QUEUE_RECHECK);
+                        QUEUE_RECHECK, context);
             }
         }
 
@@ -165,12 +166,12 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             plan = planner.plan(message, session, resumeFrom);
         } catch (HistoryStoreUnavailableException e) {
             return waiting(message, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
-                    "cannot read the conversation from Redis: " + e.getMessage(), RECHECK);
+                    "cannot read the conversation from Redis: " + e.getMessage(), RECHECK, context);
         } catch (MessageProblem p) {
             if (p.isWaiting()) {
-                return waiting(message, MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK);
+                return waiting(message, MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK, context);
             }
-            return finish(message, MessagePhase.Failed, p.reason(), p.getMessage());
+            return finish(message, MessagePhase.Failed, p.reason(), p.getMessage(), context);
         }
 
         Job job = JobSpecBuilder.build(plan.job());
@@ -196,10 +197,10 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
         events.normal(message, Reasons.JOB_CREATED, "Started Job " + job.getMetadata().getName()
                 + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
-        return UpdateControl.patchStatus(message);
+        return writeStatus(message, context);
     }
 
-    private UpdateControl<ClaudeMessage> running(ClaudeMessage message, Job job) {
+    private UpdateControl<ClaudeMessage> running(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         JobState state = JobState.of(job);
         if (!state.finished()) {
@@ -213,7 +214,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                     : job.getMetadata().getAnnotations().get(RESUMED_FROM_ANNOTATION));
             status.setStartedAt(job.getMetadata().getCreationTimestamp());
             setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
-            return UpdateControl.patchStatus(message);
+            return writeStatus(message, context);
         }
         RunOutcome run = logs.read(job).map(StreamJsonParser::parse).orElse(null);
         long timeout = job.getSpec().getActiveDeadlineSeconds() == null ? 0 : job.getSpec().getActiveDeadlineSeconds();
@@ -228,14 +229,14 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             }
             setCondition(message, Conditions.UNKNOWN, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "the run finished; recording it in Redis is retried: " + e.getMessage());
-            return UpdateControl.patchStatus(message).rescheduleAfter(RECHECK);
+            return writeStatus(message, context).rescheduleAfter(RECHECK);
         }
         Verdict.fill(status, run, config.resultMaxChars());
         status.setCompletedAt(completedAt);
         if (status.getDurationMs() == null && startedAt != null) {
             status.setDurationMs(Duration.between(Instant.parse(startedAt), Instant.parse(completedAt)).toMillis());
         }
-        return finish(message, verdict.phase(), verdict.reason(), verdict.message());
+        return finish(message, verdict.phase(), verdict.reason(), verdict.message(), context);
     }
 
     private Completion completion(ClaudeMessage message, Job job, RunOutcome run, Verdict verdict, String startedAt,
@@ -244,14 +245,15 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
         return new Completion(message.getMetadata().getUid(), message.getMetadata().getName(),
                 verdict.phase() == MessagePhase.Succeeded,
-                ClaudeCommand.promptOf(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand()),
+                ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)),
                 reply, run == null ? null : run.sessionId(), startedAt, completedAt,
                 run == null ? 0 : run.runCostUsd(),
                 usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cacheCreationInputTokens(), usage == null ? 0 : usage.cacheReadInputTokens());
     }
 
-    private UpdateControl<ClaudeMessage> finish(ClaudeMessage message, MessagePhase phase, String reason, String text) {
+    private UpdateControl<ClaudeMessage> finish(ClaudeMessage message, MessagePhase phase, String reason, String text,
+            Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(phase);
         status.setObservedGeneration(message.getMetadata().getGeneration());
@@ -265,12 +267,12 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             events.warning(message, reason, text);
         }
         LOG.infof("message %s/%s: %s (%s)", message.getMetadata().getNamespace(), message.getMetadata().getName(), phase, reason);
-        return UpdateControl.patchStatus(message);
+        return writeStatus(message, context);
     }
 
     /** A non-final state; the Event is written only when the reason changes, so waiting never floods events. */
     private UpdateControl<ClaudeMessage> waiting(ClaudeMessage message, MessagePhase phase, String reason, String text,
-            Duration recheck) {
+            Duration recheck, Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         boolean newReason = !Conditions.find(status.getConditions(), SUCCEEDED).map(c -> reason.equals(c.getReason())).orElse(false);
         boolean changed = status.getPhase() != phase | setCondition(message, Conditions.UNKNOWN, reason, text);
@@ -283,8 +285,14 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 events.warning(message, reason, text);
             }
         }
-        UpdateControl<ClaudeMessage> control = changed ? UpdateControl.patchStatus(message) : UpdateControl.noUpdate();
+        UpdateControl<ClaudeMessage> control = changed ? writeStatus(message, context) : UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /** A merge patch of the status alone (JOSDK's diff patch fails on the mock server for objects created without one). */
+    private static UpdateControl<ClaudeMessage> writeStatus(ClaudeMessage message, Context<ClaudeMessage> context) {
+        StatusWriter.write(context.getClient(), message, message.getStatus());
+        return UpdateControl.noUpdate();
     }
 
     private boolean setCondition(ClaudeMessage message, String status, String reason, String text) {

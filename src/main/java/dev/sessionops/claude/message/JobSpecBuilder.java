@@ -108,7 +108,7 @@ public final class JobSpecBuilder {
         return new ContainerBuilder()
                 .withName(PodLayout.CONTAINER)
                 .withImage(plan.image())
-                .withCommand(plan.command())
+                .withCommand(escapeExpansion(plan.command()))
                 .withWorkingDir(PodLayout.WORKSPACE)
                 .withEnv(claudeEnv(plan))
                 .withVolumeMounts(mounts)
@@ -172,5 +172,21 @@ public final class JobSpecBuilder {
 
     private static EnvVar plain(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    /**
+     * The kubelet expands {@code $(VAR)} in command and args: a prompt mentioning {@code $(ANTHROPIC_API_KEY)} would
+     * otherwise receive the key. The kubelet turns every {@code $$} into {@code $}, so doubling each dollar leaves
+     * the text exactly as written.
+     */
+    static List<String> escapeExpansion(List<String> argv) {
+        return argv.stream().map(a -> a.replace("$", "$$")).toList();
+    }
+
+    /** The exec array as the container receives it, from the Job's (escaped) command. */
+    public static List<String> commandAsRun(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> PodLayout.CONTAINER.equals(c.getName())).findFirst().orElseThrow()
+                .getCommand().stream().map(a -> a.replace("$$", "$")).toList();
     }
 }

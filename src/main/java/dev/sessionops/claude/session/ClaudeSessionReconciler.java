@@ -20,6 +20,7 @@ import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.message.JobNames;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -114,8 +115,10 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             return UpdateControl.noUpdate();
         }
         recheck = earliest(recheck, untilExpiry(session, status));
-        UpdateControl<ClaudeSession> control = snapshot(session).equals(before) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(session);
+        if (!snapshot(session).equals(before)) {
+            StatusWriter.write(context.getClient(), session, session.getStatus());
+        }
+        UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
     }
 

@@ -67,7 +67,7 @@ class ConversationIT {
         List<ClaudeMessage> done = names.stream().map(n -> awaitPhase(client, ns, n, MessagePhase.Succeeded)).toList();
 
         // strictly one after another, in creation order
-        List<ContainerRun> runs = kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.init())
+        List<ContainerRun> runs = kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.isInitContainer())
                 .sorted(Comparator.comparing(ContainerRun::startedAt)).toList();
         assertEquals(3, runs.size());
         for (int i = 0; i < 3; i++) {
@@ -166,7 +166,7 @@ class ConversationIT {
         awaitPhase(client, ns, "chat-02", MessagePhase.Succeeded);
         assertEquals(6, history.history(ConversationKey.session(ns, "chat"), 0, -1).size());
         assertEquals(3, Harness.jobs(client, ns).size());
-        assertEquals(3, kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.init()).count());
+        assertEquals(3, kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.isInitContainer()).count());
         assertEquals(3, history.summary(ConversationKey.session(ns, "chat")).messageCount());
         assertEquals(done.get(1).getStatus().getResult(), get(client, ns, "chat-02").getStatus().getResult());
     }
