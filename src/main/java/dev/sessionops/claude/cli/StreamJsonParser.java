@@ -36,7 +36,7 @@ public final class StreamJsonParser {
     /** Tools the model called that were not in the tool list (a bare name in --disallowedTools removes the tool). */
     private final Set<String> unavailableTools = new LinkedHashSet<>();
     private static final java.util.regex.Pattern NO_SUCH_TOOL =
-            java.util.regex.Pattern.compile("No such tool available: ([A-Za-z0-9_.:-]+)");
+            java.util.regex.Pattern.compile("No such tool available: ([A-Za-z0-9_-]+)");
 
     private StreamJsonParser() {
     }

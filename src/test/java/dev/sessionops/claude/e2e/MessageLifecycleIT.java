@@ -1,0 +1,150 @@
+package dev.sessionops.claude.e2e;
+
+import static dev.sessionops.claude.e2e.Harness.awaitPhase;
+import static dev.sessionops.claude.e2e.Harness.awaitReason;
+import static dev.sessionops.claude.e2e.Harness.conditionMessage;
+import static dev.sessionops.claude.e2e.Harness.message;
+import static dev.sessionops.claude.e2e.Harness.reason;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.message.JobNames;
+import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.testing.LocalKubelet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class MessageLifecycleIT {
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    HistoryStore history;
+    LocalKubelet kubelet;
+
+    @BeforeEach
+    void kubelet() {
+        kubelet = Harness.kubelet(server, client);
+    }
+
+    @Test
+    void messageWaitsForItsSessionThenRuns() {
+        String ns = Harness.namespace(client, "late");
+        message(client, ns, "late-01", "late", "Hello from before the session existed");
+        ClaudeMessage waiting = awaitReason(client, ns, "late-01", "SessionNotFound");
+        assertEquals(MessagePhase.Pending, waiting.getStatus().getPhase());
+        assertTrue(conditionMessage(waiting).contains("late"));
+        assertTrue(Harness.events(client, ns, "late-01").stream().anyMatch(e -> "SessionNotFound".equals(e.getReason())));
+        assertTrue(Harness.jobs(client, ns).isEmpty());
+
+        Harness.session(client, ns, "late", s -> {
+        });
+        ClaudeMessage done = awaitPhase(client, ns, "late-01", MessagePhase.Succeeded);
+        assertTrue(done.getStatus().getResult().startsWith("Received 1 messages"));
+        // the session now owns the message, so deleting the session deletes it
+        assertTrue(done.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getKind().equals("ClaudeSession")));
+    }
+
+    @Test
+    void messageWithoutSessionIsAOneShotConversation() {
+        String ns = Harness.namespace(client, "oneshot");
+        message(client, ns, "haiku", null, "Write a haiku " + ns);
+        ClaudeMessage done = awaitPhase(client, ns, "haiku", MessagePhase.Succeeded);
+        assertNull(done.getStatus().getResumedFrom());
+        assertTrue(done.getStatus().getResult().startsWith("Received 1 messages"));
+        var entries = history.history(ConversationKey.oneShot(ns, "haiku"), 0, -1);
+        assertEquals(List.of("user", "assistant"), entries.stream().map(e -> e.role()).toList());
+        // no session, no state volume: the Job keeps its state in an emptyDir
+        var job = client.batch().v1().jobs().inNamespace(ns).withName(done.getStatus().getJobName()).get();
+        assertTrue(job.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .anyMatch(v -> v.getEmptyDir() != null));
+        assertTrue(client.persistentVolumeClaims().inNamespace(ns).list().getItems().isEmpty());
+    }
+
+    @Test
+    void writeToolWithAcceptEditsChangesTheWorkspaceWhichOutlivesTheJob() throws Exception {
+        String ns = Harness.namespace(client, "tools");
+        Harness.session(client, ns, "tools", s -> s.setPermissionMode("acceptEdits"));
+        message(client, ns, "tools-01", "tools", "[[write " + PodLayout.WORKSPACE + "/notes.txt hello from claude]]");
+        ClaudeMessage first = awaitPhase(client, ns, "tools-01", MessagePhase.Succeeded);
+        assertTrue(first.getStatus().getResult().contains("Tool result: ok"), first.getStatus().getResult());
+        assertNull(first.getStatus().getPermissionDenials());
+        Path file = kubelet.volumeDir(ns, JobNames.stateClaim("tools")).resolve(PodLayout.WORKSPACE_SUBPATH).resolve("notes.txt");
+        assertEquals("hello from claude", Files.readString(file).strip());
+
+        message(client, ns, "tools-02", "tools", "Is the file still there?");
+        awaitPhase(client, ns, "tools-02", MessagePhase.Succeeded);
+        assertEquals("hello from claude", Files.readString(file).strip());
+    }
+
+    @Test
+    void disallowedWriteLeavesTheWorkspaceAloneAndIsReported() {
+        String ns = Harness.namespace(client, "denied");
+        Harness.session(client, ns, "denied", s -> {
+            s.setPermissionMode("acceptEdits");
+            s.setDisallowedTools(List.of("Write"));
+        });
+        message(client, ns, "denied-01", "denied", "[[write " + PodLayout.WORKSPACE + "/denied.txt should not exist]]");
+        ClaudeMessage done = awaitPhase(client, ns, "denied-01", MessagePhase.Succeeded);
+        assertEquals(List.of("Write"), done.getStatus().getPermissionDenials());
+        assertTrue(done.getStatus().getResult().contains("Tool result: error"), done.getStatus().getResult());
+        Path file = kubelet.volumeDir(ns, JobNames.stateClaim("denied")).resolve(PodLayout.WORKSPACE_SUBPATH).resolve("denied.txt");
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void apiErrorFailsTheMessageAndTheNextOneResumesTheLastGoodSession() {
+        String ns = Harness.namespace(client, "errs");
+        Harness.session(client, ns, "errs", s -> {
+        });
+        message(client, ns, "errs-01", "errs", "A good start");
+        String good = awaitPhase(client, ns, "errs-01", MessagePhase.Succeeded).getStatus().getSessionId();
+        message(client, ns, "errs-02", "errs", "[[error 400 Fake bad request for testing]]");
+        ClaudeMessage failed = awaitPhase(client, ns, "errs-02", MessagePhase.Failed);
+        assertEquals("CliError", reason(failed));
+        assertTrue(conditionMessage(failed).contains("API Error: 400"), conditionMessage(failed));
+        assertTrue(conditionMessage(failed).contains("Fake bad request for testing"), conditionMessage(failed));
+        assertTrue(Harness.events(client, ns, "errs-02").stream()
+                .anyMatch(e -> "CliError".equals(e.getReason()) && "Warning".equals(e.getType())));
+
+        message(client, ns, "errs-03", "errs", "Carry on");
+        ClaudeMessage next = awaitPhase(client, ns, "errs-03", MessagePhase.Succeeded);
+        assertEquals(good, next.getStatus().getResumedFrom());
+        assertEquals(good, next.getStatus().getSessionId());
+        // the failed run added nothing to the history: two good exchanges
+        assertEquals(4, history.history(ConversationKey.session(ns, "errs"), 0, -1).size());
+    }
+
+    @Test
+    void runPastItsTimeoutFailsWithDeadlineExceeded() {
+        String ns = Harness.namespace(client, "slow");
+        message(client, ns, "slow", null, "[[sleep 30000]] Take your time", s -> s.setTimeout("2s"));
+        ClaudeMessage failed = awaitPhase(client, ns, "slow", MessagePhase.Failed);
+        assertEquals("DeadlineExceeded", reason(failed));
+        assertTrue(conditionMessage(failed).contains("2s"), conditionMessage(failed));
+        var job = client.batch().v1().jobs().inNamespace(ns).withName(failed.getStatus().getJobName()).get();
+        assertEquals(2L, job.getSpec().getActiveDeadlineSeconds());
+    }
+}
