@@ -137,16 +137,27 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
     private UpdateControl<ClaudeMessage> start(ClaudeMessage message, Context<ClaudeMessage> context) {
         String namespace = message.getMetadata().getNamespace();
         ClaudeSession session = null;
-        ConversationKey key = ConversationKey.oneShot(namespace, message.getMetadata().getName());
         if (message.getSpec().getSessionRef() != null) {
-            String sessionName = message.getSpec().getSessionRef().getName();
             session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
             if (session == null) {
                 return waiting(message, MessagePhase.Pending, Reasons.SESSION_NOT_FOUND,
-                        "waiting for ClaudeSession " + sessionName, null, context);
+                        "waiting for ClaudeSession " + message.getSpec().getSessionRef().getName(), null, context);
             }
-            key = ConversationKey.session(namespace, sessionName);
             ensureOwnedBy(message, session, context);
+        }
+
+        RunPlanner.PlannedRun plan;
+        try {
+            plan = planner.plan(message, session);
+        } catch (MessageProblem p) {
+            if (p.isWaiting()) {
+                return waiting(message, MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK, context);
+            }
+            return finish(message, MessagePhase.Failed, p.reason(), p.getMessage(), context);
+        }
+
+        if (session != null) {
+            String sessionName = session.getMetadata().getName();
             if (Boolean.TRUE.equals(session.getSpec().getSuspend())) {
                 return waiting(message, MessagePhase.Queued, Reasons.SESSION_SUSPENDED,
                         "session " + sessionName + " is suspended", null, context);
@@ -159,22 +170,15 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             }
         }
 
-        RunPlanner.PlannedRun plan;
         String resumeFrom;
         try {
-            resumeFrom = history.currentSessionId(key).orElse(null);
-            plan = planner.plan(message, session, resumeFrom);
+            resumeFrom = history.currentSessionId(conversationOf(message)).orElse(null);
         } catch (HistoryStoreUnavailableException e) {
             return waiting(message, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + e.getMessage(), RECHECK, context);
-        } catch (MessageProblem p) {
-            if (p.isWaiting()) {
-                return waiting(message, MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK, context);
-            }
-            return finish(message, MessagePhase.Failed, p.reason(), p.getMessage(), context);
         }
 
-        Job job = JobSpecBuilder.build(plan.job());
+        Job job = JobSpecBuilder.build(plan.resuming(resumeFrom));
         if (resumeFrom != null) {
             job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resumeFrom);
         }

@@ -97,6 +97,13 @@ public record JobPlan(
                 serviceAccountName, nodeSelector, tolerations, podLabels, podAnnotations);
     }
 
+    /** The same Job with another command (the resume id is known only once the message reaches the queue's head). */
+    public JobPlan withCommand(List<String> newCommand) {
+        return new JobPlan(owner, namespace, messageName, sessionName, jobName, image, newCommand, env, credentials,
+                stateClaimName, git, volumeClaim, mcpConfig, resources, activeDeadlineSeconds, ttlSecondsAfterFinished,
+                serviceAccountName, nodeSelector, tolerations, podLabels, podAnnotations);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -44,11 +44,19 @@ public class RunPlanner {
         this.config = config;
     }
 
-    /** What the operator resolved for one run. */
-    public record PlannedRun(JobPlan job, String prompt) {
+    /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
+    public record PlannedRun(JobPlan job, RunOptions options) {
+        /** The Job that resumes {@code sessionId} (null: a new conversation). */
+        public JobPlan resuming(String sessionId) {
+            return job.withCommand(ClaudeCommand.argv(options.toBuilder().resumeSessionId(sessionId).build()));
+        }
     }
 
-    public PlannedRun plan(ClaudeMessage message, ClaudeSession session, String resumeSessionId) throws MessageProblem {
+    /**
+     * Validates and resolves everything a message needs, so bad input is reported as soon as the message is seen,
+     * not only when it reaches the head of its session's queue.
+     */
+    public PlannedRun plan(ClaudeMessage message, ClaudeSession session) throws MessageProblem {
         String namespace = message.getMetadata().getNamespace();
         ClaudeMessageSpec spec = message.getSpec();
         ClaudeSessionSpec sessionSpec = session == null ? new ClaudeSessionSpec() : session.getSpec();
@@ -79,7 +87,7 @@ public class RunPlanner {
             requireConfigMapKey(namespace, mcpConfig);
         }
 
-        RunOptions options = new RunOptions(prompt, resumeSessionId, effective.getModel(), effective.getFallbackModel(),
+        RunOptions options = new RunOptions(prompt, null, effective.getModel(), effective.getFallbackModel(),
                 effective.getEffort(), effective.getSystemPrompt(), effective.getAppendSystemPrompt(),
                 effective.getAllowedTools(), effective.getDisallowedTools(), effective.getPermissionMode(),
                 effective.getMaxTurns(), effective.getMaxBudgetUsd(),
@@ -101,7 +109,7 @@ public class RunPlanner {
                         : config.defaults().serviceAccountName().orElse(null),
                 sessionSpec.getNodeSelector(), sessionSpec.getTolerations(), sessionSpec.getPodLabels(),
                 sessionSpec.getPodAnnotations());
-        return new PlannedRun(job, prompt);
+        return new PlannedRun(job, options);
     }
 
     private PromptFile readPrompt(String namespace, ClaudeMessageSpec spec) throws MessageProblem {
