@@ -77,7 +77,7 @@ public final class GitInit {
         return new ContainerBuilder()
                 .withName(PodLayout.GIT_INIT_CONTAINER)
                 .withImage(plan.image())
-                .withCommand("/bin/sh", "-c", SCRIPT)
+                .withCommand(JobSpecBuilder.escapeExpansion(List.of("/bin/sh", "-c", SCRIPT)))
                 .withWorkingDir(PodLayout.WORKSPACE)
                 .withEnv(env(plan.git(), baseEnv))
                 .withVolumeMounts(mounts)

@@ -20,11 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.GitWorkspace;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.message.JobNames;
 import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.testing.ContainerRun;
 import dev.sessionops.claude.testing.LocalKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -135,6 +138,57 @@ class MessageLifecycleIT {
         assertEquals(good, next.getStatus().getSessionId());
         // the failed run added nothing to the history: two good exchanges
         assertEquals(4, history.history(ConversationKey.session(ns, "errs"), 0, -1).size());
+    }
+
+    @Test
+    void gitWorkspaceIsClonedOnFirstUseOnItsBranchAndKeptForTheNextMessage() throws Exception {
+        String repository = bareRepositoryWithReadme();
+        String ns = Harness.namespace(client, "git");
+        Harness.session(client, ns, "feature", s -> {
+            s.setPermissionMode("acceptEdits");
+            Workspace workspace = new Workspace();
+            GitWorkspace git = new GitWorkspace();
+            git.setRepository(repository);
+            git.setBranch("feature/validation");
+            git.setBaseRef("main");
+            workspace.setGit(git);
+            s.setWorkspace(workspace);
+        });
+        message(client, ns, "feature-01", "feature", "[[write " + PodLayout.WORKSPACE + "/by-claude.txt written in the checkout]]");
+        awaitPhase(client, ns, "feature-01", MessagePhase.Succeeded);
+        Path checkout = kubelet.volumeDir(ns, JobNames.stateClaim("feature")).resolve(PodLayout.WORKSPACE_SUBPATH);
+        assertEquals("# demo", Files.readString(checkout.resolve("README.md")).strip());
+        assertEquals("ref: refs/heads/feature/validation", Files.readString(checkout.resolve(".git/HEAD")).strip());
+        assertTrue(Files.exists(checkout.resolve("by-claude.txt")));
+
+        message(client, ns, "feature-02", "feature", "Anything new?");
+        ClaudeMessage second = awaitPhase(client, ns, "feature-02", MessagePhase.Succeeded);
+        assertTrue(Files.exists(checkout.resolve("by-claude.txt")), "the second Job reused the checkout");
+        ContainerRun init = kubelet.runs(ns, second.getStatus().getJobName()).stream()
+                .filter(ContainerRun::isInitContainer).findFirst().orElseThrow();
+        assertEquals(0, init.exitCode());
+        assertTrue(init.log().contains("already holds a checkout"), init.log());
+    }
+
+    /** A bare repository with one commit on main, readable by the pod's user. */
+    private static String bareRepositoryWithReadme() throws Exception {
+        Path dir = Files.createTempDirectory("git-remote");
+        Path source = dir.resolve("source");
+        Files.createDirectories(source);
+        Files.writeString(source.resolve("README.md"), "# demo\n");
+        run(source, "git", "init", "-q", "-b", "main");
+        run(source, "git", "add", "README.md");
+        run(source, "git", "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "initial");
+        run(dir, "git", "clone", "-q", "--bare", source.toString(), "repo.git");
+        run(dir, "chmod", "-R", "a+rX", dir.toString());
+        run(dir, "chown", "-R", PodLayout.RUN_AS_USER + ":" + PodLayout.RUN_AS_USER, dir.resolve("repo.git").toString());
+        return dir.resolve("repo.git").toString();
+    }
+
+    private static void run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     @Test

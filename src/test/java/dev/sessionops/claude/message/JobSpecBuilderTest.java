@@ -240,7 +240,9 @@ class JobSpecBuilderTest {
         Job job = JobSpecBuilder.build(plan().build());
         Container claude = claude(job);
         assertEquals("ghcr.io/example/claude-runner:2.1.330", claude.getImage());
-        assertEquals(COMMAND, claude.getCommand());
+        assertEquals(COMMAND, JobSpecBuilder.commandAsRun(job));
+        assertTrue(claude.getCommand().contains("Create a REST API; rm -rf / $$(x)"),
+                "every $ doubled, so the kubelet's $(VAR) expansion leaves the prompt as written");
         assertTrue(claude.getArgs() == null || claude.getArgs().isEmpty(), "no shell, no extra args");
         assertEquals("/workspace", claude.getWorkingDir());
         assertTrue(pod(job).getInitContainers().isEmpty(), "no git-init without a git workspace");
@@ -367,7 +369,7 @@ class JobSpecBuilderTest {
         Container init = gitInit(job);
         Container claude = claude(job);
         assertEquals(claude.getImage(), init.getImage());
-        assertEquals(List.of("/bin/sh", "-c", GitInit.SCRIPT), init.getCommand());
+        assertEquals(List.of("/bin/sh", "-c", GitInit.SCRIPT.replace("$", "$$")), init.getCommand());
         assertEquals(claude.getResources(), init.getResources());
         assertEquals(mountAt(claude, PodLayout.STATE_MOUNT), mountAt(init, PodLayout.STATE_MOUNT));
         assertEquals(mountAt(claude, "/workspace"), mountAt(init, "/workspace"));
@@ -408,7 +410,7 @@ class JobSpecBuilderTest {
                 .git(git(repository, branch, baseRef, null)).build());
         Container init = gitInit(job);
         String script = init.getCommand().get(2);
-        assertEquals(GitInit.SCRIPT, script, "the script is fixed text");
+        assertEquals(GitInit.SCRIPT.replace("$", "$$"), script, "the script is fixed text");
         for (String value : List.of(repository, branch, baseRef, "curl evil", "touch /tmp/pwned", "rm -rf")) {
             assertFalse(script.contains(value), value);
             assertFalse(init.getCommand().subList(0, 2).stream().anyMatch(a -> a.contains(value)));
@@ -449,7 +451,7 @@ class JobSpecBuilderTest {
         JobPlan p = plan().command(command).build();
         command.add("--extra");
         assertEquals(COMMAND, p.command());
-        assertEquals(COMMAND, claude(JobSpecBuilder.build(p)).getCommand());
+        assertEquals(COMMAND, JobSpecBuilder.commandAsRun(JobSpecBuilder.build(p)));
     }
 
     @Test
