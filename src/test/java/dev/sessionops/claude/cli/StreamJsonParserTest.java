@@ -209,6 +209,18 @@ class StreamJsonParserTest {
         assertEquals("line 49", other.get(other.size() - 1));
     }
 
+    @Test
+    void disallowedToolCalledAnywayCountsAsADenialThoughTheRunSucceeds() throws IOException {
+        RunOutcome o = fixture("disallowed-tool");
+        assertTrue(o.succeeded());
+        assertEquals("5f4ca310-9b9f-45b8-8e1d-31bce74df3d6", o.sessionId());
+        // the CLI's own permission_denials is empty: the denial comes from the "No such tool available" tool result
+        assertEquals(List.of("Write"), o.permissionDenials());
+        assertTrue(o.result().contains("No such tool available: Write"), o.result());
+        assertEquals(2, o.numTurns());
+        assertEquals(TWO_CALLS, o.usage());
+    }
+
     private static RunOutcome fixture(String name) throws IOException {
         try (Reader reader = reader(name)) {
             return StreamJsonParser.parse(reader);
