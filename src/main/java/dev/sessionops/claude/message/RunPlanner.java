@@ -175,7 +175,7 @@ public class RunPlanner {
         if (s.getMaxTurns() != null && s.getMaxTurns() < 1) {
             throw MessageProblem.invalid(Reasons.INVALID_MAX_TURNS, "maxTurns must be at least 1, got " + s.getMaxTurns());
         }
-        if (s.getMaxBudgetUsd() != null && !(s.getMaxBudgetUsd() > 0)) {
+        if (s.getMaxBudgetUsd() != null && !(s.getMaxBudgetUsd() > 0 && Double.isFinite(s.getMaxBudgetUsd()))) {
             throw MessageProblem.invalid(Reasons.INVALID_BUDGET,
                     "maxBudgetUsd must be greater than 0, got " + s.getMaxBudgetUsd());
         }

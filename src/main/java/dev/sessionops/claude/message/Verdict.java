@@ -16,17 +16,17 @@ public record Verdict(MessagePhase phase, String reason, String message) {
             return new Verdict(MessagePhase.Failed, Reasons.DEADLINE_EXCEEDED,
                     "the run was stopped after its timeout of " + timeoutSeconds + "s");
         }
-        if (run != null && run.hasResult()) {
-            if (!run.isError() && job.complete()) {
-                return new Verdict(MessagePhase.Succeeded, Reasons.SUCCEEDED, "claude finished in " + run.numTurns() + " turn(s)");
-            }
+        if (run != null && run.hasResult() && run.isError()) {
             return new Verdict(MessagePhase.Failed, Reasons.CLI_ERROR, cliError(run));
         }
         if (!job.complete()) {
             String why = job.failureMessage() != null ? job.failureMessage() : "the claude container failed";
-            return new Verdict(MessagePhase.Failed, Reasons.JOB_FAILED, why + (run == null ? "" : lastWords(run)));
+            return new Verdict(MessagePhase.Failed, Reasons.JOB_FAILED, why + lastWords(run));
         }
-        return new Verdict(MessagePhase.Failed, Reasons.NO_RESULT, "claude exited without a result event");
+        if (run != null && run.hasResult()) {
+            return new Verdict(MessagePhase.Succeeded, Reasons.SUCCEEDED, "claude finished in " + run.numTurns() + " turn(s)");
+        }
+        return new Verdict(MessagePhase.Failed, Reasons.NO_RESULT, "claude exited without a result event" + lastWords(run));
     }
 
     /** Copies the run's figures into the status; the result text is cut to {@code maxChars}. */
@@ -47,10 +47,12 @@ public record Verdict(MessagePhase phase, String reason, String message) {
                         u.cacheReadInputTokens()));
             }
         }
-        String text = run.result() != null ? run.result() : run.assistantText();
-        if (text != null) {
+        String text = run.result() != null && !run.result().isEmpty() ? run.result() : run.assistantText();
+        if (text != null && !text.isEmpty()) {
             boolean cut = text.length() > maxChars;
-            status.setResult(cut ? text.substring(0, maxChars) : text);
+            // never split a surrogate pair: half an emoji is not text
+            int end = cut && Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+            status.setResult(cut ? text.substring(0, end) : text);
             status.setResultTruncated(cut ? Boolean.TRUE : null);
         }
         List<String> denials = run.permissionDenials();
@@ -70,9 +72,16 @@ public record Verdict(MessagePhase phase, String reason, String message) {
         return sb.toString();
     }
 
+    /** What the CLI said last (its errors, or the stray stderr lines of a run without a result event). */
     private static String lastWords(RunOutcome run) {
+        if (run == null) {
+            return "";
+        }
         if (run.errors() != null && !run.errors().isEmpty()) {
             return ": " + String.join("; ", run.errors());
+        }
+        if (run.otherLines() != null && !run.otherLines().isEmpty()) {
+            return ": " + String.join("; ", run.otherLines());
         }
         return "";
     }

@@ -102,6 +102,24 @@ class VerdictTest {
     }
 
     @Test
+    void aFailureWithoutResultQuotesWhatTheCliPrinted() {
+        RunOutcome run = dev.sessionops.claude.cli.StreamJsonParser.parse("error: unknown option '--effort'\n");
+        Verdict failed = Verdict.of(failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"), run, TIMEOUT);
+        assertEquals(Reasons.JOB_FAILED, failed.reason());
+        assertTrue(failed.message().endsWith(": error: unknown option '--effort'"), failed.message());
+        Verdict noResult = Verdict.of(complete(), run, TIMEOUT);
+        assertEquals(Reasons.NO_RESULT, noResult.reason());
+        assertTrue(noResult.message().contains("unknown option"), noResult.message());
+    }
+
+    @Test
+    void aSuccessfulResultFromAFailedContainerIsAJobFailure() throws IOException {
+        Verdict v = Verdict.of(failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+                fixture("text"), TIMEOUT);
+        assertEquals(Reasons.JOB_FAILED, v.reason());
+    }
+
+    @Test
     void noLogAndAFailedJobWithoutMessageIsAJobFailure() {
         Verdict v = Verdict.of(new JobState(true, false, null, null), null, TIMEOUT);
         assertEquals(Reasons.JOB_FAILED, v.reason());

@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class Workspace {
     private GitWorkspace git;
     private VolumeClaimWorkspace volumeClaim;
-    /** Extra size added to the state volume for the worktree, e.g. {@code 5Gi}. */
+    /** Room the worktree needs, e.g. {@code 5Gi}: the state volume that holds it is made at least this large. */
     private String size;
     private String storageClassName;
 
