@@ -15,9 +15,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -26,34 +24,17 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.SessionPhase;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
-import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.testing.ContainerRun;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
-import dev.sessionops.claude.testing.LocalKubelet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** A session of three messages, run through the real CLI, one after another, each resuming the last. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class ConversationIT {
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    KubernetesClient client;
-    @Inject
-    HistoryStore history;
-    LocalKubelet kubelet;
-
-    @BeforeEach
-    void kubelet() {
-        kubelet = Harness.kubelet(server, client);
-    }
+class ConversationIT extends EndToEndTest {
 
     @Test
     void threeMessagesRunInOrderEachResumingTheConversation() {

@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -21,32 +19,15 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.testing.ContainerRun;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
-import dev.sessionops.claude.testing.LocalKubelet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** The API key reaches the CLI's environment and nothing else: no status, Event, log line, argv or Redis entry. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class CredentialsIT {
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    KubernetesClient client;
-    @Inject
-    RedisDataSource redis;
-    LocalKubelet kubelet;
-
-    @BeforeEach
-    void kubelet() {
-        kubelet = Harness.kubelet(server, client);
-    }
+class CredentialsIT extends EndToEndTest {
 
     @Test
     void credentialReachesOnlyTheClisEnvironment() throws Exception {

@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -24,33 +22,16 @@ import dev.sessionops.claude.api.v1alpha1.GitWorkspace;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.message.JobNames;
 import dev.sessionops.claude.message.PodLayout;
 import dev.sessionops.claude.testing.ContainerRun;
-import dev.sessionops.claude.testing.LocalKubelet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class MessageLifecycleIT {
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    KubernetesClient client;
-    @Inject
-    HistoryStore history;
-    LocalKubelet kubelet;
-
-    @BeforeEach
-    void kubelet() {
-        kubelet = Harness.kubelet(server, client);
-    }
+class MessageLifecycleIT extends EndToEndTest {
 
     @Test
     void messageWaitsForItsSessionThenRuns() {

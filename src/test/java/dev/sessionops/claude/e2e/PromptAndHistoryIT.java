@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -21,33 +19,16 @@ import dev.sessionops.claude.api.v1alpha1.KeyRef;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.testing.ContainerRun;
-import dev.sessionops.claude.testing.LocalKubelet;
 import dev.sessionops.claude.testing.RedisTestResource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Prompt files with front matter and variables; Redis going away while a message runs. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class PromptAndHistoryIT {
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    KubernetesClient client;
-    @Inject
-    HistoryStore history;
-    LocalKubelet kubelet;
-
-    @BeforeEach
-    void kubelet() {
-        kubelet = Harness.kubelet(server, client);
-    }
+class PromptAndHistoryIT extends EndToEndTest {
 
     @Test
     void promptFileFrontMatterAndVariablesShapeTheRun() {

@@ -11,9 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.Labels;
@@ -22,28 +20,13 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.SessionPhase;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.message.JobNames;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
-import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** The session's own life: its state volume, suspend, idle expiry, and deletion taking its Redis history along. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class SessionIT {
-    @KubernetesTestServer
-    KubernetesServer server;
-    @Inject
-    KubernetesClient client;
-    @Inject
-    RedisDataSource redis;
-
-    @BeforeEach
-    void kubelet() {
-        Harness.kubelet(server, client);
-    }
+class SessionIT extends EndToEndTest {
 
     @Test
     void deletingASessionRemovesItsHistory() {

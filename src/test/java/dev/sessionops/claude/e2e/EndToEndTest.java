@@ -1,0 +1,34 @@
+package dev.sessionops.claude.e2e;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.testing.LocalKubelet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+
+/**
+ * The base of the end-to-end tests. Subclasses carry {@code @QuarkusTest @WithKubernetesTestServer(crud = true)}
+ * (identical on all, so they share one operator start): the mock API server, the operator under test, and the local
+ * kubelet that runs the Jobs' containers for real.
+ */
+abstract class EndToEndTest {
+    @KubernetesTestServer
+    KubernetesServer server;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    HistoryStore history;
+    @Inject
+    RedisDataSource redis;
+    LocalKubelet kubelet;
+
+    @BeforeEach
+    void startKubelet() {
+        kubelet = Harness.kubelet(server, client);
+    }
+}
