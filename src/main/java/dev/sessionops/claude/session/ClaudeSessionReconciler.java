@@ -97,7 +97,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             status.setTotalCostUsd(summary.totalCostUsd());
             status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
                     summary.cacheReadInputTokens()));
-            Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume bound, history reachable", generation);
+            Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable", generation);
         } catch (HistoryStoreUnavailableException e) {
             if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
                 events.warning(session, "HistoryStoreUnavailable", e.getMessage());
