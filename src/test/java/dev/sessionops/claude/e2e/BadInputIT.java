@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * Each kind of bad input ends in its own condition reason with a message that says what to fix, a Warning Event,
@@ -34,7 +33,6 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  * validates nothing, so here the operator's own checks answer.)
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class BadInputIT extends EndToEndTest {
 
     static List<Arguments> cases() {

@@ -29,11 +29,9 @@ import dev.sessionops.claude.testing.FakeAnthropicApi;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** A session of three messages, run through the real CLI, one after another, each resuming the last. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class ConversationIT extends EndToEndTest {
 
     @Test

@@ -22,11 +22,9 @@ import dev.sessionops.claude.testing.FakeAnthropicApiResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** The API key reaches the CLI's environment and nothing else: no status, Event, log line, argv or Redis entry. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class CredentialsIT extends EndToEndTest {
 
     @Test

@@ -12,9 +12,9 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 
 /**
- * The base of the end-to-end tests. Subclasses carry {@code @QuarkusTest @WithKubernetesTestServer(crud = true)}
- * (identical on all, so they share one operator start): the mock API server, the operator under test, and the local
- * kubelet that runs the Jobs' containers for real.
+ * The base of the end-to-end tests (each a {@code @QuarkusTest}; all share one operator start and the global mock API
+ * server of {@code GlobalTestResources}): the mock API server, the operator under test, and the local kubelet that
+ * runs the Jobs' containers for real.
  */
 abstract class EndToEndTest {
     @KubernetesTestServer

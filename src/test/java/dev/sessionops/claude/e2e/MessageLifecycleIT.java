@@ -26,11 +26,9 @@ import dev.sessionops.claude.message.JobNames;
 import dev.sessionops.claude.message.PodLayout;
 import dev.sessionops.claude.testing.ContainerRun;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class MessageLifecycleIT extends EndToEndTest {
 
     @Test

@@ -23,11 +23,9 @@ import dev.sessionops.claude.testing.ContainerRun;
 import dev.sessionops.claude.testing.RedisTestResource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Prompt files with front matter and variables; Redis going away while a message runs. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class PromptAndHistoryIT extends EndToEndTest {
 
     @Test

@@ -21,11 +21,9 @@ import dev.sessionops.claude.api.v1alpha1.SessionPhase;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.message.JobNames;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** The session's own life: its state volume, suspend, idle expiry, and deletion taking its Redis history along. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
 class SessionIT extends EndToEndTest {
 
     @Test
