@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suite runs for real: redis-server (Debian package) and the pinned claude CLI
-# (npm, into the git-ignored .tools/claude). Idempotent; safe to re-run.
+# Installs what the test suite runs for real: redis-server (Debian package), the pinned claude CLI
+# (npm, into the git-ignored .tools/claude) and the Kubernetes control plane binaries of the real-API-server tests
+# (scripts/k8s-test-env.sh: cached outside the repo; the first build takes ~10 min). Idempotent; safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +24,4 @@ if [ ! -x "$bin" ] || [ "$("$bin" --version 2>/dev/null | cut -d' ' -f1)" != "$C
 fi
 echo "redis-server: $(redis-server --version | cut -d' ' -f3)"
 echo "claude: $("$bin" --version)"
+echo "kubernetes binaries: $(./scripts/k8s-test-env.sh)"
