@@ -64,7 +64,7 @@ public final class RealControlPlane implements AutoCloseable {
      * ({@code admin}, {@code edit}, {@code view}), which are otherwise empty.
      */
     public static final List<String> CONTROLLERS = List.of("job", "garbagecollector", "serviceaccount",
-            "serviceaccount-token", "ttl-after-finished", "namespace", "clusterrole-aggregation");
+            "serviceaccount-token", "ttl-after-finished", "namespace", "clusterrole-aggregation", "pvc-protection");
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
