@@ -2,11 +2,9 @@ package dev.sessionops.claude.testing;
 
 import dev.sessionops.claude.testing.ContainerLauncher.LaunchSpec;
 import dev.sessionops.claude.testing.ContainerLauncher.StartError;
-import dev.sessionops.claude.testing.PodVolumes.Mount;
+import dev.sessionops.claude.testing.PodPlanner.ContainerPlan;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,11 +28,7 @@ import java.util.logging.Logger;
  */
 final class JobRunner {
     private static final Logger LOG = Logger.getLogger(LocalKubelet.class.getName());
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final int DEFAULT_BACKOFF_LIMIT = 6;
-
-    private record ContainerPlan(Container container, boolean init, LaunchSpec spec) {
-    }
 
     private final LocalKubelet kubelet;
     private final Job job;
@@ -151,67 +144,7 @@ final class JobRunner {
         synchronized (lock) {
             current = pod;
         }
-        Path podDir = kubelet.podDir(namespace, current.getMetadata().getName());
-        Map<String, Path> volumes = kubelet.volumes().prepare(current, podDir);
-        Path home = podDir.resolve("home");
-        PodVolumes.createDirectories(home);
-        List<ContainerPlan> plans = new ArrayList<>();
-        for (Container c : current.getSpec().getInitContainers()) {
-            plans.add(new ContainerPlan(c, true, spec(current, c, volumes, home)));
-        }
-        for (Container c : current.getSpec().getContainers()) {
-            plans.add(new ContainerPlan(c, false, spec(current, c, volumes, home)));
-        }
-        return plans;
-    }
-
-    private LaunchSpec spec(Pod pod, Container container, Map<String, Path> volumes, Path home) throws PodNotReady {
-        if (container.getCommand().isEmpty()) {
-            throw PodNotReady.configError("LocalKubelet needs an explicit command for container " + container.getName()
-                    + " (it cannot read the image's entrypoint)");
-        }
-        PodSecurityContext podSecurity = pod.getSpec().getSecurityContext() == null ? new PodSecurityContext()
-                : pod.getSpec().getSecurityContext();
-        SecurityContext security = container.getSecurityContext() == null ? new SecurityContext() : container.getSecurityContext();
-        Long uid = first(security.getRunAsUser(), podSecurity.getRunAsUser());
-        Long gid = first(security.getRunAsGroup(), podSecurity.getRunAsGroup());
-        boolean nonRoot = Boolean.TRUE.equals(first(security.getRunAsNonRoot(), podSecurity.getRunAsNonRoot()));
-        if (nonRoot && Objects.requireNonNullElse(uid, kubelet.harnessUid()) == 0) {
-            throw PodNotReady.configError(uid == null ? "container has runAsNonRoot and image will run as root"
-                    : "container's runAsUser breaks non-root policy (container: " + container.getName() + ")");
-        }
-        List<Long> groups = new ArrayList<>();
-        if (podSecurity.getFsGroup() != null) {
-            groups.add(podSecurity.getFsGroup());
-        }
-        groups.addAll(podSecurity.getSupplementalGroups());
-
-        LinkedHashMap<String, String> containerEnv = kubelet.env().resolve(pod, container);
-        List<String> argv = new ArrayList<>();
-        container.getCommand().forEach(a -> argv.add(VarExpansion.expand(a, containerEnv)));
-        container.getArgs().forEach(a -> argv.add(VarExpansion.expand(a, containerEnv)));
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOSTNAME", pod.getMetadata().getName());
-        env.put("HOME", home.toString());
-        env.putAll(kubelet.options().env());
-        env.putAll(containerEnv);
-        String path = env.getOrDefault("PATH", DEFAULT_PATH);
-        if (!kubelet.options().path().isEmpty()) {
-            path = String.join(":", kubelet.options().path().stream().map(Path::toString).toList()) + ":" + path;
-        }
-        env.put("PATH", path);
-
-        List<Mount> mounts = kubelet.volumes().mounts(pod, container, volumes);
-        if (uid != null && kubelet.harnessUid() == 0) {
-            long fsGid = first(podSecurity.getFsGroup(), first(gid, 0L));
-            ContainerLauncher.chown(home, uid, fsGid);
-            mounts.stream().filter(m -> !m.readOnly()).forEach(m -> ContainerLauncher.chown(m.source(), uid, fsGid));
-        }
-        String workingDir = container.getWorkingDir() == null || container.getWorkingDir().isEmpty() ? "/"
-                : container.getWorkingDir();
-        return new LaunchSpec(argv, env, workingDir, mounts, uid, gid, groups,
-                Boolean.FALSE.equals(security.getAllowPrivilegeEscalation()));
+        return kubelet.planner().plan(current, kubelet.podDir(namespace, current.getMetadata().getName()));
     }
 
     private void run(List<ContainerPlan> plans) {
@@ -445,9 +378,5 @@ final class JobRunner {
             current = pod;
         }
         kubelet.statusWriter().pod(namespace, current.getMetadata().getName(), podState.toStatus());
-    }
-
-    private static <T> T first(T a, T b) {
-        return a != null ? a : b;
     }
 }

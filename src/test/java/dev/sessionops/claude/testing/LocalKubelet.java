@@ -112,6 +112,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final PodVolumes volumes;
     private final ContainerLauncher launcher;
     private final StatusWriter statusWriter;
+    private final PodPlanner planner;
     private final long harnessUid = new com.sun.security.auth.module.UnixSystem().getUid();
     private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
     private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
@@ -147,6 +148,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.env = new ContainerEnv(client);
         this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
         this.statusWriter = new StatusWriter(client);
+        this.planner = new PodPlanner(env, volumes, options, harnessUid);
         ServerState state = stateOf(server);
         this.logs = state.logs();
         this.startedOnServer = state.startedJobs();
@@ -338,6 +340,10 @@ public final class LocalKubelet implements AutoCloseable {
 
     ContainerLauncher launcher() {
         return launcher;
+    }
+
+    PodPlanner planner() {
+        return planner;
     }
 
     StatusWriter statusWriter() {

@@ -111,7 +111,7 @@ final class PodLogs {
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text);
     }
 
-    private static String tail(String text, String tailLines) {
+    static String tail(String text, String tailLines) {
         if (tailLines == null) {
             return text;
         }
