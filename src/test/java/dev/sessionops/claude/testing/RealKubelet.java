@@ -68,7 +68,8 @@ import java.util.stream.Stream;
  * {@code --kubelet-preferred-address-types=InternalIP} and must not verify the kubelet's certificate (1.20 does
  * not unless {@code --kubelet-certificate-authority} is set).
  * <p>
- * Not emulated: images (explicit {@code command} needed), restarts ({@code restartPolicy} other than Never acts
+ * A Pod found Running without a process of this kubelet (started by an earlier instance) is marked Failed, never run
+ * twice. Not emulated: images (explicit {@code command} needed), restarts ({@code restartPolicy} other than Never acts
  * like Never), more than one main container, probes, resource limits, {@code follow} on logs (returns the log so far).
  *
  * <pre>{@code
@@ -310,11 +311,24 @@ public final class RealKubelet implements AutoCloseable {
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if (runner == null && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-            runner = new PodRunner(pod);
-            runners.put(pod.getMetadata().getUid(), runner);
-            runner.start();
+        if (runner != null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+            return;
         }
+        if ("Running".equals(phase)) {
+            // started by an earlier kubelet whose processes are gone: never run a container twice, report it lost
+            LOG.warning("RealKubelet: pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()
+                    + " was running under an earlier kubelet; marking it Failed");
+            PodState lost = new PodState(pod);
+            lost.finished(false);
+            PodStatus status = lost.toStatus();
+            status.setReason("NodeLost");
+            status.setMessage("the kubelet that ran this pod is gone");
+            writePodStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(), status);
+            return;
+        }
+        runner = new PodRunner(pod);
+        runners.put(pod.getMetadata().getUid(), runner);
+        runner.start();
     }
 
     private void podGone(Pod pod) {
@@ -439,11 +453,19 @@ public final class RealKubelet implements AutoCloseable {
                 for (ContainerPlan plan : plans) {
                     Integer exit = runContainer(plan);
                     if (exit == null) {
-                        return; // deleted or kubelet closed while it ran
+                        return; // the kubelet closed or the pod object vanished while it ran
                     }
-                    if (exit != 0 || !plan.init()) {
-                        state.finished(exit == 0);
+                    boolean deleted;
+                    synchronized (lock) {
+                        deleted = deleting;
+                    }
+                    if (exit != 0 || !plan.init() || deleted) {
+                        // restartPolicy Never: the pod ends with its first failing container, or its main one
+                        state.finished(exit == 0 && !plan.init());
                         writeStatus();
+                        if (deleted) {
+                            forceDelete(namespace, name); // containers gone: the kubelet completes the deletion
+                        }
                         return;
                     }
                 }
@@ -495,9 +517,10 @@ public final class RealKubelet implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             run.finished(exit);
+            LOG.fine("RealKubelet: " + namespace + "/" + name + "/" + container + " exited " + exit);
             synchronized (lock) {
                 process = null;
-                if (deleting || stopped) {
+                if (stopped) {
                     return null;
                 }
             }
@@ -515,17 +538,13 @@ public final class RealKubelet implements AutoCloseable {
                 deleting = true;
                 running = process;
             }
-            killers.execute(logged(() -> {
-                if (running != null) {
-                    launcher.kill(running, options.killGracePeriod());
-                    try {
-                        running.waitFor(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                forceDelete(namespace, name); // containers are gone: the kubelet completes the deletion
-            }));
+            LOG.fine("RealKubelet: pod " + namespace + "/" + name + " is being deleted" + (running != null ? ", killing it" : ""));
+            if (running != null) {
+                // the run thread sees the exit, writes status Failed and completes the deletion
+                killers.execute(logged(() -> launcher.kill(running, options.killGracePeriod())));
+            } else {
+                forceDelete(namespace, name); // nothing runs (waiting, finished, or between containers)
+            }
         }
 
         /** Pod object gone or kubelet closing: kill whatever runs, write nothing. */

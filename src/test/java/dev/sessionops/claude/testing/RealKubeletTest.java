@@ -15,9 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -85,6 +88,36 @@ class RealKubeletTest {
         String log = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).inContainer("main").getLog();
         assertTrue(log.contains("hello s3cret-value"), log);
         assertTrue(log.lines().anyMatch("1000"::equals), log);
+        assertEquals("1000\n", client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).inContainer("main")
+                .tailingLines(1).getLog());
+    }
+
+    @Test
+    void initContainerAndClaimVolumeAndVarExpansion() {
+        client.persistentVolumeClaims().inNamespace(ns).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("work").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new Quantity("1Mi")).endResources().endSpec().build()).create();
+        client.batch().v1().jobs().inNamespace(ns).resource(new JobBuilder()
+                .withNewMetadata().withName("init").endMetadata()
+                .withNewSpec().withBackoffLimit(0)
+                .withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewVolume().withName("work").withNewPersistentVolumeClaim().withClaimName("work")
+                .endPersistentVolumeClaim().endVolume()
+                .addNewInitContainer().withName("prepare").withImage("busybox")
+                .withCommand("/bin/sh", "-c", "echo $(GREETING) > /work/greeting")
+                .addNewEnv().withName("GREETING").withValue("from-init").endEnv()
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .endInitContainer()
+                .addNewContainer().withName("main").withImage("busybox").withCommand("/bin/sh", "-c", "cat /work/greeting")
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .endContainer().endSpec().endTemplate().endSpec().build()).create();
+        assertEquals("Complete", awaitFinished("init").getType());
+        Pod pod = podsOf("init").get(0);
+        assertEquals(0, pod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getExitCode());
+        assertEquals("from-init\n", client.pods().inNamespace(ns).withName(pod.getMetadata().getName())
+                .inContainer("main").getLog());
+        assertEquals(List.of("prepare", "main"), kubelet.runs(ns, "init").stream().map(ContainerRun::container).toList());
     }
 
     @Test
@@ -115,6 +148,31 @@ class RealKubeletTest {
                 .noneMatch(p -> p.info().commandLine().orElse("").contains(marker)));
         // the kubelet completes the deletion the Job controller started
         await().atMost(Duration.ofSeconds(30)).until(() -> podsOf("slow").isEmpty());
+    }
+
+    /** As on a 1.20 cluster: a deleted pod is not counted as a failure, the Job controller makes another one. */
+    @Test
+    void deletingARunningPodKillsItsProcessAndTheJobControllerReplacesIt() {
+        String marker = "rk-delete-" + System.nanoTime();
+        createJob("deleted", List.of("/bin/sh", "-c", "sleep 30; echo " + marker), null);
+        await().atMost(WAIT).until(() -> kubelet.runs(ns, "deleted").size() == 1
+                && "Running".equals(podsOf("deleted").get(0).getStatus().getPhase()));
+        String pod = podsOf("deleted").get(0).getMetadata().getName();
+        client.pods().inNamespace(ns).withName(pod).delete(); // default grace period: the kubelet finishes it
+        ContainerRun first = kubelet.runs(ns, "deleted").get(0);
+        await().atMost(Duration.ofSeconds(15)).until(first::isFinished);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(ns).withName(pod).get() == null);
+        await().atMost(WAIT).until(() -> kubelet.runs(ns, "deleted").size() == 2);
+        assertTrue(first.finishedAt().isBefore(first.startedAt().plusSeconds(20)), first.toString());
+
+        // deleting the Job: garbage collection deletes the replacement pod, the kubelet kills its process
+        client.batch().v1().jobs().inNamespace(ns).withName("deleted")
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        ContainerRun second = kubelet.runs(ns, "deleted").get(1);
+        await().atMost(Duration.ofSeconds(30)).until(second::isFinished);
+        await().atMost(Duration.ofSeconds(30)).until(() -> podsOf("deleted").isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(marker)));
     }
 
     private void createJob(String name, List<String> command, Long activeDeadlineSeconds) {
