@@ -25,7 +25,11 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.testing.ClaudeBinary;
+import dev.sessionops.claude.testing.FakeAnthropicApi;
+import dev.sessionops.claude.testing.LocalKubelet;
 import dev.sessionops.claude.testing.RealControlPlane;
+import dev.sessionops.claude.testing.RealKubelet;
 import dev.sessionops.claude.testing.RedisServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,13 +43,16 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The packaged operator (target/quarkus-app) against a real kube-apiserver, etcd and kube-controller-manager, running
- * as a ServiceAccount bound to exactly the RBAC the build generates. No kubelet runs here, so Pods stay Pending: this
- * tier proves what the mock cannot — schema validation, the status subresource, the real Job controller, RBAC,
- * and garbage collection after the session's finalizer.
+ * as a ServiceAccount bound to exactly the RBAC the build generates, with {@link RealKubelet} running the real Job
+ * controller's Pods (the real claude CLI against the fake Anthropic API) and serving their logs through the API
+ * server. This tier proves what the mock cannot: schema validation, the status subresource, the real Job controller
+ * deciding success, failure and deadline, pod logs, RBAC, and garbage collection after the session's finalizer.
  */
 class OperatorOnRealApiServerIT {
     static final String OPERATOR_NS = "cso-system";
     static RealControlPlane cluster;
+    static RealKubelet kubelet;
+    static FakeAnthropicApi api;
     static RedisServer redis;
     static Process operator;
     static KubernetesClient admin;
@@ -53,9 +60,11 @@ class OperatorOnRealApiServerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = RealControlPlane.start();
+        cluster = RealControlPlane.builder().apiServerArg(RealKubelet.API_SERVER_ARG).start();
         admin = cluster.adminClient();
         redis = RedisServer.startOnFreePort();
+        api = new FakeAnthropicApi().start();
+        kubelet = RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory()));
         for (File crd : new File("crds").listFiles((d, n) -> n.endsWith(".yml"))) {
             try (var in = new FileInputStream(crd)) {
                 admin.load(in).create();
@@ -68,7 +77,7 @@ class OperatorOnRealApiServerIT {
         Path kubeconfig = cluster.kubeconfig(Path.of("target/real-control-plane/operator.kubeconfig"), token, "operator");
 
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/quarkus-app/quarkus-run.jar")
+                "-Dcso.defaults.env.ANTHROPIC_BASE_URL=" + api.baseUrl(), "-jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/real-control-plane/operator.log"));
         pb.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
@@ -107,6 +116,12 @@ class OperatorOnRealApiServerIT {
         if (operator != null) {
             operator.destroy();
         }
+        if (kubelet != null) {
+            kubelet.close();
+        }
+        if (api != null) {
+            api.close();
+        }
         if (asOperator != null) {
             asOperator.close();
         }
@@ -140,15 +155,29 @@ class OperatorOnRealApiServerIT {
         admin.resource(message(ns, "chat-02", "chat", m -> {
         })).create();
 
-        // the operator starts the first message's Job; the real Job controller makes its Pod; the second waits its turn
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            assertEquals(MessagePhase.Running, phase(ns, "chat-01"));
-            assertEquals(MessagePhase.Queued, phase(ns, "chat-02"));
-            assertEquals(1, admin.pods().inNamespace(ns).list().getItems().size());
-        });
-        var job = admin.batch().v1().jobs().inNamespace(ns).list().getItems().get(0);
+        // one after another, the second resuming the first; the real Job controller decides, the log comes through the server
+        ClaudeMessage first = awaitPhase(ns, "chat-01", MessagePhase.Succeeded);
+        ClaudeMessage second = awaitPhase(ns, "chat-02", MessagePhase.Succeeded);
+        assertEquals(first.getStatus().getSessionId(), second.getStatus().getResumedFrom());
+        assertTrue(first.getStatus().getResult().startsWith("Received 1 messages"), first.getStatus().getResult());
+        assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
+        var runs = kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.isInitContainer()).toList();
+        assertEquals(2, runs.size());
+        assertTrue(!runs.get(1).startedAt().isBefore(runs.get(0).finishedAt()), "strictly one after another");
+        var job = admin.batch().v1().jobs().inNamespace(ns).withName(second.getStatus().getJobName()).get();
         assertEquals(0, job.getSpec().getBackoffLimit());
-        assertTrue(admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size() == 1, "state volume");
+        assertEquals(1, job.getStatus().getSucceeded());
+        assertEquals(1, admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size(), "state volume");
+        assertEquals("4", redis("LLEN", ConversationKey.session(ns, "chat").history()));
+
+        // an API error and a deadline, decided by the real Job controller
+        admin.resource(message(ns, "chat-03", "chat", m -> m.setPrompt("[[error 400 Fake bad request]]"))).create();
+        assertEquals("CliError", reason(awaitPhase(ns, "chat-03", MessagePhase.Failed)));
+        admin.resource(message(ns, "chat-04", "chat", m -> {
+            m.setPrompt("[[sleep 30000]] too slow");
+            m.setTimeout("3s");
+        })).create();
+        assertEquals("DeadlineExceeded", reason(awaitPhase(ns, "chat-04", MessagePhase.Failed)));
 
         // what the schema of 1.20 cannot check (no CEL) the operator reports
         ClaudeSession plain = new ClaudeSession();
@@ -167,9 +196,7 @@ class OperatorOnRealApiServerIT {
         assertEquals(403, forbidden.getCode());
 
         // deleting the session: the finalizer removes the history, then garbage collection removes everything else
-        // (no kubelet here, so nothing completed: put a history entry in place as a finished message would)
         ConversationKey key = ConversationKey.session(ns, "chat");
-        redis("RPUSH", key.history(), "{}");
         assertEquals("1", redis("EXISTS", key.history()));
         admin.resources(ClaudeSession.class).inNamespace(ns).withName("chat").delete();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -196,6 +223,23 @@ class OperatorOnRealApiServerIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static ClaudeMessage awaitPhase(String ns, String name, MessagePhase phase) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            MessagePhase p = phase(ns, name);
+            if (p != null && p.isTerminal() && p != phase) {
+                throw new AssertionError(name + " ended " + p + ": " + admin.resources(ClaudeMessage.class).inNamespace(ns)
+                        .withName(name).get().getStatus().getConditions());
+            }
+            return p == phase;
+        });
+        return admin.resources(ClaudeMessage.class).inNamespace(ns).withName(name).get();
+    }
+
+    private static String reason(ClaudeMessage m) {
+        return m.getStatus().getConditions().stream().filter(c -> c.getType().equals("Succeeded")).findFirst()
+                .orElseThrow().getReason();
     }
 
     private static MessagePhase phase(String ns, String name) {
