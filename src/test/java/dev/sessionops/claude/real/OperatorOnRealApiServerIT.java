@@ -225,6 +225,42 @@ class OperatorOnRealApiServerIT {
         }
     }
 
+    /** Every bad input the 1.20 schema can express is refused by the API server, naming the field; unknown fields are pruned. */
+    @Test
+    void apiServerRejectsWhatTheSchemaExpressesAndPrunesUnknownFields() {
+        String ns = "schema";
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("permissionMode: yolo", "spec.permissionMode");
+        bad.put("effort: extreme", "spec.effort");
+        bad.put("maxTurns: 0", "spec.maxTurns");
+        bad.put("maxBudgetUsd: -1.5", "spec.maxBudgetUsd");
+        bad.put("maxBudgetUsd: 0", "spec.maxBudgetUsd");
+        bad.put("timeout: soon", "spec.timeout");
+        bad.put("sessionRef: {}", "spec.sessionRef.name");
+        bad.put("promptFrom: {configMapKeyRef: {name: cm}}", "spec.promptFrom.configMapKeyRef.key");
+        int i = 0;
+        for (var entry : bad.entrySet()) {
+            String yaml = "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeMessage\nmetadata: {name: bad-" + (i++)
+                    + "}\nspec:\n  prompt: hi\n  " + entry.getKey() + "\n";
+            var e = assertThrows(KubernetesClientException.class, () -> admin.resource(yaml).inNamespace(ns).create(), entry.getKey());
+            assertEquals(422, e.getCode(), entry.getKey());
+            assertTrue(e.getMessage().contains(entry.getValue()), entry.getKey() + " -> " + e.getMessage());
+        }
+        var noSpec = assertThrows(KubernetesClientException.class, () -> admin.resource(
+                "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeMessage\nmetadata: {name: no-spec}\n").inNamespace(ns).create());
+        assertEquals(422, noSpec.getCode());
+        String withUnknown = "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeSession\nmetadata: {name: pruned}\n"
+                + "spec:\n  model: sonnet\n  temperature: 0.2\n";
+        admin.resource(withUnknown).inNamespace(ns).create();
+        var stored = admin.genericKubernetesResources("claude.sessionops.dev/v1alpha1", "ClaudeSession").inNamespace(ns)
+                .withName("pruned").get();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
+        assertEquals("sonnet", spec.get("model"));
+        assertTrue(!spec.containsKey("temperature"), "unknown field pruned: " + spec);
+    }
+
     private static ClaudeMessage awaitPhase(String ns, String name, MessagePhase phase) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
             MessagePhase p = phase(ns, name);
