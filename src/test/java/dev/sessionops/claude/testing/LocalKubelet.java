@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -116,8 +113,8 @@ public final class LocalKubelet implements AutoCloseable {
     private final long harnessUid = new com.sun.security.auth.module.UnixSystem().getUid();
     private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
     private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
-    private final ExecutorService control = Executors.newSingleThreadExecutor(daemon("local-kubelet-control"));
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("local-kubelet-timer"));
+    private final ExecutorService control = Executors.newSingleThreadExecutor(KubeletThreads.daemon("local-kubelet-control"));
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, KubeletThreads.daemon("local-kubelet-timer"));
     private final ExecutorService slots;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Set<String> startedOnServer;
@@ -143,7 +140,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.baseDir = ownsBaseDir ? Files.createTempDirectory("local-kubelet") : options.baseDir();
         // others must traverse it when a pod drops to runAsUser and its paths are rewritten
         Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        this.slots = Executors.newFixedThreadPool(options.maxParallel(), daemon("local-kubelet-run"));
+        this.slots = Executors.newFixedThreadPool(options.maxParallel(), KubeletThreads.daemon("local-kubelet-run"));
         this.launcher = ContainerLauncher.detect(options.rewritePaths());
         this.env = new ContainerEnv(client);
         this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
@@ -312,7 +309,7 @@ public final class LocalKubelet implements AutoCloseable {
         timers.shutdownNow();
         slots.shutdownNow();
         if (ownsBaseDir) {
-            deleteRecursively(baseDir);
+            KubeletThreads.deleteRecursively(baseDir);
         }
     }
 
@@ -379,25 +376,9 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     private Runnable logged(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    LOG.log(Level.SEVERE, "LocalKubelet task failed", e);
-                }
-            }
-        };
+        return KubeletThreads.logged("LocalKubelet", task, () -> closed);
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     private static void sleep(long millis) {
         try {
@@ -408,11 +389,4 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.log(Level.FINE, "LocalKubelet: leaving " + root, e);
-        }
-    }
 }

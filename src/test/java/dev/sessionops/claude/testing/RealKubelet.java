@@ -39,7 +39,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,12 +49,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The kubelet (and the scheduler) for a real API server with no nodes: registers the Node {@value #NODE_NAME}
@@ -97,10 +93,10 @@ public final class RealKubelet implements AutoCloseable {
     private final Map<String, PodRunner> runners = new ConcurrentHashMap<>(); // by pod uid
     private final Map<String, LogBuffer> logs = new ConcurrentHashMap<>(); // by ns/pod/container
     private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
-    private final ExecutorService control = Executors.newSingleThreadExecutor(daemon("real-kubelet-control"));
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("real-kubelet-timer"));
-    private final ExecutorService killers = Executors.newCachedThreadPool(daemon("real-kubelet-kill"));
-    private final ExecutorService httpThreads = Executors.newCachedThreadPool(daemon("real-kubelet-http"));
+    private final ExecutorService control = Executors.newSingleThreadExecutor(KubeletThreads.daemon("real-kubelet-control"));
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, KubeletThreads.daemon("real-kubelet-timer"));
+    private final ExecutorService killers = Executors.newCachedThreadPool(KubeletThreads.daemon("real-kubelet-kill"));
+    private final ExecutorService httpThreads = Executors.newCachedThreadPool(KubeletThreads.daemon("real-kubelet-http"));
     private final ExecutorService slots;
     private final String bootId = UUID.randomUUID().toString();
     private HttpsServer server;
@@ -113,7 +109,7 @@ public final class RealKubelet implements AutoCloseable {
         this.ownsBaseDir = options.baseDir() == null;
         this.baseDir = ownsBaseDir ? Files.createTempDirectory("real-kubelet") : options.baseDir();
         Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        this.slots = Executors.newFixedThreadPool(options.maxParallel(), daemon("real-kubelet-run"));
+        this.slots = Executors.newFixedThreadPool(options.maxParallel(), KubeletThreads.daemon("real-kubelet-run"));
         this.launcher = ContainerLauncher.detect(options.rewritePaths());
         ContainerEnv env = new ContainerEnv(client);
         this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
@@ -205,7 +201,7 @@ public final class RealKubelet implements AutoCloseable {
             LOG.log(Level.FINE, "RealKubelet: node not deleted", e);
         }
         if (ownsBaseDir) {
-            deleteRecursively(baseDir);
+            KubeletThreads.deleteRecursively(baseDir);
         }
     }
 
@@ -696,31 +692,8 @@ public final class RealKubelet implements AutoCloseable {
     }
 
     private Runnable logged(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    LOG.log(Level.SEVERE, "RealKubelet task failed", e);
-                }
-            }
-        };
+        return KubeletThreads.logged("RealKubelet", task, () -> closed);
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            LOG.log(Level.FINE, "RealKubelet: leaving " + root, e);
-        }
-    }
 }
