@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -16,6 +17,15 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 public final class StatusWriter {
     private StatusWriter() {
+    }
+
+    /**
+     * Writes the primary resource's status and hands the result to the SDK's cache, so the next reconcile sees what
+     * was written (not a stale copy that would repeat the last step) and the SDK ignores the echo of its own write.
+     */
+    public static <P extends HasMetadata> void writePrimary(Context<P> context, P resource, Object status) {
+        context.resourceOperations().resourcePatch(resource, r -> write(context.getClient(), r, status),
+                context.eventSourceRetriever().getControllerEventSource());
     }
 
     public static <T extends HasMetadata> T write(KubernetesClient client, T resource, Object status) {

@@ -146,6 +146,14 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             ensureOwnedBy(message, session, context);
         }
 
+        List<ClaudeMessage> siblings = session == null ? List.of()
+                : context.getPrimaryCache().byIndex(BY_SESSION, sessionIndexKey(namespace, session.getMetadata().getName()));
+        boolean mayRun = session == null || MessageQueue.mayRun(message, siblings);
+        if (!mayRun && message.getStatus().getPhase() == MessagePhase.Queued && !Boolean.TRUE.equals(session.getSpec().getSuspend())) {
+            // checked when first seen; checked again when its turn comes: no re-reading its inputs while it waits
+            return queued(message, session, siblings, context);
+        }
+
         RunPlanner.PlannedRun plan;
         try {
             plan = planner.plan(message, session);
@@ -162,11 +170,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 return waiting(message, MessagePhase.Queued, Reasons.SESSION_SUSPENDED,
                         "session " + sessionName + " is suspended", null, context);
             }
-            List<ClaudeMessage> siblings = context.getPrimaryCache().byIndex(BY_SESSION, sessionIndexKey(namespace, sessionName));
-            if (!MessageQueue.mayRun(message, siblings)) {
-                return waiting(message, MessagePhase.Queued, Reasons.QUEUED, "waiting for "
-                        + MessageQueue.position(message, siblings) + " earlier message(s) of session " + sessionName,
-                        QUEUE_RECHECK, context);
+            if (!mayRun) {
+                return queued(message, session, siblings, context);
             }
         }
 
@@ -202,6 +207,12 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         events.normal(message, Reasons.JOB_CREATED, "Started Job " + job.getMetadata().getName()
                 + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
         return writeStatus(message, context);
+    }
+
+    private UpdateControl<ClaudeMessage> queued(ClaudeMessage message, ClaudeSession session, List<ClaudeMessage> siblings,
+            Context<ClaudeMessage> context) {
+        return waiting(message, MessagePhase.Queued, Reasons.QUEUED, "waiting for " + MessageQueue.position(message, siblings)
+                + " earlier message(s) of session " + session.getMetadata().getName(), QUEUE_RECHECK, context);
     }
 
     private UpdateControl<ClaudeMessage> running(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
@@ -295,7 +306,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
 
     /** A merge patch of the status alone (JOSDK's diff patch fails on the mock server for objects created without one). */
     private static UpdateControl<ClaudeMessage> writeStatus(ClaudeMessage message, Context<ClaudeMessage> context) {
-        StatusWriter.write(context.getClient(), message, message.getStatus());
+        StatusWriter.writePrimary(context, message, message.getStatus());
         return UpdateControl.noUpdate();
     }
 

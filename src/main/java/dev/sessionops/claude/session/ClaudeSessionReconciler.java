@@ -116,7 +116,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         }
         recheck = earliest(recheck, untilExpiry(session, status));
         if (!snapshot(session).equals(before)) {
-            StatusWriter.write(context.getClient(), session, session.getStatus());
+            StatusWriter.writePrimary(context, session, session.getStatus());
         }
         UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
