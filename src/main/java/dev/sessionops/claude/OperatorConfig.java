@@ -1,5 +1,6 @@
 package dev.sessionops.claude;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,8 @@ public interface OperatorConfig {
     Defaults defaults();
 
     Job job();
+
+    LeaderElection leaderElection();
 
     /** Longest result text kept in a message's status; the rest is cut and {@code resultTruncated} set. */
     @WithDefault("4096")
@@ -56,5 +59,29 @@ public interface OperatorConfig {
         /** How long finished Jobs (and their pod logs) stay for debugging. */
         @WithDefault("3600")
         int ttlSecondsAfterFinished();
+    }
+
+    /**
+     * The Lease through which replicas elect the one that reconciles (active in the prod profile only, see
+     * {@code quarkus.operator-sdk.activate-leader-election-for-profiles}).
+     */
+    interface LeaderElection {
+        @WithDefault("claude-session-operator")
+        String leaseName();
+
+        /** The operator's own namespace (the chart sets it from the downward API); else the client's namespace. */
+        Optional<String> leaseNamespace();
+
+        /** Unique per replica; defaults to the pod name ({@code HOSTNAME}), else a per-process id. */
+        Optional<String> identity();
+
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 }

@@ -54,6 +54,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
+// creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "create" })
 public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {
     private static final Logger LOG = Logger.getLogger(ClaudeMessageReconciler.class);
     static final String SUCCEEDED = "Succeeded";

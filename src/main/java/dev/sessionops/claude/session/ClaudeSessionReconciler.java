@@ -45,6 +45,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
+// the leader-election Lease (kube/LeaderElection; the name is cso.leader-election.lease-name's default): only that one
+// Lease may be read and renewed (the client renews by patch); create cannot be narrowed by name in RBAC, and the SDK merges rules on the same
+// resource (which would narrow create too), so ClaudeMessageReconciler's role grants create
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "get", "update", "patch" },
+        resourceNames = "claude-session-operator")
 public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Cleaner<ClaudeSession> {
     private static final Logger LOG = Logger.getLogger(ClaudeSessionReconciler.class);
     static final String READY = "Ready";

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.testing.FakeAnthropicApiResource;
 import dev.sessionops.claude.testing.LocalKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -30,5 +31,10 @@ abstract class EndToEndTest {
     @BeforeEach
     void startKubelet() {
         kubelet = Harness.kubelet(server, client);
+    }
+
+    /** This tier for the {@link Scenarios} shared with the real API server. */
+    Tier tier() {
+        return new Tier("mock", client, kubelet, history, FakeAnthropicApiResource.api());
     }
 }

@@ -4,7 +4,6 @@ import static dev.sessionops.claude.e2e.Harness.awaitPhase;
 import static dev.sessionops.claude.e2e.Harness.awaitReason;
 import static dev.sessionops.claude.e2e.Harness.conditionMessage;
 import static dev.sessionops.claude.e2e.Harness.message;
-import static dev.sessionops.claude.e2e.Harness.reason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -98,25 +97,7 @@ class MessageLifecycleIT extends EndToEndTest {
 
     @Test
     void apiErrorFailsTheMessageAndTheNextOneResumesTheLastGoodSession() {
-        String ns = Harness.namespace(client, "errs");
-        Harness.session(client, ns, "errs", s -> {
-        });
-        message(client, ns, "errs-01", "errs", "A good start");
-        String good = awaitPhase(client, ns, "errs-01", MessagePhase.Succeeded).getStatus().getSessionId();
-        message(client, ns, "errs-02", "errs", "[[error 400 Fake bad request for testing]]");
-        ClaudeMessage failed = awaitPhase(client, ns, "errs-02", MessagePhase.Failed);
-        assertEquals("CliError", reason(failed));
-        assertTrue(conditionMessage(failed).contains("API Error: 400"), conditionMessage(failed));
-        assertTrue(conditionMessage(failed).contains("Fake bad request for testing"), conditionMessage(failed));
-        assertTrue(Harness.events(client, ns, "errs-02").stream()
-                .anyMatch(e -> "CliError".equals(e.getReason()) && "Warning".equals(e.getType())));
-
-        message(client, ns, "errs-03", "errs", "Carry on");
-        ClaudeMessage next = awaitPhase(client, ns, "errs-03", MessagePhase.Succeeded);
-        assertEquals(good, next.getStatus().getResumedFrom());
-        assertEquals(good, next.getStatus().getSessionId());
-        // the failed run added nothing to the history: two good exchanges
-        assertEquals(4, history.history(ConversationKey.session(ns, "errs"), 0, -1).size());
+        Scenarios.apiErrorThenResumeLastGoodSession(tier());
     }
 
     @Test
@@ -172,12 +153,6 @@ class MessageLifecycleIT extends EndToEndTest {
 
     @Test
     void runPastItsTimeoutFailsWithDeadlineExceeded() {
-        String ns = Harness.namespace(client, "slow");
-        message(client, ns, "slow", null, "[[sleep 30000]] Take your time", s -> s.setTimeout("2s"));
-        ClaudeMessage failed = awaitPhase(client, ns, "slow", MessagePhase.Failed);
-        assertEquals("DeadlineExceeded", reason(failed));
-        assertTrue(conditionMessage(failed).contains("2s"), conditionMessage(failed));
-        var job = client.batch().v1().jobs().inNamespace(ns).withName(failed.getStatus().getJobName()).get();
-        assertEquals(2L, job.getSpec().getActiveDeadlineSeconds());
+        Scenarios.runPastItsTimeoutFailsWithDeadlineExceeded(tier());
     }
 }

@@ -2,6 +2,7 @@ package dev.sessionops.claude.real;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,20 +11,21 @@ import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
-import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.e2e.Harness;
+import dev.sessionops.claude.e2e.Scenarios;
+import dev.sessionops.claude.e2e.Tier;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.testing.ClaudeBinary;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
@@ -31,11 +33,11 @@ import dev.sessionops.claude.testing.LocalKubelet;
 import dev.sessionops.claude.testing.RealControlPlane;
 import dev.sessionops.claude.testing.RealKubelet;
 import dev.sessionops.claude.testing.RedisServer;
+import dev.sessionops.claude.testing.StandaloneRedis;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,19 +52,25 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 class OperatorOnRealApiServerIT {
     static final String OPERATOR_NS = "cso-system";
+    static final Path WORK = Path.of("target/real-control-plane");
     static RealControlPlane cluster;
     static RealKubelet kubelet;
     static FakeAnthropicApi api;
     static RedisServer redis;
-    static Process operator;
+    static StandaloneRedis history;
     static KubernetesClient admin;
     static KubernetesClient asOperator;
+    static Path kubeconfig;
+    static final List<OperatorProcess> operators = new ArrayList<>();
+    static OperatorProcess operator;
+    static Tier tier;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = RealControlPlane.builder().apiServerArg(RealKubelet.API_SERVER_ARG).start();
         admin = cluster.adminClient();
         redis = RedisServer.startOnFreePort();
+        history = new StandaloneRedis(redis.uri());
         api = new FakeAnthropicApi().start();
         kubelet = RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory()));
         for (File crd : new File("crds").listFiles((d, n) -> n.endsWith(".yml"))) {
@@ -74,17 +82,25 @@ class OperatorOnRealApiServerIT {
         applyGeneratedRbac();
         String token = cluster.serviceAccountToken(OPERATOR_NS, "claude-session-operator");
         asOperator = cluster.newClient(token);
-        Path kubeconfig = cluster.kubeconfig(Path.of("target/real-control-plane/operator.kubeconfig"), token, "operator");
+        kubeconfig = cluster.kubeconfig(WORK.resolve("operator.kubeconfig"), token, "operator");
+        operator = startOperator("first");
+        tier = new Tier("real", admin, kubelet, history.history(), api);
+    }
 
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dcso.defaults.env.ANTHROPIC_BASE_URL=" + api.baseUrl(), "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(new File("target/real-control-plane/operator.log"));
-        pb.environment().put("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-        pb.environment().put("QUARKUS_REDIS_HOSTS", redis.uri());
-        pb.environment().put("QUARKUS_HTTP_PORT", "0");
-        pb.environment().put("CSO_DEFAULTS_CREDENTIALS_SECRET", "anthropic");
-        operator = pb.start();
+    /** A replica of the packaged operator; the short Lease makes a takeover after a crash quick. */
+    static OperatorProcess startOperator(String identity) {
+        OperatorProcess p = OperatorProcess.start(identity, WORK, Map.of(
+                "cso.defaults.env.ANTHROPIC_BASE_URL", api.baseUrl(),
+                "cso.leader-election.lease-duration", "6s",
+                "cso.leader-election.renew-deadline", "4s",
+                "cso.leader-election.retry-period", "1s"), Map.of(
+                "KUBECONFIG", kubeconfig.toAbsolutePath().toString(),
+                "QUARKUS_REDIS_HOSTS", redis.uri(),
+                "QUARKUS_HTTP_PORT", "0",
+                "CSO_DEFAULTS_CREDENTIALS_SECRET", Harness.SECRET,
+                "CSO_LEADER_ELECTION_LEASE_NAMESPACE", OPERATOR_NS));
+        operators.add(p);
+        return p;
     }
 
     /** The ServiceAccount, ClusterRoles and bindings of target/kubernetes/kubernetes.yml, bound in OPERATOR_NS. */
@@ -113,116 +129,129 @@ class OperatorOnRealApiServerIT {
 
     @AfterAll
     static void stop() {
-        if (operator != null) {
-            operator.destroy();
-        }
-        if (kubelet != null) {
-            kubelet.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (asOperator != null) {
-            asOperator.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        operators.forEach(OperatorProcess::close);
+        for (AutoCloseable c : new AutoCloseable[] { kubelet, api, asOperator, history, redis, cluster }) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing " + c + ": " + e);
+            }
         }
     }
 
+    /** Every API call the operator made was allowed by its generated RBAC. */
+    @AfterEach
+    void operatorWasNeverForbidden() {
+        for (OperatorProcess p : operators) {
+            String log = p.log();
+            assertFalse(log.contains("Forbidden") || log.contains("forbidden"), p.identity() + " log:\n" + log);
+        }
+    }
+
+    // --- the scenarios of the mock tier, on the real API server and controllers
+
     @Test
-    void operatorDrivesRealControllersWithItsGeneratedRbacOnly() {
-        String ns = "team-a";
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("anthropic").endMetadata()
-                .withStringData(Map.of("ANTHROPIC_API_KEY", "sk-ant-real-tier")).build()).create();
+    void threeMessageConversation() {
+        Scenarios.threeMessageConversation(tier);
+    }
 
-        // the schema rejects what it can express, with the field named
-        var rejected = assertThrows(KubernetesClientException.class, () -> admin.resource(message(ns, "zero", "chat", m -> m.setMaxTurns(0))).create());
-        assertEquals(422, rejected.getCode());
-        assertTrue(rejected.getMessage().contains("spec.maxTurns"), rejected.getMessage());
+    @Test
+    void apiErrorThenResumeLastGoodSession() {
+        Scenarios.apiErrorThenResumeLastGoodSession(tier);
+    }
 
-        ClaudeSession session = new ClaudeSession();
-        session.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace(ns).build());
-        session.setSpec(new ClaudeSessionSpec());
-        session.getSpec().setCredentials(new Credentials(new NameRef("anthropic")));
-        admin.resource(session).create();
-        admin.resource(message(ns, "chat-01", "chat", m -> {
-        })).create();
-        admin.resource(message(ns, "chat-02", "chat", m -> {
-        })).create();
+    @Test
+    void runPastItsTimeoutFailsWithDeadlineExceeded() {
+        Scenarios.runPastItsTimeoutFailsWithDeadlineExceeded(tier);
+    }
 
-        // one after another, the second resuming the first; the real Job controller decides, the log comes through the server
-        ClaudeMessage first = awaitPhase(ns, "chat-01", MessagePhase.Succeeded);
-        ClaudeMessage second = awaitPhase(ns, "chat-02", MessagePhase.Succeeded);
-        assertEquals(first.getStatus().getSessionId(), second.getStatus().getResumedFrom());
-        assertTrue(first.getStatus().getResult().startsWith("Received 1 messages"), first.getStatus().getResult());
-        assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
-        var runs = kubelet.runs().stream().filter(r -> r.namespace().equals(ns) && !r.isInitContainer()).toList();
-        assertEquals(2, runs.size());
-        assertTrue(!runs.get(1).startedAt().isBefore(runs.get(0).finishedAt()), "strictly one after another");
-        var job = admin.batch().v1().jobs().inNamespace(ns).withName(second.getStatus().getJobName()).get();
-        assertEquals(0, job.getSpec().getBackoffLimit());
-        assertEquals(1, job.getStatus().getSucceeded());
-        assertEquals(1, admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size(), "state volume");
-        assertEquals("4", redis("LLEN", ConversationKey.session(ns, "chat").history()));
+    // --- what only the real tier can show
 
-        // an API error and a deadline, decided by the real Job controller
-        admin.resource(message(ns, "chat-03", "chat", m -> m.setPrompt("[[error 400 Fake bad request]]"))).create();
-        assertEquals("CliError", reason(awaitPhase(ns, "chat-03", MessagePhase.Failed)));
-        admin.resource(message(ns, "chat-04", "chat", m -> {
-            m.setPrompt("[[sleep 30000]] too slow");
-            m.setTimeout("3s");
-        })).create();
-        assertEquals("DeadlineExceeded", reason(awaitPhase(ns, "chat-04", MessagePhase.Failed)));
-
-        // what the schema of 1.20 cannot check (no CEL) the operator reports
-        ClaudeSession plain = new ClaudeSession();
-        plain.setMetadata(new ObjectMetaBuilder().withName("plain").withNamespace(ns).build());
-        plain.setSpec(new ClaudeSessionSpec());
-        plain.getSpec().setEnv(List.of(new EnvVar("ANTHROPIC_API_KEY", "sk-plain", null)));
-        admin.resource(plain).create();
-        admin.resource(message(ns, "plain-01", "plain", m -> {
-        })).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> phase(ns, "plain-01") == MessagePhase.Failed);
-        assertTrue(admin.v1().events().inNamespace(ns).list().getItems().stream()
+    @Test
+    void operatorReportsWhatTheOldSchemaCannotAndRbacIsEnforced() {
+        String ns = Harness.namespace(admin, "plain");
+        // 1.20 ignores the CRD's CEL rules: the operator's own check reports the plain-text credential
+        Harness.session(admin, ns, "plain", s -> s.setEnv(List.of(new EnvVar("ANTHROPIC_API_KEY", "sk-plain", null))));
+        Harness.message(admin, ns, "plain-01", "plain", "Hello");
+        assertEquals("PlainTextCredential", Harness.reason(Harness.awaitPhase(admin, ns, "plain-01", MessagePhase.Failed)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Harness.events(admin, ns, "plain-01").stream()
                 .anyMatch(e -> "PlainTextCredential".equals(e.getReason())));
+        assertTrue(Harness.jobs(admin, ns).isEmpty());
 
         // RBAC is enforced: the operator's identity may not do what it was not granted
         var forbidden = assertThrows(KubernetesClientException.class, () -> asOperator.namespaces().withName(ns).delete());
         assertEquals(403, forbidden.getCode());
-
-        // deleting the session: the finalizer removes the history, then garbage collection removes everything else
-        ConversationKey key = ConversationKey.session(ns, "chat");
-        assertEquals("1", redis("EXISTS", key.history()));
-        admin.resources(ClaudeSession.class).inNamespace(ns).withName("chat").delete();
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertTrue(admin.resources(ClaudeMessage.class).inNamespace(ns).list().getItems().stream()
-                    .noneMatch(m -> m.getMetadata().getName().startsWith("chat-")));
-            assertTrue(admin.batch().v1().jobs().inNamespace(ns).withLabel("claude.sessionops.dev/session", "chat").list().getItems().isEmpty());
-            assertTrue(admin.pods().inNamespace(ns).withLabel("claude.sessionops.dev/session", "chat").list().getItems().isEmpty());
-            assertTrue(admin.persistentVolumeClaims().inNamespace(ns).withLabel("claude.sessionops.dev/session", "chat").list().getItems().isEmpty());
-        });
-        assertEquals("0", redis("EXISTS", key.history(), key.meta(), key.chain(), key.applied()));
+        var noSecretList = assertThrows(KubernetesClientException.class, () -> asOperator.secrets().inNamespace(ns).list());
+        assertEquals(403, noSecretList.getCode(), "the operator may get a Secret by name, never list them");
     }
 
-    /** One command in RESP; the first line of the reply without its type marker (enough for integer replies). */
-    private static String redis(String... args) {
-        try (var socket = new java.net.Socket("127.0.0.1", redis.port())) {
-            StringBuilder cmd = new StringBuilder("*" + args.length + "\r\n");
-            for (String a : args) {
-                cmd.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-            }
-            socket.getOutputStream().write(cmd.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            String reply = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
-            return reply.substring(1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    @Test
+    void deletingASessionRemovesItsHistoryThenGarbageCollectionRemovesTheRest() {
+        String ns = Harness.namespace(admin, "gone");
+        Harness.session(admin, ns, "gone", s -> {
+        });
+        Harness.message(admin, ns, "gone-01", "gone", "Hello before goodbye");
+        Harness.awaitPhase(admin, ns, "gone-01", MessagePhase.Succeeded);
+        ConversationKey key = ConversationKey.session(ns, "gone");
+        assertEquals(2, history.history().history(key, 0, -1).size());
+        assertEquals(1, admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size(), "state volume");
+
+        admin.resources(ClaudeSession.class).inNamespace(ns).withName("gone").delete();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertTrue(admin.resources(ClaudeSession.class).inNamespace(ns).list().getItems().isEmpty());
+            assertTrue(admin.resources(ClaudeMessage.class).inNamespace(ns).list().getItems().isEmpty());
+            assertTrue(admin.batch().v1().jobs().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
+            assertTrue(admin.pods().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
+            assertTrue(admin.persistentVolumeClaims().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
+        });
+        assertEquals(0L, history.dataSource().execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied()).toLong());
+    }
+
+    /**
+     * A second replica waits while the first holds the Lease; the first crashes while a Job runs; the second takes
+     * over and records the message exactly once, without a second Job.
+     */
+    @Test
+    void aReplicaTakesOverAfterACrashWithoutRunningAMessageTwice() {
+        String ns = Harness.namespace(admin, "restart");
+        Harness.session(admin, ns, "r", s -> {
+        });
+        Harness.message(admin, ns, "r-01", "r", "[[sleep 3000]] Survive a restart");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !kubelet.mainRuns(ns).isEmpty());
+        assertEquals(MessagePhase.Running, Harness.get(admin, ns, "r-01").getStatus().getPhase());
+        assertEquals(operator.identity(), leaseHolder());
+
+        OperatorProcess standby = startOperator("second-" + operators.size());
+        // while the leader renews its Lease, the standby (caches warm) processes no event
+        await().atMost(Duration.ofSeconds(60)).until(() -> standby.log().contains("started in"));
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(standby::isAlive);
+        assertFalse(standby.isReconciling(), standby.log());
+        assertTrue(operator.isReconciling());
+        assertEquals(operator.identity(), leaseHolder());
+
+        operator.kill();
+        await().atMost(Duration.ofSeconds(60)).until(standby::isReconciling);
+        assertEquals(standby.identity(), leaseHolder());
+        operator = standby;
+
+        ClaudeMessage done = Harness.awaitPhase(admin, ns, "r-01", MessagePhase.Succeeded);
+        assertTrue(done.getStatus().getResult().startsWith("Received 1 messages"), done.getStatus().getResult());
+        assertEquals(1, Harness.jobs(admin, ns).size(), "one Job");
+        assertEquals(1, kubelet.mainRuns(ns).size(), "one run");
+        assertEquals(2, history.history().history(ConversationKey.session(ns, "r"), 0, -1).size(), "recorded once");
+        assertEquals(1, Harness.events(admin, ns, "r-01").stream().filter(e -> "Succeeded".equals(e.getReason()))
+                .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum(), "one Succeeded event");
+        // and the new leader carries on with the next message, resuming the conversation
+        Harness.message(admin, ns, "r-02", "r", "After the restart");
+        ClaudeMessage next = Harness.awaitPhase(admin, ns, "r-02", MessagePhase.Succeeded);
+        assertEquals(done.getStatus().getSessionId(), next.getStatus().getResumedFrom());
+    }
+
+    private static String leaseHolder() {
+        Lease lease = admin.leases().inNamespace(OPERATOR_NS).withName("claude-session-operator").get();
+        return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
     /** Every bad input the 1.20 schema can express is refused by the API server, naming the field; unknown fields are pruned. */
@@ -261,35 +290,4 @@ class OperatorOnRealApiServerIT {
         assertTrue(!spec.containsKey("temperature"), "unknown field pruned: " + spec);
     }
 
-    private static ClaudeMessage awaitPhase(String ns, String name, MessagePhase phase) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            MessagePhase p = phase(ns, name);
-            if (p != null && p.isTerminal() && p != phase) {
-                throw new AssertionError(name + " ended " + p + ": " + admin.resources(ClaudeMessage.class).inNamespace(ns)
-                        .withName(name).get().getStatus().getConditions());
-            }
-            return p == phase;
-        });
-        return admin.resources(ClaudeMessage.class).inNamespace(ns).withName(name).get();
-    }
-
-    private static String reason(ClaudeMessage m) {
-        return m.getStatus().getConditions().stream().filter(c -> c.getType().equals("Succeeded")).findFirst()
-                .orElseThrow().getReason();
-    }
-
-    private static MessagePhase phase(String ns, String name) {
-        ClaudeMessage m = admin.resources(ClaudeMessage.class).inNamespace(ns).withName(name).get();
-        return m == null || m.getStatus() == null ? null : m.getStatus().getPhase();
-    }
-
-    private static ClaudeMessage message(String ns, String name, String session, java.util.function.Consumer<ClaudeMessageSpec> spec) {
-        ClaudeMessage m = new ClaudeMessage();
-        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        m.setSpec(new ClaudeMessageSpec());
-        m.getSpec().setSessionRef(new NameRef(session));
-        m.getSpec().setPrompt("Hello from the real tier");
-        spec.accept(m.getSpec());
-        return m;
-    }
 }

@@ -48,7 +48,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  */
-public final class LocalKubelet implements AutoCloseable {
+public final class LocalKubelet implements Kubelet {
     private static final Logger LOG = Logger.getLogger(LocalKubelet.class.getName());
     static final String NODE_NAME = "local-kubelet";
     static final String NODE_IP = "127.0.0.1";
@@ -245,16 +245,19 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     /** Every container process started so far, in start order (init containers included). */
+    @Override
     public List<ContainerRun> runs() {
         return List.copyOf(runs);
     }
 
     /** The runs of one Job's containers. */
+    @Override
     public List<ContainerRun> runs(String namespace, String jobName) {
         return runs.stream().filter(r -> r.namespace().equals(namespace) && r.jobName().equals(jobName)).toList();
     }
 
     /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
+    @Override
     public Path volumeDir(String namespace, String claimName) {
         Path dir = volumes.claimDir(namespace, claimName);
         PodVolumes.createDirectories(dir);

@@ -73,7 +73,7 @@ import java.util.logging.Logger;
  * try (RealKubelet kubelet = RealKubelet.start(plane.adminClient(), LocalKubelet.Options.defaults())) { ... }
  * }</pre>
  */
-public final class RealKubelet implements AutoCloseable {
+public final class RealKubelet implements Kubelet {
     private static final Logger LOG = Logger.getLogger(RealKubelet.class.getName());
     public static final String NODE_NAME = LocalKubelet.NODE_NAME;
     public static final String NODE_IP = LocalKubelet.NODE_IP;
@@ -150,16 +150,19 @@ public final class RealKubelet implements AutoCloseable {
     }
 
     /** Every container process started so far, in start order (init containers included). */
+    @Override
     public List<ContainerRun> runs() {
         return List.copyOf(runs);
     }
 
     /** The runs of the containers of one Job's pods (by the pods' {@code job-name} label). */
+    @Override
     public List<ContainerRun> runs(String namespace, String jobName) {
         return runs.stream().filter(r -> r.namespace().equals(namespace) && jobName.equals(r.jobName())).toList();
     }
 
     /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
+    @Override
     public Path volumeDir(String namespace, String claimName) {
         Path dir = volumes.claimDir(namespace, claimName);
         PodVolumes.createDirectories(dir);
