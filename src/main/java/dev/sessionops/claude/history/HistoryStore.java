@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sessionops.claude.observability.OperatorMetrics;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -40,12 +41,23 @@ public class HistoryStore {
             return 1
             """;
 
+    // The operations, as the error metric names them.
+    static final String RECORD = "record";
+    static final String CURRENT_SESSION_ID = "current_session_id";
+    static final String SUMMARY = "summary";
+    static final String HISTORY = "history";
+    static final String DELETE = "delete";
+    static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE);
+
     private final RedisDataSource redis;
     private final ObjectMapper json;
+    private final OperatorMetrics metrics;
 
-    public HistoryStore(RedisDataSource redis, ObjectMapper json) {
+    public HistoryStore(RedisDataSource redis, ObjectMapper json, OperatorMetrics metrics) {
         this.redis = redis;
         this.json = json;
+        this.metrics = metrics;
+        metrics.historyStoreOperations(OPERATIONS);
     }
 
     /**
@@ -57,7 +69,7 @@ public class HistoryStore {
     public boolean record(ConversationKey key, Completion c) {
         String user = toJson(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(), c.messageName()));
         String assistant = toJson(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(), c.messageName()));
-        Response r = call("EVAL", RECORD_SCRIPT, "4", key.applied(), key.history(), key.meta(), key.chain(),
+        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "4", key.applied(), key.history(), key.meta(), key.chain(),
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()));
@@ -66,20 +78,20 @@ public class HistoryStore {
 
     /** The Claude session id the next message resumes, if the conversation has one. */
     public Optional<String> currentSessionId(ConversationKey key) {
-        Response r = call("HGET", key.meta(), "currentSessionId");
+        Response r = call(CURRENT_SESSION_ID, "HGET", key.meta(), "currentSessionId");
         return r == null || r.toString().isEmpty() ? Optional.empty() : Optional.of(r.toString());
     }
 
     public ConversationSummary summary(ConversationKey key) {
         Map<String, String> meta = new java.util.HashMap<>();
-        Response h = call("HGETALL", key.meta());
+        Response h = call(SUMMARY, "HGETALL", key.meta());
         if (h != null) {
             for (String field : h.getKeys()) {
                 meta.put(field, h.get(field).toString());
             }
         }
         List<String> chain = new ArrayList<>();
-        Response l = call("LRANGE", key.chain(), "0", "-1");
+        Response l = call(SUMMARY, "LRANGE", key.chain(), "0", "-1");
         if (l != null) {
             l.forEach(item -> chain.add(item.toString()));
         }
@@ -92,7 +104,7 @@ public class HistoryStore {
     /** The history, oldest first; {@code count} < 0 means to the end. */
     public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
         long stop = count < 0 ? -1 : offset + count - 1;
-        Response l = call("LRANGE", key.history(), Long.toString(offset), Long.toString(stop));
+        Response l = call(HISTORY, "LRANGE", key.history(), Long.toString(offset), Long.toString(stop));
         List<HistoryEntry> entries = new ArrayList<>();
         if (l != null) {
             for (Response item : l) {
@@ -108,13 +120,15 @@ public class HistoryStore {
 
     /** Removes every key of the conversation (the session's finalizer). */
     public void delete(ConversationKey key) {
-        call("DEL", key.history(), key.meta(), key.chain(), key.applied());
+        call(DELETE, "DEL", key.history(), key.meta(), key.chain(), key.applied());
     }
 
-    private Response call(String command, String... args) {
+    /** One Redis command; {@code operation} (one of {@link #OPERATIONS}) names it in the error metric. */
+    private Response call(String operation, String command, String... args) {
         try {
             return redis.execute(command, args);
         } catch (RuntimeException e) {
+            metrics.historyStoreError(operation);
             throw new HistoryStoreUnavailableException("Redis " + command + " failed: " + e.getMessage(), e);
         }
     }

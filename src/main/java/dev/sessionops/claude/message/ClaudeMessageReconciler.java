@@ -24,6 +24,7 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.session.MessageQueue;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -71,19 +72,22 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
     private final JobLogs logs;
     private final EventRecorder events;
     private final OperatorConfig config;
+    private final OperatorMetrics metrics;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
-            OperatorConfig config) {
+            OperatorConfig config, OperatorMetrics metrics) {
         this.planner = planner;
         this.history = history;
         this.logs = logs;
         this.events = events;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @Override
     public List<EventSource<?, ClaudeMessage>> prepareEventSources(EventSourceContext<ClaudeMessage> context) {
         var primaries = context.getPrimaryCache();
+        metrics.countMessagesIn(primaries::list);
         primaries.addIndexer(BY_SESSION, m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? List.of()
                 : List.of(sessionIndexKey(m.getMetadata().getNamespace(), m.getSpec().getSessionRef().getName())));
 
@@ -126,7 +130,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             job = Optional.ofNullable(context.getClient().batch().v1().jobs()
                     .inNamespace(message.getMetadata().getNamespace()).withName(status.getJobName()).get());
             if (job.isEmpty()) {
-                return finish(message, MessagePhase.Cancelled, Reasons.JOB_DELETED,
+                return endWithoutRun(message, MessagePhase.Cancelled, Reasons.JOB_DELETED,
                         "Job " + status.getJobName() + " was deleted before it finished", context);
             }
         }
@@ -163,7 +167,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             if (p.isWaiting()) {
                 return waiting(message, MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK, context);
             }
-            return finish(message, MessagePhase.Failed, p.reason(), p.getMessage(), context);
+            return endWithoutRun(message, MessagePhase.Failed, p.reason(), p.getMessage(), context);
         }
 
         if (session != null) {
@@ -238,8 +242,10 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         Verdict verdict = Verdict.of(state, run, timeout);
         String completedAt = Conditions.now();
         String startedAt = status.getStartedAt() != null ? status.getStartedAt() : job.getMetadata().getCreationTimestamp();
+        Completion completion = completion(message, job, run, verdict, startedAt, completedAt);
+        boolean firstRecord;
         try {
-            history.record(conversationOf(message), completion(message, job, run, verdict, startedAt, completedAt));
+            firstRecord = history.record(conversationOf(message), completion);
         } catch (HistoryStoreUnavailableException e) {
             if (!Conditions.find(status.getConditions(), SUCCEEDED).map(c -> Reasons.HISTORY_STORE_UNAVAILABLE.equals(c.getReason())).orElse(false)) {
                 events.warning(message, Reasons.HISTORY_STORE_UNAVAILABLE, "Run finished; recording it waits for Redis: " + e.getMessage());
@@ -252,6 +258,10 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         status.setCompletedAt(completedAt);
         if (status.getDurationMs() == null && startedAt != null) {
             status.setDurationMs(Duration.between(Instant.parse(startedAt), Instant.parse(completedAt)).toMillis());
+        }
+        if (firstRecord) {
+            // a replay (the status write of an earlier attempt was lost) was counted the first time
+            metrics.runFinished(message, verdict.phase(), verdict.reason(), completion);
         }
         return finish(message, verdict.phase(), verdict.reason(), verdict.message(), context);
     }
@@ -285,6 +295,14 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         }
         LOG.infof("message %s/%s: %s (%s)", message.getMetadata().getNamespace(), message.getMetadata().getName(), phase, reason);
         return writeStatus(message, context);
+    }
+
+    /** Ends a message that never ran; it is counted once the terminal status is written (a failed write retries). */
+    private UpdateControl<ClaudeMessage> endWithoutRun(ClaudeMessage message, MessagePhase phase, String reason,
+            String text, Context<ClaudeMessage> context) {
+        UpdateControl<ClaudeMessage> control = finish(message, phase, reason, text, context);
+        metrics.endedWithoutRun(message, phase, reason);
+        return control;
     }
 
     /** A non-final state; the Event is written only when the reason changes, so waiting never floods events. */

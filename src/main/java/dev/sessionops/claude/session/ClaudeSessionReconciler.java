@@ -22,6 +22,7 @@ import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.message.JobNames;
+import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -58,11 +59,14 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final HistoryStore history;
     private final EventRecorder events;
     private final OperatorConfig config;
+    private final OperatorMetrics metrics;
 
-    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config) {
+    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config,
+            OperatorMetrics metrics) {
         this.history = history;
         this.events = events;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @Override
@@ -88,6 +92,8 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
         var running = MessageQueue.running(messages);
+        metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
+                MessageQueue.waiting(messages));
         status.setActiveMessage(running.map(m -> m.getMetadata().getName()).orElse(null));
         status.setCreated(session.getMetadata().getCreationTimestamp());
         status.setObservedGeneration(generation);
@@ -151,6 +157,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             history.delete(ConversationKey.session(session.getMetadata().getNamespace(), session.getMetadata().getName()));
             LOG.infof("session %s/%s deleted: removed its history", session.getMetadata().getNamespace(),
                     session.getMetadata().getName());
+            metrics.sessionDeleted(session.getMetadata().getNamespace(), session.getMetadata().getName());
             return DeleteControl.defaultDelete();
         } catch (HistoryStoreUnavailableException e) {
             // Keep the finalizer: the keys must not outlive the session unnoticed.

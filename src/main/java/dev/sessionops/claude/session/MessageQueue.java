@@ -35,6 +35,11 @@ public final class MessageQueue {
         return sessionMessages.stream().filter(m -> !isTerminal(m) && ORDER.compare(m, message) < 0).count();
     }
 
+    /** How many messages wait to run: neither finished nor running (a message without a status waits too). */
+    public static long waiting(List<ClaudeMessage> sessionMessages) {
+        return sessionMessages.stream().filter(m -> !isTerminal(m) && phase(m) != MessagePhase.Running).count();
+    }
+
     public static Optional<ClaudeMessage> running(List<ClaudeMessage> sessionMessages) {
         return sessionMessages.stream().filter(m -> phase(m) == MessagePhase.Running).min(ORDER);
     }

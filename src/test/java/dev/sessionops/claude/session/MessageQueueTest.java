@@ -172,6 +172,19 @@ class MessageQueueTest {
         assertEquals(Optional.empty(), MessageQueue.running(List.of(message("m3", T3, MessagePhase.Queued))));
     }
 
+    @Test
+    void waitingCountsMessagesNeitherRunningNorFinished() {
+        ClaudeMessage fresh = message("m6", T3, null);
+        fresh.setStatus(null);
+        List<ClaudeMessage> messages = List.of(message("m0", T1, MessagePhase.Succeeded),
+                message("m1", T1, MessagePhase.Failed), message("m2", T1, MessagePhase.Cancelled),
+                message("m3", T2, MessagePhase.Running), message("m4", T2, MessagePhase.Queued),
+                message("m5", T3, MessagePhase.Pending), fresh, message("m7", T3, null));
+        assertEquals(4, MessageQueue.waiting(messages));
+        assertEquals(0, MessageQueue.waiting(List.of(message("m3", T2, MessagePhase.Running))));
+        assertEquals(0, MessageQueue.waiting(List.of()));
+    }
+
     private static ClaudeMessage message(String name, String created, MessagePhase phase) {
         ClaudeMessage m = new ClaudeMessage();
         m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withCreationTimestamp(created).build());
