@@ -5,6 +5,8 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
 import io.vertx.mutiny.core.Vertx;
@@ -30,7 +32,8 @@ public final class StandaloneRedis implements AutoCloseable {
     }
 
     public HistoryStore history() {
-        return new HistoryStore(dataSource, new ObjectMapper());
+        // metrics of this reader are not the operator's (the operator under test is another process)
+        return new HistoryStore(dataSource, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()));
     }
 
     @Override
