@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.testing.ContainerRun;
+import dev.sessionops.claude.local.ContainerRun;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;

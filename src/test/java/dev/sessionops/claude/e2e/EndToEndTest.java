@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
-import dev.sessionops.claude.testing.LocalKubelet;
+import dev.sessionops.claude.local.LocalKubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.kubernetes.client.KubernetesServer;

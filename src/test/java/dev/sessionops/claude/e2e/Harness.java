@@ -17,7 +17,7 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.testing.ClaudeBinary;
-import dev.sessionops.claude.testing.LocalKubelet;
+import dev.sessionops.claude.local.LocalKubelet;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -48,7 +48,7 @@ public final class Harness {
             if (kubelet != null) {
                 kubelet.close();
             }
-            kubelet = LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory()));
+            kubelet = LocalKubelet.start(server.getKubernetesMockServer(), client, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory()));
             kubeletServer = server;
         }
         return kubelet;

@@ -23,7 +23,7 @@ import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.message.JobNames;
 import dev.sessionops.claude.message.PodLayout;
-import dev.sessionops.claude.testing.ContainerRun;
+import dev.sessionops.claude.local.ContainerRun;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */

@@ -19,7 +19,7 @@ import dev.sessionops.claude.api.v1alpha1.KeyRef;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.testing.ContainerRun;
+import dev.sessionops.claude.local.ContainerRun;
 import dev.sessionops.claude.testing.RedisTestResource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quarkus.test.junit.QuarkusTest;

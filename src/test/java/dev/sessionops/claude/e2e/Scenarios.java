@@ -22,7 +22,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.SessionPhase;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
-import dev.sessionops.claude.testing.ContainerRun;
+import dev.sessionops.claude.local.ContainerRun;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -2,7 +2,7 @@ package dev.sessionops.claude.e2e;
 
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
-import dev.sessionops.claude.testing.Kubelet;
+import dev.sessionops.claude.local.Kubelet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.testing;
 
+import dev.sessionops.claude.local.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.testing;
 
+import dev.sessionops.claude.local.RedisServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

@@ -1,7 +1,7 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
-import dev.sessionops.claude.testing.ContainerLauncher.LaunchSpec;
-import dev.sessionops.claude.testing.PodVolumes.Mount;
+import dev.sessionops.claude.local.ContainerLauncher.LaunchSpec;
+import dev.sessionops.claude.local.PodVolumes.Mount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

@@ -1,8 +1,8 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
-import dev.sessionops.claude.testing.ContainerLauncher.LaunchSpec;
-import dev.sessionops.claude.testing.ContainerLauncher.StartError;
-import dev.sessionops.claude.testing.PodPlanner.ContainerPlan;
+import dev.sessionops.claude.local.ContainerLauncher.LaunchSpec;
+import dev.sessionops.claude.local.ContainerLauncher.StartError;
+import dev.sessionops.claude.local.PodPlanner.ContainerPlan;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import dev.sessionops.claude.message.PodLayout;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,11 +1,11 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.sessionops.claude.testing.ContainerLauncher.LaunchSpec;
-import dev.sessionops.claude.testing.ContainerLauncher.StartError;
-import dev.sessionops.claude.testing.PodPlanner.ContainerPlan;
+import dev.sessionops.claude.local.ContainerLauncher.LaunchSpec;
+import dev.sessionops.claude.local.ContainerLauncher.StartError;
+import dev.sessionops.claude.local.PodPlanner.ContainerPlan;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -163,12 +163,6 @@ public final class LocalKubelet implements Kubelet {
 
     public static LocalKubelet start(KubernetesMockServer server, KubernetesClient client) {
         return start(server, client, Options.defaults());
-    }
-
-    /** For a {@code @QuarkusTest}: the server injected with {@code @KubernetesTestServer}. */
-    public static LocalKubelet start(io.quarkus.test.kubernetes.client.KubernetesServer server, KubernetesClient client,
-            Options options) {
-        return start(server.getKubernetesMockServer(), client, options);
     }
 
     private void watch() {

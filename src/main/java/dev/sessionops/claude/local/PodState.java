@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

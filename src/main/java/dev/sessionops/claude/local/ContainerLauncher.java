@@ -1,6 +1,6 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
-import dev.sessionops.claude.testing.PodVolumes.Mount;
+import dev.sessionops.claude.local.PodVolumes.Mount;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.testing;
+package dev.sessionops.claude.local;
 
 /**
  * Why a pod cannot start yet (missing Secret, ConfigMap or claim). A real kubelet keeps the pod Pending and retries,
