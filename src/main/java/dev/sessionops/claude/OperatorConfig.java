@@ -66,6 +66,10 @@ public interface OperatorConfig {
      * {@code quarkus.operator-sdk.activate-leader-election-for-profiles}).
      */
     interface LeaderElection {
+        /** Off for a single replica that needs no Lease (local mode); the chart keeps it on. */
+        @WithDefault("true")
+        boolean enabled();
+
         @WithDefault("claude-session-operator")
         String leaseName();
 

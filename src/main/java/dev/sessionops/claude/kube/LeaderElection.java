@@ -3,7 +3,7 @@ package dev.sessionops.claude.kube;
 import java.util.UUID;
 
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.Dependent;
 
 import dev.sessionops.claude.OperatorConfig;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -15,11 +15,15 @@ import io.quarkus.arc.Unremovable;
  */
 public class LeaderElection {
 
+    /** Dependent, so that it may be null: the SDK then runs without leader election. */
     @Produces
-    @Singleton
+    @Dependent
     @Unremovable
     LeaderElectionConfiguration configuration(OperatorConfig config) {
         OperatorConfig.LeaderElection le = config.leaderElection();
+        if (!le.enabled()) {
+            return null;
+        }
         return new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace().orElse(null), le.leaseDuration(),
                 le.renewDeadline(), le.retryPeriod(), identity(le), null, true);
     }

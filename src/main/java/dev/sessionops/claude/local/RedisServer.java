@@ -15,35 +15,52 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} on 127.0.0.1 for tests, without persistence. {@link #stop()} and {@link #start()}
- * again reuse the same port, so a client configured once sees an outage and a recovery.
+ * A real {@code redis-server} on 127.0.0.1: for tests without persistence in a temp dir, for local mode persistent
+ * (append-only file) in a directory that outlives it. {@link #stop()} and {@link #start()} again reuse the same port,
+ * so a client configured once sees an outage and a recovery.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(15);
 
     private final int port;
     private final Path dir;
+    private final boolean persistent;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, boolean persistent) {
         this.port = port;
         this.dir = dir;
+        this.persistent = persistent;
+    }
+
+    /** A server on a free port keeping its data (append-only file) in {@code dir}, which {@link #close()} keeps. */
+    public static RedisServer persistent(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisServer server = new RedisServer(freePort(), dir, true);
+        server.start();
+        return server;
     }
 
     /** Starts a server on a free port. */
     public static RedisServer startOnFreePort() {
-        int port;
+        return startOnPort(freePort());
+    }
+
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return startOnPort(port);
     }
 
     public static RedisServer startOnPort(int port) {
         try {
-            RedisServer server = new RedisServer(port, Files.createTempDirectory("redis-test"));
+            RedisServer server = new RedisServer(port, Files.createTempDirectory("redis-test"), false);
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -76,7 +93,7 @@ public final class RedisServer implements AutoCloseable {
         }
         Path log = dir.resolve("redis.log");
         List<String> command = List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no");
+                "--save", "", "--appendonly", persistent ? "yes" : "no", "--dir", dir.toString(), "--daemonize", "no");
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
@@ -131,6 +148,9 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (persistent) {
+            return;
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

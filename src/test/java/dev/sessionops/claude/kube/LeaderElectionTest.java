@@ -61,6 +61,11 @@ class LeaderElectionTest {
     /** Settings with nothing set, as a replica started outside a pod has. */
     private static final class OperatorConfigLeaderElection implements dev.sessionops.claude.OperatorConfig.LeaderElection {
         @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
         public String leaseName() {
             return "claude-session-operator";
         }

@@ -30,11 +30,17 @@ final class OperatorProcess implements AutoCloseable {
      * @param env environment (KUBECONFIG, Redis, …)
      */
     static OperatorProcess start(String identity, Path logDir, Map<String, String> systemProperties, Map<String, String> env) {
+        return start(identity, logDir, systemProperties, env, List.of());
+    }
+
+    static OperatorProcess start(String identity, Path logDir, Map<String, String> systemProperties, Map<String, String> env,
+            List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dcso.leader-election.identity=" + identity);
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
+        command.addAll(args);
         Path log = logDir.resolve("operator-" + identity + ".log");
         try {
             Files.createDirectories(logDir);

@@ -1,0 +1,182 @@
+package dev.sessionops.claude.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * The embedded API keeps objects in memory only; local mode saves the sessions and messages to a file whenever they
+ * change and creates them again on the next start (with their status), so a restarted operator shows the same
+ * conversations. Jobs, pods and claims are not saved: claims are recreated by the operator, the volumes' files stay on
+ * disk, and a run still in flight when the process stopped is reported as lost (its Job is gone).
+ */
+final class SavedObjects {
+    private static final Logger LOG = Logger.getLogger(SavedObjects.class.getName());
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    private final KubernetesClient client;
+    private final Path file;
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(KubeletThreads.daemon("local-save"));
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private SharedIndexInformer<ClaudeSession> sessions;
+    private SharedIndexInformer<ClaudeMessage> messages;
+
+    /** The file's content. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Snapshot(List<ClaudeSession> sessions, List<ClaudeMessage> messages) {
+    }
+
+    SavedObjects(KubernetesClient client, Path file) {
+        this.client = client;
+        this.file = file;
+    }
+
+    void restoreThenKeepSaving(List<AutoCloseable> resources) {
+        restore();
+        ResourceEventHandler<HasMetadata> onChange = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(HasMetadata obj) {
+                scheduleSave();
+            }
+
+            @Override
+            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+                scheduleSave();
+            }
+
+            @Override
+            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+                scheduleSave();
+            }
+        };
+        sessions = client.resources(ClaudeSession.class).inAnyNamespace().inform(cast(onChange));
+        messages = client.resources(ClaudeMessage.class).inAnyNamespace().inform(cast(onChange));
+        resources.add(() -> {
+            saver.shutdownNow();
+            save(); // the last word before the process ends
+            sessions.close();
+            messages.close();
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> ResourceEventHandler<T> cast(ResourceEventHandler<HasMetadata> handler) {
+        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
+    }
+
+    private void scheduleSave() {
+        if (pending.compareAndSet(false, true)) {
+            saver.schedule(() -> {
+                pending.set(false);
+                save();
+            }, 300, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    synchronized void save() {
+        if (sessions == null || messages == null) {
+            return;
+        }
+        Snapshot snapshot = new Snapshot(sorted(sessions.getStore().list()), sorted(messages.getStore().list()));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, JSON.asJson(snapshot));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("Local mode: cannot save sessions and messages to " + file + ": " + e);
+        }
+    }
+
+    private static <T extends HasMetadata> List<T> sorted(List<T> items) {
+        List<T> copy = new ArrayList<>(items);
+        copy.sort(Comparator.comparing((T o) -> o.getMetadata().getNamespace()).thenComparing(o -> o.getMetadata().getName()));
+        return copy;
+    }
+
+    private void restore() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = JSON.unmarshal(Files.readString(file), Snapshot.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            LOG.warning("Local mode: " + file + " is unreadable, starting without saved objects: " + e);
+            return;
+        }
+        int n = 0;
+        for (ClaudeSession s : nullToEmpty(snapshot.sessions())) {
+            n += recreate(s);
+        }
+        for (ClaudeMessage m : nullToEmpty(snapshot.messages())) {
+            n += recreate(m);
+        }
+        LOG.info("Local mode: restored " + n + " sessions and messages from " + file);
+    }
+
+    private static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    /**
+     * Creates the object again as a user would have (new uid: owner references and finalizers are the operator's to
+     * set again), then puts its status back through the status subresource.
+     */
+    private <T extends HasMetadata> int recreate(T saved) {
+        ObjectMeta old = saved.getMetadata();
+        Object status = statusOf(saved);
+        saved.setMetadata(new ObjectMetaBuilder().withName(old.getName()).withNamespace(old.getNamespace())
+                .withLabels(old.getLabels()).withAnnotations(old.getAnnotations()).withGeneration(old.getGeneration())
+                .withCreationTimestamp(old.getCreationTimestamp()).build());
+        try {
+            T created = client.resource(saved).create();
+            if (status != null) {
+                setStatus(created, status);
+                client.resource(created).updateStatus();
+            }
+            return 1;
+        } catch (RuntimeException e) {
+            LOG.warning("Local mode: cannot restore " + old.getNamespace() + "/" + old.getName() + ": " + e.getMessage());
+            return 0;
+        }
+    }
+
+    private static Object statusOf(HasMetadata o) {
+        if (o instanceof ClaudeSession s) {
+            return s.getStatus();
+        }
+        return ((ClaudeMessage) o).getStatus();
+    }
+
+    private static void setStatus(HasMetadata o, Object status) {
+        if (o instanceof ClaudeSession s) {
+            s.setStatus((dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus) status);
+        } else {
+            ((ClaudeMessage) o).setStatus((dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus) status);
+        }
+    }
+}

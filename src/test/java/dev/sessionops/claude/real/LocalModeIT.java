@@ -1,0 +1,138 @@
+package dev.sessionops.claude.real;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.e2e.Harness;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryEntry;
+import dev.sessionops.claude.testing.ClaudeBinary;
+import dev.sessionops.claude.testing.FakeAnthropicApi;
+import dev.sessionops.claude.testing.StandaloneRedis;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * Local mode as a user starts it (the packaged operator with {@code --local}, a process of its own): an embedded
+ * Kubernetes API with a kubeconfig, Jobs run as local processes with the real claude CLI (against the fake API), and
+ * a redis-server it starts itself; a two-message session, then a restart keeps sessions, messages and history.
+ */
+class LocalModeIT {
+    private static final Pattern READY = Pattern.compile("Local mode: Kubernetes API (\\S+) .*Redis (redis://\\S+),");
+    static FakeAnthropicApi api;
+    static Path home;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new FakeAnthropicApi().start();
+        home = Files.createTempDirectory("cso-local-home");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void twoMessageSessionThenRestartKeepsEverything() throws Exception {
+        String firstResult;
+        String sessionId;
+        try (OperatorProcess operator = startLocal("local-1")) {
+            String[] endpoints = awaitReady(operator);
+            try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
+                assertEquals(endpoints[0], client.getConfiguration().getMasterUrl().replaceAll("/$", ""));
+                Harness.session(client, "default", "demo", s -> s.setCredentials(null));
+                Harness.message(client, "default", "demo-01", "demo", "Hello from local mode");
+                Harness.message(client, "default", "demo-02", "demo", "And again");
+                ClaudeMessage first = Harness.awaitPhase(client, "default", "demo-01", MessagePhase.Succeeded);
+                ClaudeMessage second = Harness.awaitPhase(client, "default", "demo-02", MessagePhase.Succeeded);
+                firstResult = first.getStatus().getResult();
+                sessionId = first.getStatus().getSessionId();
+                assertTrue(firstResult.startsWith("Received 1 messages"), firstResult);
+                assertEquals(sessionId, second.getStatus().getResumedFrom());
+                assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
+                // the credential came from the environment and went only where the operator puts it: a Secret
+                var secret = client.secrets().inNamespace("default").withName("anthropic").get();
+                assertTrue((secret.getData() != null && secret.getData().containsKey("ANTHROPIC_API_KEY"))
+                        || (secret.getStringData() != null && secret.getStringData().containsKey("ANTHROPIC_API_KEY")));
+            }
+            assertEquals(4, history(endpoints[1]).size());
+        }
+        assertFalse(Files.readString(home.resolve("objects.json")).contains("sk-ant-local"), "no credential on disk");
+
+        try (OperatorProcess operator = startLocal("local-2")) {
+            String[] endpoints = awaitReady(operator);
+            try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
+                ClaudeMessage first = Harness.get(client, "default", "demo-01");
+                assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
+                assertEquals(firstResult, first.getStatus().getResult());
+                ClaudeSession session = Harness.getSession(client, "default", "demo");
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertEquals(2, Harness.getSession(client, "default", "demo").getStatus().getMessageCount()));
+                assertEquals(sessionId, session.getStatus().getCurrentSessionId());
+                List<HistoryEntry> entries = history(endpoints[1]);
+                assertEquals(4, entries.size());
+                assertEquals("Hello from local mode", entries.get(0).content());
+                // and the conversation goes on where it was: the CLI's state survived on disk
+                Harness.message(client, "default", "demo-03", "demo", "Still there?");
+                ClaudeMessage third = Harness.awaitPhase(client, "default", "demo-03", MessagePhase.Succeeded);
+                assertEquals(sessionId, third.getStatus().getResumedFrom());
+                assertTrue(third.getStatus().getResult().startsWith("Received 5 messages"), third.getStatus().getResult());
+            }
+        }
+    }
+
+    private static List<HistoryEntry> history(String redisUrl) {
+        try (StandaloneRedis redis = new StandaloneRedis(redisUrl)) {
+            return redis.history().history(ConversationKey.session("default", "demo"), 0, -1);
+        }
+    }
+
+    private static OperatorProcess startLocal(String name) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CSO_LOCAL_HOME", home.toString());
+        env.put("ANTHROPIC_API_KEY", "sk-ant-local");
+        env.put("ANTHROPIC_BASE_URL", api.baseUrl());
+        env.put("PATH", ClaudeBinary.directory() + ":" + System.getenv("PATH"));
+        env.put("QUARKUS_HTTP_PORT", "0");
+        return OperatorProcess.start(name, Path.of("target/local-mode"), Map.of(), env, List.of("--local"));
+    }
+
+    /** Waits for the operator to be up; returns the API URL and the Redis URL it logged. */
+    private static String[] awaitReady(OperatorProcess operator) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            if (!operator.isAlive()) {
+                throw new AssertionError("the operator exited:\n" + operator.log());
+            }
+            return operator.log().contains("started in") && operator.log().contains("'claudemessage' controller started");
+        });
+        Matcher m = READY.matcher(operator.log());
+        assertTrue(m.find(), operator.log());
+        return new String[] { m.group(1), m.group(2) };
+    }
+
+    private static KubernetesClient clientFor(Path kubeconfig) throws Exception {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    }
+}
