@@ -148,6 +148,16 @@ class HelmChartTest {
                 .getFieldPath());
     }
 
+    /** Every field of every rendered object is one the Kubernetes API knows (a typo would be dropped silently). */
+    @Test
+    void everyRenderedFieldIsAKubernetesField() {
+        for (Rendered rendered : all()) {
+            for (HasMetadata o : rendered.objects()) {
+                assertEquals(List.of(), UnknownFields.of(o), o.getKind() + " " + o.getMetadata().getName());
+            }
+        }
+    }
+
     /** Every namespaced object names its namespace, so the plain manifests (helm template) install as rendered. */
     @Test
     void everyNamespacedObjectNamesItsNamespace() {
