@@ -8,10 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +170,18 @@ class ChartOnRealApiServerIT {
         String output = Files.readString(log.toPath());
         assertFalse(output.toLowerCase().contains("forbidden"), "the chart's RBAC sufficed: see " + log);
         assertTrue(operator.isAlive());
+
+        // the Deployment's probes answer on the paths it names
+        Matcher listening = Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(output);
+        assertTrue(listening.find(), "the HTTP port in " + log);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        HttpClient http = HttpClient.newHttpClient();
+        for (var probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
+            String path = probe.getHttpGet().getPath();
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening.group(1) + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+        }
     }
 
     private static boolean allowed(String namespace, String group, String resource, String verb) {
