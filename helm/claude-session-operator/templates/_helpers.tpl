@@ -56,6 +56,11 @@ app.kubernetes.io/component: redis
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
+{{/* The leader-election Lease: one per release, so releases sharing a namespace never share a Lease. */}}
+{{- define "cso.leaseName" -}}
+{{- include "cso.fullname" . }}
+{{- end }}
+
 {{- define "cso.redis.fullname" -}}
 {{- printf "%s-redis" (include "cso.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -138,6 +143,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
+- name: CSO_LEADER_ELECTION_LEASE_NAME
+  value: {{ include "cso.leaseName" . | quote }}
 {{- $d := .Values.defaults }}
 {{- range $name, $value := dict "IMAGE" $d.image "CREDENTIALS_SECRET" $d.credentialsSecret "MODEL" $d.model "PERMISSION_MODE" $d.permissionMode "TIMEOUT" $d.timeout "STATE_SIZE" $d.stateSize "STORAGE_CLASS_NAME" $d.storageClassName "SERVICE_ACCOUNT_NAME" $d.serviceAccountName "CPU_REQUEST" $d.resources.requests.cpu "MEMORY_REQUEST" $d.resources.requests.memory "CPU_LIMIT" $d.resources.limits.cpu "MEMORY_LIMIT" $d.resources.limits.memory }}
 {{- if $value }}

@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -120,10 +121,13 @@ class ChartOnRealApiServerIT {
         assertFalse(allowed("team-c", "", "secrets", "get"));
         assertFalse(allowed(null, "claude.sessionops.dev", "claudesessions", "list"), "nothing cluster-wide");
         assertTrue(allowed(null, "apiextensions.k8s.io", "customresourcedefinitions", "get"), "reads the CRDs");
-        for (String verb : new String[] { "get", "create", "update" }) {
-            assertTrue(allowed(NS, "coordination.k8s.io", "leases", verb), "leader election: " + verb);
+        for (String verb : new String[] { "get", "update", "patch" }) {
+            assertTrue(allowed(NS, "coordination.k8s.io", "leases", HelmChart.RELEASE, verb), "leader election: " + verb);
+            assertFalse(allowed(NS, "coordination.k8s.io", "leases", "someone-elses", verb), "only its own Lease: " + verb);
         }
-        assertFalse(allowed(NS, "coordination.k8s.io", "leases", "delete"));
+        assertTrue(allowed(NS, "coordination.k8s.io", "leases", "create"));
+        assertFalse(allowed(NS, "coordination.k8s.io", "leases", HelmChart.RELEASE, "delete"));
+        assertFalse(allowed("team-a", "coordination.k8s.io", "leases", "create"), "Leases only where it runs");
         assertFalse(allowed(NS, "", "pods", "list"), "no reconciler rights where the operator runs");
     }
 
@@ -152,6 +156,7 @@ class ChartOnRealApiServerIT {
         env.put("KUBECONFIG", operatorKubeconfig.toAbsolutePath().toString());
         operator = pb.start();
 
+        // the prod profile elects a leader: the operator reconciles only once it holds the chart's Lease
         String watchedName = "watched";
         admin.resource(session("team-a", watchedName)).create();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -167,6 +172,9 @@ class ChartOnRealApiServerIT {
         assertNull(ignored.getAdditionalProperties().get("status"), "team-c's session (created first) is not the operator's business");
         assertTrue(Files.readString(log.toPath()).contains("for namespace(s): [team-b, team-a]")
                 || Files.readString(log.toPath()).contains("for namespace(s): [team-a, team-b]"), "watches what the chart said");
+        Lease lease = admin.leases().inNamespace(NS).withName(env.get("CSO_LEADER_ELECTION_LEASE_NAME")).get();
+        assertNotNull(lease, "the Lease the chart names, in the release namespace");
+        assertNotNull(lease.getSpec().getHolderIdentity());
         String output = Files.readString(log.toPath());
         assertFalse(output.toLowerCase().contains("forbidden"), "the chart's RBAC sufficed: see " + log);
         assertTrue(operator.isAlive());
@@ -182,13 +190,24 @@ class ChartOnRealApiServerIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), path + ": " + response.body());
         }
+        // and the ServiceMonitor's default path serves the operator's metrics
+        String metricsPath = Files.readAllLines(HelmChart.DIR.resolve("values.yaml")).stream().map(String::strip)
+                .filter(l -> l.startsWith("path: ")).findFirst().orElseThrow().substring("path: ".length());
+        var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening.group(1) + metricsPath)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metricsPath);
+        assertTrue(metrics.body().contains("cso_messages"), metricsPath + " has the operator's own metrics");
     }
 
     private static boolean allowed(String namespace, String group, String resource, String verb) {
+        return allowed(namespace, group, resource, null, verb);
+    }
+
+    private static boolean allowed(String namespace, String group, String resource, String name, String verb) {
         SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec().withUser(SA)
                 .withGroups("system:serviceaccounts", "system:serviceaccounts:" + NS, "system:authenticated")
                 .withResourceAttributes(new ResourceAttributesBuilder().withNamespace(namespace).withGroup(group)
-                        .withResource(resource).withVerb(verb).build())
+                        .withResource(resource).withName(name).withVerb(verb).build())
                 .endSpec().build();
         return admin.resource(review).create().getStatus().getAllowed();
     }

@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,6 +55,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -211,7 +213,7 @@ class HelmChartTest {
         builtIn.forEach((name, value) -> assertEquals(value, env.get(name) == null ? null : env.get(name).getValue(),
                 name + " in values.yaml differs from OperatorConfig's @WithDefault"));
         Set<String> chartCso = env.keySet().stream().filter(n -> n.startsWith("CSO_")).collect(Collectors.toSet());
-        chartCso.remove("CSO_LEADER_ELECTION_LEASE_NAMESPACE");
+        chartCso.removeAll(Set.of("CSO_LEADER_ELECTION_LEASE_NAMESPACE", "CSO_LEADER_ELECTION_LEASE_NAME"));
         assertEquals(builtIn.keySet(), chartCso, "the default install sets only what has a built-in default");
     }
 
@@ -290,18 +292,33 @@ class HelmChartTest {
         }
     }
 
-    /** The operator SDK refuses to start leader election unless one rule grants get, create and update on leases. */
+    /**
+     * The operator SDK (5.3.2's LeaderElectionManager) refuses to start unless the rules on leases in the Lease's
+     * namespace, unnamed or naming the Lease, together grant get, create and update; the client renews by patch.
+     * The Lease is the one the operator is told to use, and nothing but creating is granted on other Leases.
+     */
     @Test
-    void leaseRuleSatisfiesTheSdkCheck() {
+    void leaseGrantsSatisfyTheSdkCheck() throws Exception {
         for (Rendered rendered : all()) {
-            Role role = rendered.find(Role.class, r -> NS.equals(r.getMetadata().getNamespace()) && r.getRules().stream()
-                    .anyMatch(rule -> rule.getResources().contains("leases"))).orElseThrow();
-            PolicyRule rule = role.getRules().stream().filter(r -> r.getResources().contains("leases")).findFirst().orElseThrow();
-            assertEquals(List.of("coordination.k8s.io"), rule.getApiGroups());
-            assertTrue(rule.getVerbs().containsAll(List.of("create", "update", "get")), rule.toString());
-            assertTrue(grants(rendered).stream().anyMatch(g -> g.where().equals(NS) && g.resource().equals("leases")),
-                    "bound to the operator's ServiceAccount");
+            Map<String, EnvVar> env = env(operatorContainer(rendered.operator()));
+            String lease = env.get("CSO_LEADER_ELECTION_LEASE_NAME").getValue();
+            assertEquals("metadata.namespace", env.get("CSO_LEADER_ELECTION_LEASE_NAMESPACE").getValueFrom().getFieldRef()
+                    .getFieldPath(), "the Lease lives where the operator runs");
+            Set<Grant> leases = grants(rendered).stream().filter(g -> g.groupResource().equals("coordination.k8s.io/leases"))
+                    .collect(Collectors.toSet());
+            assertTrue(leases.stream().allMatch(g -> g.where().equals(NS)), "only in the release namespace: " + leases);
+            Set<String> verbs = leases.stream().filter(g -> g.resourceNames().isEmpty() || g.resourceNames().contains(lease))
+                    .map(Grant::verb).collect(Collectors.toSet());
+            assertTrue(verbs.containsAll(List.of("get", "create", "update", "patch")), verbs.toString());
+            assertEquals(Set.of("create"), leases.stream().filter(g -> g.resourceNames().isEmpty()).map(Grant::verb)
+                    .collect(Collectors.toSet()), "any other Lease: create only (RBAC cannot name what is created)");
         }
+        String builtIn = OperatorConfig.LeaderElection.class.getMethod("leaseName").getAnnotation(WithDefault.class).value();
+        assertEquals(builtIn, env(operatorContainer(defaults.operator())).get("CSO_LEADER_ELECTION_LEASE_NAME").getValue(),
+                "the default install uses the operator's default Lease");
+        Rendered other = HelmChart.render(List.of(), Map.of("fullnameOverride", "cso-b"));
+        assertEquals("cso-b", env(operatorContainer(other.operator())).get("CSO_LEADER_ELECTION_LEASE_NAME").getValue(),
+                "releases never share a Lease");
     }
 
     @Test
@@ -424,12 +441,17 @@ class HelmChartTest {
 
         Properties parsed = new Properties();
         parsed.load(new StringReader(properties));
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(OperatorConfig.class)
+        // the same expression handling and converters as the operator's Quarkus runtime
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(OperatorConfig.class)
                 .withSources(new PropertiesConfigSource(toMap(parsed), "defaults.properties", 250)).build();
         assertEquals(wanted, config.getConfigMapping(OperatorConfig.class).defaults().env());
     }
 
-    /** What @RBACRule on the reconcilers asks for (beyond their own resources) is granted, in both RBAC modes. */
+    /**
+     * What @RBACRule on the reconcilers asks for (beyond their own resources) is granted, in both RBAC modes; the
+     * Lease grants, which the SDK can only generate cluster-wide, in the release namespace.
+     */
     @Test
     void everyReconcilerRbacRuleIsGranted() {
         for (Class<?> reconciler : List.of(ClaudeSessionReconciler.class, ClaudeMessageReconciler.class)) {
@@ -439,9 +461,12 @@ class HelmChartTest {
                 for (String group : rule.apiGroups()) {
                     for (String resource : rule.resources()) {
                         for (String verb : rule.verbs()) {
-                            Grant cluster = new Grant(RbacGrants.CLUSTER, group, resource, verb, List.of());
-                            assertTrue(grants(defaults).contains(cluster), cluster + " for " + reconciler.getSimpleName());
-                            assertTrue(grants(namespaced).contains(cluster.in("team-b")), cluster + " in team-b");
+                            boolean lease = resource.equals("leases");
+                            Grant grant = new Grant(lease ? NS : RbacGrants.CLUSTER, group, resource, verb,
+                                    List.of(rule.resourceNames()));
+                            assertTrue(grants(defaults).contains(grant), grant + " for " + reconciler.getSimpleName());
+                            Grant namespaced = lease ? grant : grant.in("team-b");
+                            assertTrue(grants(HelmChartTest.namespaced).contains(namespaced), namespaced + " in namespaced mode");
                         }
                     }
                 }
@@ -494,7 +519,9 @@ class HelmChartTest {
         for (Method m : mapping.getDeclaredMethods()) {
             String name = prefix + "_" + m.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
             Optional.ofNullable(m.getAnnotation(WithDefault.class)).ifPresent(d -> into.put(name, d.value()));
-            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == OperatorConfig.class) {
+            // the Lease's timings stay the operator's; its name and namespace have their own test
+            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == OperatorConfig.class
+                    && m.getReturnType() != OperatorConfig.LeaderElection.class) {
                 collectDefaults(m.getReturnType(), name, into);
             }
         }
