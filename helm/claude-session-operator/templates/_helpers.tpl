@@ -1,0 +1,167 @@
+{{/* Names, labels and the pieces several templates share. */}}
+
+{{- define "cso.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name; a release named like the chart is not repeated ("claude-session-operator"). */}}
+{{- define "cso.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "cso.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object; the component distinguishes the operator from its Redis. */}}
+{{- define "cso.labels" -}}
+helm.sh/chart: {{ include "cso.chart" . }}
+app.kubernetes.io/name: {{ include "cso.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: claude-session-operator
+{{- end }}
+
+{{- define "cso.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "cso.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "cso.redis.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "cso.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: redis
+{{- end }}
+
+{{- define "cso.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "cso.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "cso.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* The leader-election Lease: one per release, so releases sharing a namespace never share a Lease. */}}
+{{- define "cso.leaseName" -}}
+{{- include "cso.fullname" . }}
+{{- end }}
+
+{{- define "cso.redis.fullname" -}}
+{{- printf "%s-redis" (include "cso.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The Secret and key holding the Redis password, or nothing when an external Redis has none. */}}
+{{- define "cso.redis.passwordSecretName" -}}
+{{- if .Values.redis.enabled }}
+{{- include "cso.redis.fullname" . }}
+{{- else }}
+{{- .Values.redis.external.passwordSecret.name }}
+{{- end }}
+{{- end }}
+
+{{- define "cso.redis.passwordSecretKey" -}}
+{{- if .Values.redis.enabled }}redis-password{{ else }}{{ .Values.redis.external.passwordSecret.key }}{{ end }}
+{{- end }}
+
+{{- define "cso.redis.url" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "redis://%s:6379" (include "cso.redis.fullname" .) }}
+{{- else }}
+{{- required "redis.external.url is required when redis.enabled is false" .Values.redis.external.url }}
+{{- end }}
+{{- end }}
+
+{{/*
+What the ClaudeSession and ClaudeMessage reconcilers call, in the namespaces they watch: the union of the
+ClusterRoles the operator SDK generates from the reconcilers (target/kubernetes/kubernetes.yml after a build;
+ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, never listed or watched.
+*/}}
+{{- define "cso.rbac.reconcilerRules" -}}
+- apiGroups: ["claude.sessionops.dev"]
+  resources: ["claudesessions", "claudesessions/status", "claudesessions/finalizers", "claudemessages", "claudemessages/status", "claudemessages/finalizers"]
+  verbs: ["get", "list", "watch", "patch", "update", "create", "delete"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list"]
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["configmaps", "secrets"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "create"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end }}
+
+{{/* Environment of the operator container: only what is set, so the operator's own defaults apply otherwise. */}}
+{{- define "cso.env" -}}
+- name: QUARKUS_REDIS_HOSTS
+  value: {{ include "cso.redis.url" . | quote }}
+{{- $secret := include "cso.redis.passwordSecretName" . }}
+{{- if $secret }}
+- name: QUARKUS_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ include "cso.redis.passwordSecretKey" . }}
+{{- end }}
+{{- if not .Values.redis.enabled }}
+- name: QUARKUS_REDIS_CLIENT_TYPE
+  value: {{ .Values.redis.external.clientType | quote }}
+{{- with .Values.redis.external.masterName }}
+- name: QUARKUS_REDIS_MASTER_NAME
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with .Values.watchNamespaces }}
+- name: QUARKUS_OPERATOR_SDK_NAMESPACES
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: CSO_LEADER_ELECTION_LEASE_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: CSO_LEADER_ELECTION_LEASE_NAME
+  value: {{ include "cso.leaseName" . | quote }}
+{{- $d := .Values.defaults }}
+{{- range $name, $value := dict "IMAGE" $d.image "CREDENTIALS_SECRET" $d.credentialsSecret "MODEL" $d.model "PERMISSION_MODE" $d.permissionMode "TIMEOUT" $d.timeout "STATE_SIZE" $d.stateSize "STORAGE_CLASS_NAME" $d.storageClassName "SERVICE_ACCOUNT_NAME" $d.serviceAccountName "CPU_REQUEST" $d.resources.requests.cpu "MEMORY_REQUEST" $d.resources.requests.memory "CPU_LIMIT" $d.resources.limits.cpu "MEMORY_LIMIT" $d.resources.limits.memory }}
+{{- if $value }}
+- name: CSO_DEFAULTS_{{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+- name: CSO_JOB_TTL_SECONDS_AFTER_FINISHED
+  value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
+- name: CSO_RESULT_MAX_CHARS
+  value: {{ .Values.resultMaxChars | int | quote }}
+{{- if .Values.defaults.env }}
+{{- /* Map keys cannot travel as environment variables (SmallRye lower-cases them), so defaults.env is a file. */}}
+- name: QUARKUS_CONFIG_LOCATIONS
+  value: file:/etc/claude-session-operator/defaults.properties
+{{- end }}
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
