@@ -43,7 +43,6 @@ final class JobRunner {
     private PodState podState;
     private boolean podDeleted;
     private Process process;
-    private String lastWaiting;
     private ScheduledFuture<?> deadline;
 
     JobRunner(LocalKubelet kubelet, Job job) {
@@ -58,7 +57,7 @@ final class JobRunner {
 
     String describe() {
         synchronized (lock) {
-            return namespace + "/" + job.getMetadata().getName() + (lastWaiting != null ? " (" + lastWaiting + ")" : "");
+            return namespace + "/" + job.getMetadata().getName() + (podState != null && podState.lastWaiting() != null ? " (" + podState.lastWaiting() + ")" : "");
         }
     }
 
@@ -98,7 +97,6 @@ final class JobRunner {
             pod = created;
             podState = new PodState(created);
             podDeleted = false;
-            lastWaiting = null;
             podNames.add(name);
         }
         writePodStatus();
@@ -120,19 +118,12 @@ final class JobRunner {
             List<ContainerPlan> plans = plan();
             kubelet.submitRun(() -> run(plans));
         } catch (PodNotReady notReady) {
-            String waiting = notReady.reason + ": " + notReady.getMessage();
-            boolean changed;
+            PodState state;
             synchronized (lock) {
-                changed = !waiting.equals(lastWaiting);
-                lastWaiting = waiting;
+                state = podState;
             }
-            if (changed) {
-                LOG.info("LocalKubelet: pod " + namespace + "/" + pod.getMetadata().getName() + " waits: " + waiting);
-                if (notReady.unschedulable) {
-                    podState.unschedulable(notReady.getMessage());
-                } else {
-                    podState.waitingToStart(notReady.reason, notReady.getMessage());
-                }
+            if (state.cannotStartYet(notReady)) {
+                LOG.info("LocalKubelet: pod " + namespace + "/" + pod.getMetadata().getName() + " waits: " + state.lastWaiting());
                 writePodStatus();
             }
             kubelet.schedule(this::tryStart, 500);

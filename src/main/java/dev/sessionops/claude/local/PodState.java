@@ -45,8 +45,35 @@ final class PodState {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    private String lastWaiting;
+
     synchronized String phase() {
         return phase;
+    }
+
+    /**
+     * The pod cannot start yet (a missing Secret, ConfigMap or claim): shown as a real kubelet shows it, Unschedulable
+     * or a container waiting with the reason. A pod retries every half second, so only a new reason is news.
+     *
+     * @return true when the reason changed and the status should be written
+     */
+    synchronized boolean cannotStartYet(PodNotReady notReady) {
+        String waiting = notReady.reason + ": " + notReady.getMessage();
+        if (waiting.equals(lastWaiting)) {
+            return false;
+        }
+        lastWaiting = waiting;
+        if (notReady.unschedulable) {
+            unschedulable(notReady.getMessage());
+        } else {
+            waitingToStart(notReady.reason, notReady.getMessage());
+        }
+        return true;
+    }
+
+    /** Why the pod has not started, or null. */
+    synchronized String lastWaiting() {
+        return lastWaiting;
     }
 
     synchronized void unschedulable(String message) {

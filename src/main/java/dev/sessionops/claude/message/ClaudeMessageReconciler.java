@@ -176,7 +176,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 return waiting(message, MessagePhase.Queued, Reasons.SESSION_SUSPENDED,
                         "session " + sessionName + " is suspended", null, context);
             }
-            if (!mayRun) {
+            if (!mayRun || !SessionTurn.confirmed(context.getClient(), message, session)) {
                 return queued(message, session, siblings, context);
             }
         }

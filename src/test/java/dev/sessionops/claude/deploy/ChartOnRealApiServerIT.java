@@ -32,7 +32,7 @@ import com.marcnuri.helm.Helm;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.testing.RealControlPlane;
-import dev.sessionops.claude.testing.RedisServer;
+import dev.sessionops.claude.local.RedisServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

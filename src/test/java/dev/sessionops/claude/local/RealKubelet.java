@@ -397,7 +397,6 @@ public final class RealKubelet implements Kubelet {
         private boolean stopped;
         private boolean done;
         private Process process;
-        private String lastWaiting;
 
         PodRunner(Pod pod) {
             this.pod = pod;
@@ -428,19 +427,8 @@ public final class RealKubelet implements Kubelet {
                 List<ContainerPlan> plans = planner.plan(pod, baseDir.resolve("pods").resolve(namespace).resolve(name));
                 submitRun(() -> run(plans));
             } catch (PodNotReady notReady) {
-                String waiting = notReady.reason + ": " + notReady.getMessage();
-                boolean changed;
-                synchronized (lock) {
-                    changed = !waiting.equals(lastWaiting);
-                    lastWaiting = waiting;
-                }
-                if (changed) {
-                    LOG.info("RealKubelet: pod " + namespace + "/" + name + " waits: " + waiting);
-                    if (notReady.unschedulable) {
-                        state.unschedulable(notReady.getMessage());
-                    } else {
-                        state.waitingToStart(notReady.reason, notReady.getMessage());
-                    }
+                if (state.cannotStartYet(notReady)) {
+                    LOG.info("RealKubelet: pod " + namespace + "/" + name + " waits: " + state.lastWaiting());
                     writeStatus();
                 }
                 schedule(this::tryStart, 500);
