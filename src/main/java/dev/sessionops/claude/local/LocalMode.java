@@ -95,6 +95,7 @@ public final class LocalMode implements AutoCloseable {
         api = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses, List.of(namespaced(ClaudeSession.class), namespaced(ClaudeMessage.class))), false);
         api.init(InetAddress.getLoopbackAddress(), port);
+        Discovery.serve(api);
         resources.add(api::destroy);
         String apiUrl = "http://127.0.0.1:" + port;
         Path kubeconfig = Kubeconfigs.write(home.resolve("kubeconfig"), apiUrl);

@@ -144,7 +144,7 @@ final class PodLogs {
         return params;
     }
 
-    private static Object readField(Class<?> type, Object target, String name) {
+    static Object readField(Class<?> type, Object target, String name) {
         try {
             Field field = type.getDeclaredField(name);
             field.setAccessible(true);

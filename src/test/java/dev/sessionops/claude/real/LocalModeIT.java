@@ -62,6 +62,10 @@ class LocalModeIT {
             String[] endpoints = awaitReady(operator);
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
                 assertEquals(endpoints[0], client.getConfiguration().getMasterUrl().replaceAll("/$", ""));
+                // discovery, which kubectl reads first, names our resources and their short names
+                var resources = client.getApiResources("claude.sessionops.dev/v1alpha1").getResources();
+                assertTrue(resources.stream().anyMatch(r -> r.getName().equals("claudesessions") && r.getShortNames().contains("csess")));
+                assertTrue(client.getApiGroups().getGroups().stream().anyMatch(g -> g.getName().equals("claude.sessionops.dev")));
                 Harness.session(client, "default", "demo", s -> s.setCredentials(null));
                 Harness.message(client, "default", "demo-01", "demo", "Hello from local mode");
                 Harness.message(client, "default", "demo-02", "demo", "And again");
