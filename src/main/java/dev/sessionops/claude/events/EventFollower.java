@@ -1,7 +1,6 @@
 package dev.sessionops.claude.events;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -113,7 +112,7 @@ public class EventFollower {
 
     @PreDestroy
     void shutdown() {
-        follows.values().forEach(Follow::stop);
+        follows.values().forEach(Follow::abort);
         threads.shutdownNow();
     }
 
@@ -125,7 +124,7 @@ public class EventFollower {
         private final String jobName;
         private final String key;
         private volatile boolean stopped;
-        private volatile InputStream open;
+        private volatile boolean aborted;
         /** Lines of the log already handled: appended, found appended by someone else, or not events. */
         private long consumed;
 
@@ -176,26 +175,23 @@ public class EventFollower {
          * @param ended the container has ended: the log is complete, so a last line without a newline counts
          * @return true when the result line has been appended
          */
-        private boolean readLog(String pod, boolean ended) {
+        private boolean readLog(String pod, boolean ended) throws InterruptedException {
             LogLines lines = new LogLines();
-            try (InputStream in = logs.open(namespace, pod, !ended)) {
-                open = in;
-                byte[] buffer = new byte[8192];
-                int n;
-                while (!stopped && (n = in.read(buffer)) >= 0) {
-                    if (handle(lines.feed(buffer, n))) {
-                        return true;
+            boolean[] result = { false };
+            try {
+                // read to the end even past the result line (see PodLogStream on closing early)
+                logs.read(namespace, pod, !ended, chunk -> {
+                    if (!result[0] && !stopped) {
+                        result[0] = handle(lines.feed(chunk, chunk.length));
                     }
-                }
-                return !stopped && ended && handle(lines.finish());
+                }, () -> aborted);
+                return result[0] || !stopped && ended && handle(lines.finish());
             } catch (IOException | RuntimeException e) {
-                if (!stopped) {
+                if (!result[0] && !stopped) {
                     LOG.debugf("message %s/%s: log of pod %s interrupted (%s), reading it again", namespace, message, pod,
                             e.getMessage());
                 }
-                return false;
-            } finally {
-                open = null;
+                return result[0];
             }
         }
 
@@ -219,16 +215,15 @@ public class EventFollower {
                     .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
         }
 
+        /** Stops appending; a read in progress ends with its log (the pod has ended, or is being deleted). */
         void stop() {
             stopped = true;
-            InputStream in = open;
-            if (in != null) {
-                try {
-                    in.close(); // unblocks the read
-                } catch (IOException e) {
-                    // closing anyway
-                }
-            }
+        }
+
+        /** Only when the operator shuts down: cancels a read of a pod that still runs. */
+        void abort() {
+            stopped = true;
+            aborted = true;
         }
     }
 
