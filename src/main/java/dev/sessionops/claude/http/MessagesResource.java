@@ -14,6 +14,9 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -71,6 +74,8 @@ public class MessagesResource {
     @Operation(summary = "The run's stream-json events as Server-Sent Events, from the start (or after Last-Event-ID) "
             + "until the result event; id = Redis Stream entry id, event = the stream-json type, data = the JSON line. "
             + "A message that ended without a result, or whose events expired, ends with one 'status' event.")
+    @APIResponse(responseCode = "200", description = "the event stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     public void events(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         if (lastEventId != null && !lastEventId.isBlank() && !StreamIds.isValid(lastEventId.trim())) {
