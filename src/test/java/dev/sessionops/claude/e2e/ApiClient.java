@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Plain HTTP calls to the operator's read API, as a user with a bearer token would make them. */
-final class ApiClient {
+public final class ApiClient {
     /** One answer: its status and its JSON body. */
-    record Reply(int status, JsonNode body, String raw) {
+    public record Reply(int status, JsonNode body, String raw) {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -23,16 +23,16 @@ final class ApiClient {
     private final URI base;
 
     /** @param base the operator's HTTP root, e.g. {@code http://localhost:8081/} */
-    ApiClient(URI base) {
+    public ApiClient(URI base) {
         this.base = base;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }
 
     /** GET {@code path} with {@code Authorization: <authorization>} (null: no header). */
-    Reply get(String path, String authorization) {
+    public Reply get(String path, String authorization) {
         // no Accept header, as curl's */*: errors of the event stream are JSON too
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
         if (authorization != null) {
@@ -50,12 +50,12 @@ final class ApiClient {
         }
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return get(path, null);
     }
 
     /** As {@code user}'s bearer token. */
-    Reply getAs(String token, String path) {
+    public Reply getAs(String token, String path) {
         return get(path, "Bearer " + token);
     }
 }

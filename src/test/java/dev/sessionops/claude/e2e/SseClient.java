@@ -20,13 +20,13 @@ import java.util.concurrent.CompletableFuture;
  * {@code event}, {@code data}; a blank line ends an event; lines starting with a colon are comments), and keeping the
  * raw text too, so the framing itself can be checked.
  */
-final class SseClient {
+public final class SseClient {
     /** One received event and when it arrived. */
-    record Event(String id, String event, String data, Instant receivedAt) {
+    public record Event(String id, String event, String data, Instant receivedAt) {
     }
 
     /** Everything one subscription received. */
-    record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended) {
+    public record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended) {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,7 +35,7 @@ final class SseClient {
     }
 
     /** Subscribes in the background; the future completes when the server ends the stream (or it fails). */
-    static CompletableFuture<Received> subscribe(URI uri, String token, String lastEventId) {
+    public static CompletableFuture<Received> subscribe(URI uri, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(120));
         if (token != null) {
