@@ -52,12 +52,11 @@ public class EventFollower {
     /** Follows the run of {@code jobName} unless this instance already does; cheap, so call it on every reconcile. */
     public void follow(ClaudeMessage message, String jobName) {
         String uid = message.getMetadata().getUid();
-        follows.computeIfAbsent(uid, u -> {
-            Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(), jobName,
-                    keyOf(message));
-            threads.execute(follow);
-            return follow;
-        });
+        Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(), jobName,
+                keyOf(message));
+        if (follows.putIfAbsent(uid, follow) == null) {
+            threads.execute(follow); // started once mapped, so its own removal when it ends cannot come first
+        }
     }
 
     /**
@@ -125,8 +124,8 @@ public class EventFollower {
         private final String key;
         private volatile boolean stopped;
         private volatile boolean aborted;
-        /** Lines of the log already handled: appended, found appended by someone else, or not events. */
-        private long consumed;
+        /** Lines of the log already handled (appended, found appended, or not events); -1 until Redis was asked. */
+        private long consumed = -1;
 
         Follow(String uid, String namespace, String message, String jobName, String key) {
             this.uid = uid;
@@ -139,34 +138,47 @@ public class EventFollower {
         @Override
         public void run() {
             try {
-                Optional<EventEntry> last = store.last(key);
-                if (last.map(EventEntry::isResult).orElse(false)) {
-                    return; // followed to the end before (an operator restart after the result)
-                }
-                consumed = last.map(EventEntry::line).orElse(0L); // resume: the log is read again from its start
+                boolean failing = false;
                 while (!stopped) {
-                    Optional<Pod> pod = newestPod();
-                    if (pod.isEmpty()) {
-                        if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
+                    try {
+                        if (step()) {
                             return;
                         }
-                    } else if (started(pod.get())) {
-                        boolean ended = ended(pod.get());
-                        if (readLog(pod.get().getMetadata().getName(), ended) || ended) {
-                            return;
+                        failing = false;
+                    } catch (RuntimeException e) {
+                        // Redis or the API server unreachable: keep trying while the run lasts; say so once
+                        if (!failing) {
+                            LOG.warnf("message %s/%s: following its log failed, retrying: %s", namespace, message, e.getMessage());
                         }
+                        failing = true;
                     }
                     Thread.sleep(RETRY.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                if (!stopped) {
-                    LOG.warnf("message %s/%s: following its log stopped: %s", namespace, message, e.getMessage());
-                }
             } finally {
                 follows.remove(uid, this);
             }
+        }
+
+        /** One look at the run; true when following is over (result appended, container ended, Job gone). */
+        private boolean step() throws InterruptedException {
+            if (consumed < 0) {
+                Optional<EventEntry> last = store.last(key);
+                if (last.map(EventEntry::isResult).orElse(false)) {
+                    return true; // followed to the end before (an operator restart after the result)
+                }
+                consumed = last.map(EventEntry::line).orElse(0L); // resume: the log is read again from its start
+            }
+            Optional<Pod> pod = newestPod();
+            if (pod.isEmpty()) {
+                return client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null;
+            }
+            if (!started(pod.get())) {
+                return false;
+            }
+            boolean ended = ended(pod.get());
+            return readLog(pod.get().getMetadata().getName(), ended) || ended;
         }
 
         /**
