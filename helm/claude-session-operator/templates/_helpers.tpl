@@ -156,6 +156,10 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
+- name: CSO_EVENTS_MAX_LENGTH
+  value: {{ .Values.events.maxLength | int | quote }}
+- name: CSO_EVENTS_TTL_AFTER_FINISHED
+  value: {{ .Values.events.ttlAfterFinished | quote }}
 {{- if .Values.defaults.env }}
 {{- /* Map keys cannot travel as environment variables (SmallRye lower-cases them), so defaults.env is a file. */}}
 - name: QUARKUS_CONFIG_LOCATIONS

@@ -17,6 +17,10 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Events events();
+
+    Api api();
+
     /** Longest result text kept in a message's status; the rest is cut and {@code resultTruncated} set. */
     @WithDefault("4096")
     int resultMaxChars();
@@ -87,5 +91,31 @@ public interface OperatorConfig {
 
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    /** The live events of runs: a Redis Stream per message, fed from the pod log (dev.sessionops.claude.events). */
+    interface Events {
+        /** Entries kept per message ({@code XADD … MAXLEN ~}): a runaway run cannot fill Redis. */
+        @WithDefault("10000")
+        long maxLength();
+
+        /** How long a message's events stay after its run ended, for late subscribers. */
+        @WithDefault("1h")
+        Duration ttlAfterFinished();
+    }
+
+    /** The HTTP read API (dev.sessionops.claude.http). */
+    interface Api {
+        Auth auth();
+
+        interface Auth {
+            /** Bearer token (TokenReview) and SubjectAccessReview checks; only the local mode turns them off. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** How long a token the API server accepted is trusted without asking again. */
+            @WithDefault("30s")
+            Duration tokenCacheTtl();
+        }
     }
 }

@@ -118,6 +118,12 @@ public class HistoryStore {
         return entries;
     }
 
+    /** How many entries the history holds (two per recorded message: the prompt and the reply). */
+    public long length(ConversationKey key) {
+        Response r = call(HISTORY, "LLEN", key.history());
+        return r == null ? 0 : r.toLong();
+    }
+
     /** Removes every key of the conversation (the session's finalizer). */
     public void delete(ConversationKey key) {
         call(DELETE, "DEL", key.history(), key.meta(), key.chain(), key.applied());

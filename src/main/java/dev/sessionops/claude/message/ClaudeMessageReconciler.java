@@ -17,6 +17,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.cli.StreamJsonParser;
+import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
@@ -57,6 +58,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
 // creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "create" })
+// the HTTP API (dev.sessionops.claude.http): who a bearer token is (TokenReview), whether that user may get
+// claudesessions/claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
+@RBACRule(apiGroups = "authentication.k8s.io", resources = "tokenreviews", verbs = { "create" })
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
+@RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get" })
 public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {
     private static final Logger LOG = Logger.getLogger(ClaudeMessageReconciler.class);
     static final String SUCCEEDED = "Succeeded";
@@ -73,15 +79,17 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
     private final EventRecorder events;
     private final OperatorConfig config;
     private final OperatorMetrics metrics;
+    private final EventFollower liveEvents;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
-            OperatorConfig config, OperatorMetrics metrics) {
+            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
         this.planner = planner;
         this.history = history;
         this.logs = logs;
         this.events = events;
         this.config = config;
         this.metrics = metrics;
+        this.liveEvents = liveEvents;
     }
 
     @Override
@@ -225,6 +233,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         ClaudeMessageStatus status = message.getStatus();
         JobState state = JobState.of(job);
         if (!state.finished()) {
+            // the run's live events for the HTTP API; idempotent, and resumes following after an operator restart
+            liveEvents.follow(message, job.getMetadata().getName());
             if (status.getPhase() == MessagePhase.Running) {
                 return UpdateControl.noUpdate();
             }
@@ -237,7 +247,9 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
             return writeStatus(message, context);
         }
-        RunOutcome run = logs.read(job).map(StreamJsonParser::parse).orElse(null);
+        Optional<String> log = logs.read(job);
+        liveEvents.runEnded(message, log.orElse(null)); // complete before the final status: subscribers then see all
+        RunOutcome run = log.map(StreamJsonParser::parse).orElse(null);
         long timeout = job.getSpec().getActiveDeadlineSeconds() == null ? 0 : job.getSpec().getActiveDeadlineSeconds();
         Verdict verdict = Verdict.of(state, run, timeout);
         String completedAt = Conditions.now();
@@ -356,6 +368,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
 
     @Override
     public DeleteControl cleanup(ClaudeMessage message, Context<ClaudeMessage> context) {
+        liveEvents.forget(message);
         if (message.getSpec() != null && message.getSpec().getSessionRef() == null) {
             // A one-shot message is its own conversation: its history goes with it.
             try {
@@ -368,10 +381,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
     }
 
     static ConversationKey conversationOf(ClaudeMessage message) {
-        String namespace = message.getMetadata().getNamespace();
-        return message.getSpec().getSessionRef() == null
-                ? ConversationKey.oneShot(namespace, message.getMetadata().getName())
-                : ConversationKey.session(namespace, message.getSpec().getSessionRef().getName());
+        return ConversationKey.of(message);
     }
 
     private static ClaudeMessageStatus ensureStatus(ClaudeMessage message) {

@@ -249,10 +249,11 @@ class HelmChartTest {
         Set<String> where = grants.stream().map(Grant::where).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(Set.of(RbacGrants.CLUSTER, "team-a", "team-b", NS)), where);
         Set<Grant> clusterWide = grants.stream().filter(g -> g.where().equals(RbacGrants.CLUSTER)).collect(Collectors.toSet());
-        assertEquals(Set.of("apiextensions.k8s.io/customresourcedefinitions"),
-                clusterWide.stream().map(Grant::groupResource).collect(Collectors.toSet()),
-                "only reading the CRDs is cluster-wide");
-        assertEquals(Set.of("get", "list"), clusterWide.stream().map(Grant::verb).collect(Collectors.toSet()));
+        // cluster-wide: reading the CRDs, and what the HTTP API asks about callers (all cluster-scoped resources)
+        assertEquals(Set.of("apiextensions.k8s.io/customresourcedefinitions get", "apiextensions.k8s.io/customresourcedefinitions list",
+                "authentication.k8s.io/tokenreviews create", "authorization.k8s.io/subjectaccessreviews create", "/namespaces get"),
+                clusterWide.stream().map(g -> g.groupResource() + " " + g.verb()).collect(Collectors.toSet()),
+                "only cluster-scoped resources are granted cluster-wide");
         Set<Grant> inReleaseNs = grants.stream().filter(g -> g.where().equals(NS)).collect(Collectors.toSet());
         assertEquals(Set.of("coordination.k8s.io/leases"),
                 inReleaseNs.stream().map(Grant::groupResource).collect(Collectors.toSet()), "only the Lease where it runs");
@@ -262,7 +263,8 @@ class HelmChartTest {
         Set<Grant> teamB = inNamespace(grants, "team-b").stream().map(g -> g.in("team-a")).collect(Collectors.toSet());
         RbacGrants.assertSame(teamA, teamB, "team-b versus team-a");
         Set<Grant> clusterMode = grants(defaults).stream().filter(g -> g.where().equals(RbacGrants.CLUSTER)
-                && !g.groupResource().equals("apiextensions.k8s.io/customresourcedefinitions")).map(g -> g.in("team-a"))
+                && !g.groupResource().equals("apiextensions.k8s.io/customresourcedefinitions")
+                && !CLUSTER_SCOPED.contains(g.resource())).map(g -> g.in("team-a"))
                 .collect(Collectors.toSet());
         RbacGrants.assertSame(clusterMode, teamA, "namespaced versus cluster mode");
 
@@ -452,6 +454,8 @@ class HelmChartTest {
      * What @RBACRule on the reconcilers asks for (beyond their own resources) is granted, in both RBAC modes; the
      * Lease grants, which the SDK can only generate cluster-wide, in the release namespace.
      */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("tokenreviews", "subjectaccessreviews", "namespaces");
+
     @Test
     void everyReconcilerRbacRuleIsGranted() {
         for (Class<?> reconciler : List.of(ClaudeSessionReconciler.class, ClaudeMessageReconciler.class)) {
@@ -465,7 +469,8 @@ class HelmChartTest {
                             Grant grant = new Grant(lease ? NS : RbacGrants.CLUSTER, group, resource, verb,
                                     List.of(rule.resourceNames()));
                             assertTrue(grants(defaults).contains(grant), grant + " for " + reconciler.getSimpleName());
-                            Grant namespaced = lease ? grant : grant.in("team-b");
+                            boolean clusterScoped = CLUSTER_SCOPED.contains(resource);
+                            Grant namespaced = lease || clusterScoped ? grant : grant.in("team-b");
                             assertTrue(grants(HelmChartTest.namespaced).contains(namespaced), namespaced + " in namespaced mode");
                         }
                     }

@@ -75,6 +75,7 @@ class CredentialsIT extends EndToEndTest {
                 case "list" -> redis.execute("LRANGE", k, "0", "-1");
                 case "hash" -> redis.execute("HGETALL", k);
                 case "set" -> redis.execute("SMEMBERS", k);
+                case "stream" -> redis.execute("XRANGE", k, "-", "+"); // a message's live events
                 default -> redis.execute("GET", k);
             };
             dump.append(k).append('=').append(value).append('\n');

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.e2e.ApiClient;
 import dev.sessionops.claude.e2e.Harness;
+import dev.sessionops.claude.e2e.SseClient;
+import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.e2e.Scenarios;
 import dev.sessionops.claude.e2e.Tier;
 import dev.sessionops.claude.history.ConversationKey;
@@ -37,6 +40,9 @@ import dev.sessionops.claude.testing.StandaloneRedis;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -243,10 +249,91 @@ class OperatorOnRealApiServerIT {
         assertEquals(2, history.history().history(ConversationKey.session(ns, "r"), 0, -1).size(), "recorded once");
         assertEquals(1, Harness.events(admin, ns, "r-01").stream().filter(e -> "Succeeded".equals(e.getReason()))
                 .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum(), "one Succeeded event");
+        // the live events: the new leader went on following the log where the crashed one stopped, nothing twice
+        assertEquals(eventLines(kubelet.mainRuns(ns).get(0).log()), streamData(EventFollower.keyOf(done)));
         // and the new leader carries on with the next message, resuming the conversation
         Harness.message(admin, ns, "r-02", "r", "After the restart");
         ClaudeMessage next = Harness.awaitPhase(admin, ns, "r-02", MessagePhase.Succeeded);
         assertEquals(done.getStatus().getSessionId(), next.getStatus().getResumedFrom());
+    }
+
+    /**
+     * The HTTP API against the real authenticator and authorizer: TokenReview and SubjectAccessReview made with the
+     * operator's generated RBAC, a ServiceAccount allowed to read claude resources in one namespace only.
+     */
+    @Test
+    void httpApiAuthenticatesByTokenReviewAndAuthorizesBySubjectAccessReview() throws Exception {
+        String ns = Harness.namespace(admin, "http");
+        String other = Harness.namespace(admin, "http-other");
+        Harness.session(admin, ns, "chat", s -> {
+        });
+        Harness.session(admin, other, "elsewhere", s -> s.setSuspend(true));
+        Harness.message(admin, ns, "chat-01", "chat", "Hello over HTTP");
+        ClaudeMessage done = Harness.awaitPhase(admin, ns, "chat-01", MessagePhase.Succeeded);
+        admin.serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata().withName("viewer")
+                .endMetadata().build()).create();
+        admin.rbac().roles().inNamespace(ns).resource(new RoleBuilder().withNewMetadata().withName("claude-viewer").endMetadata()
+                .addNewRule().withApiGroups(ClaudeSession.GROUP).withResources("claudesessions", "claudemessages")
+                .withVerbs("get", "list").endRule().build()).create();
+        admin.rbac().roleBindings().inNamespace(ns).resource(new RoleBindingBuilder().withNewMetadata().withName("viewer")
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "claude-viewer")
+                .addNewSubject().withKind("ServiceAccount").withName("viewer").withNamespace(ns).endSubject().build()).create();
+        String token = cluster.serviceAccountToken(ns, "viewer");
+        ApiClient api = new ApiClient(operatorHttp());
+        String base = "/api/v1/namespaces/" + ns;
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.getAs(token, base + "/sessions").status() == 200);
+        ApiClient.Reply list = api.getAs(token, base + "/sessions");
+        assertEquals("chat", list.body().get("items").get(0).get("name").asText(), list.raw());
+        assertEquals(1, list.body().get("items").get(0).get("messageCount").asLong(), list.raw());
+        ApiClient.Reply history = api.getAs(token, base + "/sessions/chat/history");
+        assertEquals(2, history.body().get("total").asLong(), history.raw());
+        SseClient.Received events = SseClient.subscribe(api.uri(base + "/messages/chat-01/events"), token, null)
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(eventLines(kubelet.mainRuns(ns).get(0).log()), events.events().stream().map(SseClient.Event::data).toList());
+        assertEquals("result", events.events().get(events.events().size() - 1).event());
+
+        ApiClient.Reply forbidden = api.getAs(token, "/api/v1/namespaces/" + other + "/sessions");
+        assertEquals(403, forbidden.status(), forbidden.raw());
+        assertTrue(forbidden.body().get("message").asText().contains("system:serviceaccount:" + ns + ":viewer"), forbidden.raw());
+        assertEquals(401, api.get(base + "/sessions").status());
+        assertEquals(401, api.getAs(token + "x", base + "/sessions").status());
+        assertEquals(401, api.getAs(cluster.serviceAccountToken(OPERATOR_NS, "claude-session-operator") + "x",
+                base + "/sessions").status());
+        assertEquals(done.getStatus().getResult(), api.getAs(token, base + "/messages/chat-01").body().get("result").asText());
+    }
+
+    /** The operator's HTTP root, from the port it logged (it listens on a free one). */
+    private static java.net.URI operatorHttp() {
+        var m = java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(operator.log());
+        assertTrue(m.find(), "no HTTP port in the operator's log");
+        return java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/");
+    }
+
+    /** The stream-json lines of a pod log. */
+    private static List<String> eventLines(String log) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return log.lines().filter(l -> {
+            try {
+                return l.startsWith("{") && json.readTree(l).path("type").isTextual();
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    /** The data of every entry of a message's event stream, oldest first. */
+    private static List<String> streamData(String key) {
+        List<String> data = new ArrayList<>();
+        for (var entry : history.dataSource().execute("XRANGE", key, "-", "+")) {
+            var fields = entry.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if ("data".equals(fields.get(i).toString())) {
+                    data.add(fields.get(i + 1).toString());
+                }
+            }
+        }
+        return data;
     }
 
     private static String leaseHolder() {

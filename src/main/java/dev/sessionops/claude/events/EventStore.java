@@ -1,0 +1,130 @@
+package dev.sessionops.claude.events;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.sessionops.claude.OperatorConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The live events of runs: one Redis Stream per message (key from {@code ConversationKey.events}), entries
+ * {@code line, type, data}. Redis rather than memory so that a subscriber on any replica sees what the leader's
+ * follower appends, and so that a restarted follower knows where it stopped.
+ */
+@ApplicationScoped
+public class EventStore {
+    /**
+     * A stream whose run never reports its end (the operator gone for good, the message deleted while Redis was down)
+     * still goes away: each append gives a stream without an expiry this one.
+     */
+    static final Duration UNFINISHED_TTL = Duration.ofHours(24);
+
+    // KEYS: stream. ARGV: line, maxLength, type, data, ttlAfterFinished (s), unfinishedTtl (s).
+    // Appends only past the last line already there, so a follower re-reading the log (restart, reconnect, a second
+    // follower racing it) never writes a line twice.
+    static final String APPEND_SCRIPT = """
+            local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            if #last > 0 then
+              local fields = last[1][2]
+              for i = 1, #fields, 2 do
+                if fields[i] == 'line' and tonumber(fields[i + 1]) >= tonumber(ARGV[1]) then return false end
+              end
+            end
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'line', ARGV[1], 'type', ARGV[3], 'data', ARGV[4])
+            if ARGV[3] == 'result' then
+              redis.call('EXPIRE', KEYS[1], ARGV[5])
+            elseif redis.call('TTL', KEYS[1]) == -1 then
+              redis.call('EXPIRE', KEYS[1], ARGV[6])
+            end
+            return id
+            """;
+
+    private final RedisDataSource redis;
+    private final Duration ttlAfterFinished;
+    private volatile long maxLength;
+
+    public EventStore(RedisDataSource redis, OperatorConfig config) {
+        this.redis = redis;
+        this.ttlAfterFinished = config.events().ttlAfterFinished();
+        this.maxLength = config.events().maxLength();
+    }
+
+    /**
+     * Appends one stream-json line unless a line with this number or a later one is there already.
+     *
+     * @return true when it was appended
+     */
+    public boolean append(String key, long line, String type, String data) {
+        Response r = redis.execute("EVAL", APPEND_SCRIPT, "1", key, Long.toString(line), Long.toString(maxLength), type,
+                data, Long.toString(seconds(ttlAfterFinished)), Long.toString(seconds(UNFINISHED_TTL)));
+        return r != null;
+    }
+
+    /** The run has ended (with or without a result line): the events stay for late subscribers, then expire. */
+    public void finished(String key) {
+        redis.execute("EXPIRE", key, Long.toString(seconds(ttlAfterFinished)));
+    }
+
+    /** The newest entry, if the stream has one. */
+    public java.util.Optional<EventEntry> last(String key) {
+        List<EventEntry> entries = entries(redis.execute("XREVRANGE", key, "+", "-", "COUNT", "1"));
+        return entries.stream().findFirst();
+    }
+
+    /** Up to {@code count} entries after {@code afterId} (from the start when null), oldest first. */
+    public List<EventEntry> after(String key, String afterId, int count) {
+        String start = afterId == null ? "-" : StreamIds.after(afterId);
+        return entries(redis.execute("XRANGE", key, start, "+", "COUNT", Integer.toString(count)));
+    }
+
+    public void delete(String key) {
+        redis.execute("DEL", key);
+    }
+
+    /** Entries kept per stream; tests lower it to see the trimming. */
+    public void setMaxLength(long maxLength) {
+        this.maxLength = maxLength;
+    }
+
+    public long maxLength() {
+        return maxLength;
+    }
+
+    public Duration ttlAfterFinished() {
+        return ttlAfterFinished;
+    }
+
+    private static List<EventEntry> entries(Response range) {
+        List<EventEntry> entries = new ArrayList<>();
+        if (range == null) {
+            return entries;
+        }
+        for (Response entry : range) {
+            String id = entry.get(0).toString();
+            long line = 0;
+            String type = null;
+            String data = null;
+            Response fields = entry.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String value = fields.get(i + 1).toString();
+                switch (fields.get(i).toString()) {
+                    case "line" -> line = Long.parseLong(value);
+                    case "type" -> type = value;
+                    case "data" -> data = value;
+                    default -> {
+                    }
+                }
+            }
+            entries.add(new EventEntry(id, line, type, data));
+        }
+        return entries;
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, d.toSeconds());
+    }
+}

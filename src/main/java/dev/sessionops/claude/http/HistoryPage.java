@@ -1,0 +1,7 @@
+package dev.sessionops.claude.http;
+
+import java.util.List;
+
+/** A page of a conversation, oldest first; {@code total} is the length of the whole history. */
+public record HistoryPage(List<HistoryItem> items, long offset, int limit, long total) {
+}

@@ -1,0 +1,7 @@
+package dev.sessionops.claude.http;
+
+import java.util.List;
+
+/** A list answer: {@code {"items":[…]}}, room left for paging fields later. */
+public record ItemList<T>(List<T> items) {
+}

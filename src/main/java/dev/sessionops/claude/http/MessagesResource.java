@@ -1,0 +1,88 @@
+package dev.sessionops.claude.http;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.events.StreamIds;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryEntry;
+import dev.sessionops.claude.history.HistoryStore;
+import io.smallrye.common.annotation.Blocking;
+
+/** One message, its part of the conversation, and its live events (read only; {@link ApiAuthFilter} guards every call). */
+@Path("/api/v1/namespaces/{namespace}/messages")
+@Tag(name = "messages")
+public class MessagesResource {
+    private final KubeReads kube;
+    private final HistoryStore history;
+    private final EventStreamer streamer;
+
+    public MessagesResource(KubeReads kube, HistoryStore history, EventStreamer streamer) {
+        this.kube = kube;
+        this.history = history;
+        this.streamer = streamer;
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One message: its session, prompt and status (result, cost, turns, usage, conditions)")
+    public MessageDetails get(@PathParam("namespace") String namespace, @PathParam("name") String name) {
+        return MessageDetails.of(kube.message(namespace, name));
+    }
+
+    @GET
+    @Path("{name}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The message's turns (its prompt and reply once recorded), in the shape of session history")
+    public HistoryPage history(@PathParam("namespace") String namespace, @PathParam("name") String name,
+            @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+        Paging paging = Paging.of(offset, limit);
+        ClaudeMessage message = kube.message(namespace, name);
+        ConversationKey key = ConversationKey.of(message);
+        if (key.oneShot()) {
+            List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItem::of).toList();
+            return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));
+        }
+        // a message of a session: its own entries of the session's history
+        List<HistoryEntry> own = history.history(key, 0, -1).stream().filter(e -> name.equals(e.message())).toList();
+        List<HistoryItem> items = own.stream().skip(paging.offset()).limit(paging.limit()).map(HistoryItem::of).toList();
+        return new HistoryPage(items, paging.offset(), paging.limit(), own.size());
+    }
+
+    @GET
+    @Path("{name}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(summary = "The run's stream-json events as Server-Sent Events, from the start (or after Last-Event-ID) "
+            + "until the result event; id = Redis Stream entry id, event = the stream-json type, data = the JSON line. "
+            + "A message that ended without a result, or whose events expired, ends with one 'status' event.")
+    @APIResponse(responseCode = "200", description = "the event stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
+    public void events(@PathParam("namespace") String namespace, @PathParam("name") String name,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+        if (lastEventId != null && !lastEventId.isBlank() && !StreamIds.isValid(lastEventId.trim())) {
+            throw ApiException.badRequest("Last-Event-ID must be an event id of this stream (like 1700000000000-0), got \""
+                    + lastEventId + "\"");
+        }
+        ClaudeMessage message = kube.message(namespace, name);
+        streamer.stream(message, lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim(), sink, sse);
+    }
+}

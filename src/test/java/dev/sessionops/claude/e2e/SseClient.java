@@ -1,0 +1,95 @@
+package dev.sessionops.claude.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A Server-Sent Events subscriber for tests, reading the stream the way an EventSource does (fields {@code id},
+ * {@code event}, {@code data}; a blank line ends an event; lines starting with a colon are comments), and keeping the
+ * raw text too, so the framing itself can be checked.
+ */
+public final class SseClient {
+    /** One received event and when it arrived. */
+    public record Event(String id, String event, String data, Instant receivedAt) {
+    }
+
+    /** Everything one subscription received. */
+    public record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private SseClient() {
+    }
+
+    /** Subscribes in the background; the future completes when the server ends the stream (or it fails). */
+    public static CompletableFuture<Received> subscribe(URI uri, String token, String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(120));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+                .thenApplyAsync(response -> read(response));
+    }
+
+    private static Received read(HttpResponse<InputStream> response) {
+        List<Event> events = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
+        StringBuilder raw = new StringBuilder();
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            StringBuilder data = null;
+            String line;
+            while ((line = in.readLine()) != null) {
+                raw.append(line).append('\n');
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        events.add(new Event(id, event == null ? "message" : event, data.toString(), Instant.now()));
+                    }
+                    id = null;
+                    event = null;
+                    data = null;
+                    continue;
+                }
+                if (line.startsWith(":")) {
+                    comments.add(line.substring(1).strip());
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1);
+                if (value.startsWith(" ")) {
+                    value = value.substring(1);
+                }
+                switch (field) {
+                    case "id" -> id = value;
+                    case "event" -> event = value;
+                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return new Received(response.statusCode(), contentType, events, comments, raw.toString(), false);
+        }
+        return new Received(response.statusCode(), contentType, events, comments, raw.toString(), true);
+    }
+}
