@@ -32,7 +32,8 @@ class ChartRbacIT {
     static final String NS = HelmChart.NAMESPACE;
     /** Resources the SDK may grant that exist outside namespaces: a Role cannot grant them. */
     static final Set<String> CLUSTER_SCOPED = Set.of("apiextensions.k8s.io/customresourcedefinitions", "/namespaces",
-            "/nodes", "/persistentvolumes", "storage.k8s.io/storageclasses");
+            "/nodes", "/persistentvolumes", "storage.k8s.io/storageclasses", "authentication.k8s.io/tokenreviews",
+            "authorization.k8s.io/subjectaccessreviews");
     static final String LEASES = "coordination.k8s.io/leases";
 
     /** The generated grants but the Lease's. */
