@@ -23,9 +23,10 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
  * interface of ChannelCoder's {@code src/session.ts}, written by its {@code FileSessionStorage.save} as
  * {@code JSON.stringify(state, null, 2)}:
  * <pre>
- * { "sessionChain": [ids…], "currentSessionId": id (left out when there is none),
+ * { "sessionChain": [ids…],
  *   "messages": [{"role": "user"|"assistant", "content", "timestamp", "sessionId"}…],
- *   "metadata": {"name", "created", "lastActive"} }
+ *   "metadata": {"name", "created", "lastActive"},
+ *   "currentSessionId": id (left out when there is none) }
  * </pre>
  * Dates are JavaScript's {@code Date.toJSON()} form ({@code 2026-11-25T13:15:00.000Z}, always milliseconds, UTC),
  * and the layout is {@code JSON.stringify}'s with two spaces, so a saved and an exported session compare equal.
@@ -57,9 +58,6 @@ final class ChannelCoderExport {
         ObjectNode state = Views.JSON.createObjectNode();
         ArrayNode c = state.putArray("sessionChain");
         chain.forEach(c::add);
-        if (currentSessionId != null && !currentSessionId.isEmpty()) {
-            state.put("currentSessionId", currentSessionId);
-        }
         ArrayNode messages = state.putArray("messages");
         for (JsonNode e : historyItems) {
             ObjectNode m = messages.addObject();
@@ -72,6 +70,10 @@ final class ChannelCoderExport {
         metadata.put("name", name);
         metadata.put("created", jsDate(created));
         metadata.put("lastActive", jsDate(lastActive));
+        // last, as in ChannelCoder's files: its SessionManager sets currentSessionId after creating the state
+        if (currentSessionId != null && !currentSessionId.isEmpty()) {
+            state.put("currentSessionId", currentSessionId);
+        }
         return state;
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * Fabric8, no Quarkus, so a call starts in about a second. Sessions, messages and their status come from the
  * Kubernetes API; history and live events from the operator's HTTP API ({@link OperatorApi}).
  */
-@Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
         description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.",
         subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, VersionCommand.class},
         footer = {"", "Exit codes: 0 success; 1 the message failed or was cancelled, or an error; 2 wait timed out or bad arguments."})
