@@ -11,8 +11,19 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * who typed a wrong name. The messages carry no credentials: Fabric8's name the request, never its headers.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
+    /** Set to print the stack trace too, for bug reports. */
+    static final String DEBUG_ENV = "KUBECTL_CLAUDE_DEBUG";
+    private final boolean debug;
+
+    ErrorReporter(boolean debug) {
+        this.debug = debug;
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        if (debug && !(e instanceof CliException)) {
+            e.printStackTrace(cmd.getErr());
+        }
         cmd.getErr().println("error: " + describe(e));
         cmd.getErr().flush();
         return ExitCodes.FAILED;

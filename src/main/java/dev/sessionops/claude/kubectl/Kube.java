@@ -3,12 +3,14 @@ package dev.sessionops.claude.kubectl;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
  */
 final class Kube implements AutoCloseable {
     static final String DEFAULT_NAMESPACE = "default";
+    private static final int TRANSPORT_ATTEMPTS = 4;
 
     private final Config config;
     private final String namespace;
@@ -103,9 +106,26 @@ final class Kube implements AutoCloseable {
         return op.inNamespace(namespace);
     }
 
+    /**
+     * The message, or null. Polling calls go through here: a transport error without an HTTP status (a connection
+     * the server closed under the pool) is retried a few times instead of ending a long wait.
+     */
+    ClaudeMessage message(String name) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return messages().withName(name).get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 0 || attempt >= TRANSPORT_ATTEMPTS) {
+                    throw e;
+                }
+                PodLogFollower.sleep(Duration.ofMillis(200L * attempt));
+            }
+        }
+    }
+
     /** The message, or a clear error when it does not exist. */
     ClaudeMessage requireMessage(String name) {
-        ClaudeMessage m = messages().withName(name).get();
+        ClaudeMessage m = message(name);
         if (m == null) {
             throw new CliException("claudemessage \"" + name + "\" not found in namespace " + namespace);
         }

@@ -63,7 +63,8 @@ public final class KubectlClaude implements Callable<Integer> {
     public static CommandLine commandLine(Environment env) {
         CommandLine cmd = new CommandLine(new KubectlClaude(env));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setExecutionExceptionHandler(new ErrorReporter());
+        String debug = env.getenv().apply(ErrorReporter.DEBUG_ENV);
+        cmd.setExecutionExceptionHandler(new ErrorReporter(debug != null && !debug.isBlank()));
         return cmd;
     }
 

@@ -54,14 +54,21 @@ final class MessageFollower {
     private void fromApi(String name) {
         AtomicReference<AutoCloseable> open = new AtomicReference<>();
         AtomicBoolean stopped = new AtomicBoolean();
-        Thread watchdog = watchdog(name, open, stopped);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Thread> watchdog = new AtomicReference<>();
         try {
             String lastId = null;
             int reconnects = 0;
             while (!printer.sawResult() && !stopped.get()) {
                 try {
                     lastId = kube.api().events(kube.namespace(), name, lastId, e -> printer.accept(e.event(), e.data()),
-                            open::set);
+                            body -> {
+                                open.set(body);
+                                // only once a stream is open: there is nothing to cut short before
+                                if (watchdog.get() == null) {
+                                    watchdog.set(watchdog(name, open, stopped, done));
+                                }
+                            });
                     if (!printer.sawResult() && !stopped.get()) {
                         PodLogFollower.sleep(Messages.POLL); // ended early: go on from the last event id
                     }
@@ -76,18 +83,26 @@ final class MessageFollower {
                 }
             }
         } finally {
-            watchdog.interrupt();
+            // a flag, not an interrupt: interrupting a thread inside a Fabric8 request cancels it mid-flight, which
+            // left the client's connection dead for the requests after it
+            done.set(true);
         }
     }
 
-    private Thread watchdog(String name, AtomicReference<AutoCloseable> open, AtomicBoolean stopped) {
+    private Thread watchdog(String name, AtomicReference<AutoCloseable> open, AtomicBoolean stopped, AtomicBoolean done) {
         Thread t = new Thread(() -> {
             try {
-                while (true) {
+                while (!done.get()) {
                     Thread.sleep(Messages.POLL.toMillis() * 2);
-                    ClaudeMessage m = kube.messages().withName(name).get();
+                    if (done.get()) {
+                        return;
+                    }
+                    ClaudeMessage m = kube.message(name);
                     if (m == null || Messages.isTerminal(m)) {
                         Thread.sleep(GRACE.toMillis());
+                        if (done.get()) {
+                            return;
+                        }
                         stopped.set(true);
                         AutoCloseable c = open.get();
                         if (c != null) {

@@ -48,7 +48,7 @@ final class Messages {
     static Optional<ClaudeMessage> awaitTerminal(Kube kube, String name, Duration timeout) {
         Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
         while (true) {
-            ClaudeMessage m = kube.messages().withName(name).get();
+            ClaudeMessage m = kube.message(name);
             if (m == null) {
                 throw new CliException("claudemessage \"" + name + "\" was deleted");
             }

@@ -94,7 +94,9 @@ final class OperatorApi implements AutoCloseable {
                 throw error(r.status(), parse(body), body);
             }
             if (r.contentType() == null || !r.contentType().toLowerCase().startsWith(EVENT_STREAM)) {
-                throw unavailable("a " + r.contentType() + " answer instead of an event stream");
+                r.bodyText(); // read to the end: a connection closed mid-body is not reusable
+                throw unavailable("a " + (r.contentType() == null ? "HTTP " + r.status() : r.contentType())
+                        + " answer instead of an event stream");
             }
             onOpen.accept(r);
             SseParser parser = new SseParser();
