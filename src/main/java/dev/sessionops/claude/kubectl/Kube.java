@@ -46,6 +46,7 @@ final class Kube implements AutoCloseable {
         Config config = loadConfig(kubeconfig, context);
         // A CLI should fail fast when the API server is unreachable rather than retry for a minute.
         config.setRequestRetryBackoffLimit(1);
+        config.setRequestRetryBackoffInterval(200);
         return new Kube(config, namespace(namespace, config), apiUrl, operatorNamespace, operatorService);
     }
 
