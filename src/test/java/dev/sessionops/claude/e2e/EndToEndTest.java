@@ -17,24 +17,24 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
  * server of {@code GlobalTestResources}): the mock API server, the operator under test, and the local kubelet that
  * runs the Jobs' containers for real.
  */
-abstract class EndToEndTest {
+public abstract class EndToEndTest {
     @KubernetesTestServer
-    KubernetesServer server;
+    protected KubernetesServer server;
     @Inject
-    KubernetesClient client;
+    protected KubernetesClient client;
     @Inject
-    HistoryStore history;
+    protected HistoryStore history;
     @Inject
-    RedisDataSource redis;
-    LocalKubelet kubelet;
+    protected RedisDataSource redis;
+    protected LocalKubelet kubelet;
 
     @BeforeEach
-    void startKubelet() {
+    protected void startKubelet() {
         kubelet = Harness.kubelet(server, client);
     }
 
     /** This tier for the {@link Scenarios} shared with the real API server. */
-    Tier tier() {
+    protected Tier tier() {
         return new Tier("mock", client, kubelet, history, FakeAnthropicApiResource.api());
     }
 }

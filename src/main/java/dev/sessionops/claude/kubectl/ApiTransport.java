@@ -1,0 +1,44 @@
+package dev.sessionops.claude.kubectl;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** How the CLI reaches the operator's HTTP API: a URL of its own, or the API server's service proxy. */
+interface ApiTransport extends AutoCloseable {
+
+    /** A response whose body is read as it arrives (events stream); the caller closes it. */
+    record Response(int status, String contentType, InputStream body) implements Closeable {
+        boolean isJson() {
+            return contentType != null && contentType.toLowerCase().startsWith("application/json");
+        }
+
+        String bodyText() throws IOException {
+            try (InputStream in = body) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    /**
+     * {@code GET path} (starting with {@code /api/v1/}).
+     *
+     * @param lastEventId sent as {@code Last-Event-ID} when not null
+     * @throws ApiUnavailableException when nothing answers
+     */
+    Response get(String path, String accept, String lastEventId, boolean streaming) throws IOException;
+
+    /** For messages: where the API was looked for (no credentials in it). */
+    String describe();
+
+    /** True for the service proxy, whose own errors (a Kubernetes Status) mean the API is not reachable. */
+    boolean proxied();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package dev.sessionops.claude.kubectl;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+
+/** {@code logs}: a message's run as text: the assistant's replies, its tool calls, the result. */
+@Command(name = "logs", description = {"Print a message's events: assistant text, tool calls, result.",
+        "With -f, follow a running message until it ends (exit 1 if it fails)."})
+final class LogsCommand extends ClaudeSubcommand {
+    @Parameters(index = "0", paramLabel = "MESSAGE")
+    String message;
+    @Option(names = {"-f", "--follow"}, description = "Follow the events until the message ends.")
+    boolean follow;
+    @Option(names = "--raw", description = "Print the stream-json events as they are, one JSON object a line.")
+    boolean raw;
+
+    @Override
+    public Integer call() {
+        try (Kube kube = connect()) {
+            kube.requireMessage(message);
+            EventPrinter printer = new EventPrinter(out(), raw);
+            new MessageFollower(kube, printer, err()).follow(message, follow);
+            ClaudeMessage m = follow ? Messages.awaitTerminal(kube, message, null).orElseThrow()
+                    : kube.requireMessage(message);
+            if (!raw) {
+                Follow.showResultIfUnseen(m, printer, out());
+            }
+            if (!Messages.isTerminal(m)) {
+                return ExitCodes.OK;
+            }
+            int code = Outcome.report(m, err());
+            // without -f, printing worked: the exit code says so; the message's failure is on stderr
+            return follow ? code : ExitCodes.OK;
+        }
+    }
+}
