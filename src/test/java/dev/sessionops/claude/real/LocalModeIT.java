@@ -38,6 +38,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  */
 class LocalModeIT {
     private static final Pattern READY = Pattern.compile("Local mode: Kubernetes API (\\S+) .*Redis (redis://\\S+),");
+    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
     static FakeAnthropicApi api;
     static Path home;
 
@@ -66,9 +67,13 @@ class LocalModeIT {
                 var resources = client.getApiResources("claude.sessionops.dev/v1alpha1").getResources();
                 assertTrue(resources.stream().anyMatch(r -> r.getName().equals("claudesessions") && r.getShortNames().contains("csess")));
                 assertTrue(client.getApiGroups().getGroups().stream().anyMatch(g -> g.getName().equals("claude.sessionops.dev")));
-                Harness.session(client, "default", "demo", s -> s.setCredentials(null));
-                Harness.message(client, "default", "demo-01", "demo", "Hello from local mode");
-                Harness.message(client, "default", "demo-02", "demo", "And again");
+                // the README's quick start: kubectl claude against the local kubeconfig and API
+                CliRun run1 = cli(endpoints, "run", "Hello from local mode", "--new-session", "demo", "--name", "demo-01", "--follow");
+                assertEquals(0, run1.exit(), run1.out());
+                assertTrue(run1.out().contains("Received 1 messages"), "the reply is printed as it arrives: " + run1.out());
+                CliRun run2 = cli(endpoints, "run", "And again", "--session", "demo", "--name", "demo-02", "--follow");
+                assertEquals(0, run2.exit(), run2.out());
+                assertTrue(run2.out().contains("Received 3 messages"), run2.out());
                 ClaudeMessage first = Harness.awaitPhase(client, "default", "demo-01", MessagePhase.Succeeded);
                 ClaudeMessage second = Harness.awaitPhase(client, "default", "demo-02", MessagePhase.Succeeded);
                 firstResult = first.getStatus().getResult();
@@ -99,7 +104,12 @@ class LocalModeIT {
                 assertEquals(4, entries.size());
                 assertEquals("Hello from local mode", entries.get(0).content());
                 // and the conversation goes on where it was: the CLI's state survived on disk
-                Harness.message(client, "default", "demo-03", "demo", "Still there?");
+                CliRun history = cli(endpoints, "session", "history", "demo", "-o", "json");
+                assertEquals(0, history.exit(), history.out());
+                assertTrue(history.out().contains("\"total\" : 4") || history.out().contains("\"total\":4"), history.out());
+                assertTrue(history.out().contains("Hello from local mode"), history.out());
+                CliRun run3 = cli(endpoints, "run", "Still there?", "--session", "demo", "--name", "demo-03", "--follow");
+                assertEquals(0, run3.exit(), run3.out());
                 ClaudeMessage third = Harness.awaitPhase(client, "default", "demo-03", MessagePhase.Succeeded);
                 assertEquals(sessionId, third.getStatus().getResumedFrom());
                 assertTrue(third.getStatus().getResult().startsWith("Received 5 messages"), third.getStatus().getResult());
@@ -133,7 +143,25 @@ class LocalModeIT {
         });
         Matcher m = READY.matcher(operator.log());
         assertTrue(m.find(), operator.log());
-        return new String[] { m.group(1), m.group(2) };
+        Matcher http = LISTENING.matcher(operator.log());
+        assertTrue(http.find(), operator.log());
+        return new String[] { m.group(1), m.group(2), "http://127.0.0.1:" + http.group(1) };
+    }
+
+    record CliRun(int exit, String out) {
+    }
+
+    /** The plugin as installed ({@code scripts/kubectl-claude}), with the local kubeconfig and the operator's API. */
+    private static CliRun cli(String[] endpoints, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("scripts/kubectl-claude").toAbsolutePath().toString(),
+                "--kubeconfig", home.resolve("kubeconfig").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("KUBECTL_CLAUDE_API_URL", endpoints[2]);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+        return new CliRun(p.exitValue(), out);
     }
 
     private static KubernetesClient clientFor(Path kubeconfig) throws Exception {
