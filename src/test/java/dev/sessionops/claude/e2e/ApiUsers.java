@@ -20,7 +20,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
  * from a grant table ({@link #grant}: {@code get} on the claude resources in one namespace). Installed once per mock
  * server (every {@code @QuarkusTest} shares one); each test makes its own users, so grants never collide.
  */
-final class ApiUsers {
+public final class ApiUsers {
     static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
     static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
     static final String GROUP = "claude.sessionops.dev";
@@ -35,7 +35,7 @@ final class ApiUsers {
     private ApiUsers() {
     }
 
-    static synchronized void install(KubernetesServer server) {
+    public static synchronized void install(KubernetesServer server) {
         if (installedOn == server) {
             return;
         }
@@ -58,14 +58,19 @@ final class ApiUsers {
     }
 
     /** A bearer token the mock API server accepts as {@code user}. */
-    static String token(String user) {
+    public static String token(String user) {
         String token = "test-token-" + user + "-" + java.util.UUID.randomUUID();
         USERS_BY_TOKEN.put(token, user);
         return token;
     }
 
     /** {@code user} may get claudesessions and claudemessages in {@code namespace}, and nowhere else. */
-    static void grant(String user, String namespace) {
+    /** The users whose tokens the operator had reviewed, in order. */
+    public static List<String> reviewedUsers() {
+        return List.copyOf(tokenReviews);
+    }
+
+    public static void grant(String user, String namespace) {
         NAMESPACES_BY_USER.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(namespace);
     }
 

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,35 +28,35 @@ import dev.sessionops.claude.e2e.Harness;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.sessionops.claude.e2e.ApiUsers;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * {@code kubectl claude} against the harness: the mock API server, the operator in this JVM, the local kubelet running
  * the real claude CLI against the fake Anthropic API, and the real Redis. The CLI runs in-process with a kubeconfig
- * for the mock server, as a user's would be. Its HTTP-API commands (history, export, events) talk to
- * {@link OperatorApiStub}, a stub of our own API's contract backed by this same state ({@link ClusterBackedApi}),
- * until the operator's API (branch http) lands; without an API URL the CLI tries the service proxy, which the mock
- * server does not serve, and falls back to the pod log.
+ * for the mock server, as a user's would be. Its HTTP-API commands (history, export, events) talk to the operator's
+ * own HTTP API, with the kubeconfig's token reviewed by the (mock) API server; without an API URL the CLI tries the
+ * service proxy, which the mock server does not serve, and falls back to the pod log.
  */
 @QuarkusTest
 class KubectlClaudeIT extends EndToEndTest {
-    /** The kube credentials' token; the stub requires it, so a passing call shows the CLI sent it. */
-    private static final String TOKEN = "kubectl-claude-it-token";
+    /** The kube credentials' user and token; the operator's API requires it, so a passing call shows the CLI sent it. */
+    private final String user = "cli-" + java.util.UUID.randomUUID();
+    private String token;
+    @TestHTTPResource("/")
+    java.net.URL operatorUrl;
     private static final Duration RUN = Duration.ofSeconds(120);
 
-    private OperatorApiStub api;
     private Path dir;
 
     @BeforeEach
     void startApi() throws IOException {
-        api = new OperatorApiStub(new ClusterBackedApi(client, history), TOKEN);
+        ApiUsers.install(server);
+        token = ApiUsers.token(user);
         dir = Files.createTempDirectory("kubectl-claude-it");
     }
 
-    @AfterEach
-    void stopApi() {
-        api.close();
-    }
 
     /** A kubeconfig for the mock API server whose context's namespace is {@code ns}. */
     private Path kubeconfig(String ns) throws IOException {
@@ -75,7 +74,8 @@ class KubectlClaudeIT extends EndToEndTest {
                 - name: mock
                   context: {cluster: mock, user: tester, namespace: %s}
                 current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl(), TOKEN, ns));
+                """.formatted(client.getConfiguration().getMasterUrl(), token, ns));
+        ApiUsers.grant(user, ns);
         return file;
     }
 
@@ -84,9 +84,9 @@ class KubectlClaudeIT extends EndToEndTest {
         return Cli.run(Environment.withEnv(k -> null), withKubeconfig(kubeconfig, args));
     }
 
-    /** The CLI with {@code KUBECTL_CLAUDE_API_URL} set to the stub of the operator's API. */
+    /** The CLI with {@code KUBECTL_CLAUDE_API_URL} set to the operator's HTTP API. */
     private Cli.Result cliWithApi(Path kubeconfig, String... args) {
-        String url = api.url();
+        String url = operatorUrl.toString().replaceAll("/$", "");
         return Cli.run(Environment.withEnv(k -> k.equals(KubectlClaude.API_URL_ENV) ? url : null),
                 withKubeconfig(kubeconfig, args));
     }
@@ -131,13 +131,12 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(0, waited.exitCode(), waited.toString());
         assertEquals("claudemessage " + m1 + " Succeeded\n", waited.out());
 
-        // run --session --follow through the API (stub): the reply is printed once, exit 0
+        // run --session --follow through the operator's API: the reply is printed once, exit 0
         Cli.Result second = cliWithApi(kc, "run", "Second question " + ns, "--session", "chat", "--follow", "--name", "chat-second");
         assertEquals(0, second.exitCode(), second.toString());
         String reply2 = "Received 3 messages. Last: Second question " + ns;
         assertEquals(1, count(second.out(), reply2), second.toString());
-        assertTrue(api.seen().stream().anyMatch(s -> s.path().endsWith("/messages/chat-second/events") && s.authorized()),
-                "followed through the API with the kube token: " + api.seen());
+        assertTrue(ApiUsers.reviewedUsers().contains(user), "followed through the API with the kube token");
 
         // without an API URL: the service proxy is not there (mock server), the pod log is read instead
         Cli.Result third = cli(kc, "run", "Third question " + ns, "--session", "chat", "--follow");
