@@ -14,7 +14,9 @@ public interface Kubelet extends AutoCloseable {
     List<ContainerRun> runs();
 
     /** The runs of the containers of one Job's pods. */
-    List<ContainerRun> runs(String namespace, String jobName);
+    default List<ContainerRun> runs(String namespace, String jobName) {
+        return runs().stream().filter(r -> r.namespace().equals(namespace) && jobName.equals(r.jobName())).toList();
+    }
 
     /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
     Path volumeDir(String namespace, String claimName);

@@ -244,11 +244,6 @@ public final class LocalKubelet implements Kubelet {
         return List.copyOf(runs);
     }
 
-    /** The runs of one Job's containers. */
-    @Override
-    public List<ContainerRun> runs(String namespace, String jobName) {
-        return runs.stream().filter(r -> r.namespace().equals(namespace) && r.jobName().equals(jobName)).toList();
-    }
 
     /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
     @Override

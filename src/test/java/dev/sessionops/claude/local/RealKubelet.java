@@ -155,11 +155,6 @@ public final class RealKubelet implements Kubelet {
         return List.copyOf(runs);
     }
 
-    /** The runs of the containers of one Job's pods (by the pods' {@code job-name} label). */
-    @Override
-    public List<ContainerRun> runs(String namespace, String jobName) {
-        return runs.stream().filter(r -> r.namespace().equals(namespace) && jobName.equals(r.jobName())).toList();
-    }
 
     /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
     @Override
