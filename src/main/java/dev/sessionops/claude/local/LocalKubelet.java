@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -48,7 +41,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  */
-public final class LocalKubelet implements Kubelet {
+public final class LocalKubelet extends KubeletCore {
     private static final Logger LOG = Logger.getLogger(LocalKubelet.class.getName());
     static final String NODE_NAME = "local-kubelet";
     static final String NODE_IP = "127.0.0.1";
@@ -100,22 +93,9 @@ public final class LocalKubelet implements Kubelet {
         }
     }
 
-    private final KubernetesClient client;
-    private final Options options;
-    private final Path baseDir;
-    private final boolean ownsBaseDir;
     private final PodLogs logs;
-    private final ContainerEnv env;
-    private final PodVolumes volumes;
-    private final ContainerLauncher launcher;
     private final StatusWriter statusWriter;
-    private final PodPlanner planner;
-    private final long harnessUid = new com.sun.security.auth.module.UnixSystem().getUid();
     private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
-    private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
-    private final ExecutorService control = Executors.newSingleThreadExecutor(KubeletThreads.daemon("local-kubelet-control"));
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, KubeletThreads.daemon("local-kubelet-timer"));
-    private final ExecutorService slots;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Set<String> startedOnServer;
     private volatile boolean closed;
@@ -134,18 +114,8 @@ public final class LocalKubelet implements Kubelet {
     }
 
     private LocalKubelet(KubernetesMockServer server, KubernetesClient client, Options options) throws IOException {
-        this.client = client;
-        this.options = options;
-        this.ownsBaseDir = options.baseDir() == null;
-        this.baseDir = ownsBaseDir ? Files.createTempDirectory("local-kubelet") : options.baseDir();
-        // others must traverse it when a pod drops to runAsUser and its paths are rewritten
-        Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        this.slots = Executors.newFixedThreadPool(options.maxParallel(), KubeletThreads.daemon("local-kubelet-run"));
-        this.launcher = ContainerLauncher.detect(options.rewritePaths());
-        this.env = new ContainerEnv(client);
-        this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
+        super("local-kubelet", client, options);
         this.statusWriter = new StatusWriter(client);
-        this.planner = new PodPlanner(env, volumes, options, harnessUid);
         ServerState state = stateOf(server);
         this.logs = state.logs();
         this.startedOnServer = state.startedJobs();
@@ -238,30 +208,6 @@ public final class LocalKubelet implements Kubelet {
                 ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
     }
 
-    /** Every container process started so far, in start order (init containers included). */
-    @Override
-    public List<ContainerRun> runs() {
-        return List.copyOf(runs);
-    }
-
-
-    /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
-    @Override
-    public Path volumeDir(String namespace, String claimName) {
-        Path dir = volumes.claimDir(namespace, claimName);
-        PodVolumes.createDirectories(dir);
-        return dir;
-    }
-
-    public Path baseDir() {
-        return baseDir;
-    }
-
-    /** True when volumes appear at their real mountPaths (root + unshare); false when paths are rewritten. */
-    public boolean mountsAtRealPaths() {
-        return launcher.isolated;
-    }
-
     /**
      * Waits until every Job in the API server is finished (status Complete/Failed written) or suspended. A Job whose
      * pod waits for a missing Secret, ConfigMap or claim keeps it busy, as on a cluster.
@@ -297,12 +243,7 @@ public final class LocalKubelet implements Kubelet {
         closed = true;
         informers.forEach(SharedIndexInformer::close);
         runners.values().forEach(JobRunner::stop);
-        control.shutdownNow();
-        timers.shutdownNow();
-        slots.shutdownNow();
-        if (ownsBaseDir) {
-            KubeletThreads.deleteRecursively(baseDir);
-        }
+        closeCore();
     }
 
     // --- for JobRunner

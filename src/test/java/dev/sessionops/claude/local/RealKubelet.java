@@ -7,7 +7,6 @@ import dev.sessionops.claude.local.ContainerLauncher.LaunchSpec;
 import dev.sessionops.claude.local.ContainerLauncher.StartError;
 import dev.sessionops.claude.local.PodPlanner.ContainerPlan;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -34,7 +33,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,10 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,7 +69,7 @@ import java.util.logging.Logger;
  * try (RealKubelet kubelet = RealKubelet.start(plane.adminClient(), LocalKubelet.Options.defaults())) { ... }
  * }</pre>
  */
-public final class RealKubelet implements Kubelet {
+public final class RealKubelet extends KubeletCore {
     private static final Logger LOG = Logger.getLogger(RealKubelet.class.getName());
     public static final String NODE_NAME = LocalKubelet.NODE_NAME;
     public static final String NODE_IP = LocalKubelet.NODE_IP;
@@ -82,38 +78,17 @@ public final class RealKubelet implements Kubelet {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final String STORE_PASSWORD = "local-kubelet";
 
-    private final KubernetesClient client;
-    private final LocalKubelet.Options options;
-    private final Path baseDir;
-    private final boolean ownsBaseDir;
-    private final ContainerLauncher launcher;
-    private final PodVolumes volumes;
-    private final PodPlanner planner;
-    private final long harnessUid = new com.sun.security.auth.module.UnixSystem().getUid();
     private final Map<String, PodRunner> runners = new ConcurrentHashMap<>(); // by pod uid
     private final Map<String, LogBuffer> logs = new ConcurrentHashMap<>(); // by ns/pod/container
-    private final List<ContainerRun> runs = new CopyOnWriteArrayList<>();
-    private final ExecutorService control = Executors.newSingleThreadExecutor(KubeletThreads.daemon("real-kubelet-control"));
-    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, KubeletThreads.daemon("real-kubelet-timer"));
     private final ExecutorService killers = Executors.newCachedThreadPool(KubeletThreads.daemon("real-kubelet-kill"));
     private final ExecutorService httpThreads = Executors.newCachedThreadPool(KubeletThreads.daemon("real-kubelet-http"));
-    private final ExecutorService slots;
     private final String bootId = UUID.randomUUID().toString();
     private HttpsServer server;
     private SharedIndexInformer<Pod> informer;
     private volatile boolean closed;
 
     private RealKubelet(KubernetesClient client, LocalKubelet.Options options) throws IOException {
-        this.client = client;
-        this.options = options;
-        this.ownsBaseDir = options.baseDir() == null;
-        this.baseDir = ownsBaseDir ? Files.createTempDirectory("real-kubelet") : options.baseDir();
-        Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        this.slots = Executors.newFixedThreadPool(options.maxParallel(), KubeletThreads.daemon("real-kubelet-run"));
-        this.launcher = ContainerLauncher.detect(options.rewritePaths());
-        ContainerEnv env = new ContainerEnv(client);
-        this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
-        this.planner = new PodPlanner(env, volumes, options, harnessUid);
+        super("real-kubelet", client, options);
     }
 
     /** Serves logs, registers the Node and starts binding and running Pods. {@code client} needs cluster admin. */
@@ -149,30 +124,6 @@ public final class RealKubelet implements Kubelet {
         return NODE_NAME;
     }
 
-    /** Every container process started so far, in start order (init containers included). */
-    @Override
-    public List<ContainerRun> runs() {
-        return List.copyOf(runs);
-    }
-
-
-    /** The host directory behind a PersistentVolumeClaim (created if needed, e.g. to seed files). */
-    @Override
-    public Path volumeDir(String namespace, String claimName) {
-        Path dir = volumes.claimDir(namespace, claimName);
-        PodVolumes.createDirectories(dir);
-        return dir;
-    }
-
-    public Path baseDir() {
-        return baseDir;
-    }
-
-    /** True when volumes appear at their real mountPaths (root + unshare); false when paths are rewritten. */
-    public boolean mountsAtRealPaths() {
-        return launcher.isolated;
-    }
-
     /** Pods bound here whose processes have not finished yet. */
     public int activePods() {
         return (int) runners.values().stream().filter(r -> !r.isDone()).count();
@@ -188,9 +139,6 @@ public final class RealKubelet implements Kubelet {
         if (server != null) {
             server.stop(0);
         }
-        control.shutdownNow();
-        timers.shutdownNow();
-        slots.shutdownNow();
         killers.shutdown();
         httpThreads.shutdownNow();
         try {
@@ -198,9 +146,7 @@ public final class RealKubelet implements Kubelet {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "RealKubelet: node not deleted", e);
         }
-        if (ownsBaseDir) {
-            KubeletThreads.deleteRecursively(baseDir);
-        }
+        closeCore();
     }
 
     // --- node
