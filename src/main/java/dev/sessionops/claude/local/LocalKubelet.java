@@ -2,6 +2,7 @@ package dev.sessionops.claude.local;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import dev.sessionops.claude.message.JobState;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -187,7 +188,7 @@ public final class LocalKubelet extends KubeletCore {
             return;
         }
         String uid = job.getMetadata().getUid();
-        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || isTerminal(job)
+        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || JobState.of(job).finished()
                 || !startedOnServer.add(uid)) {
             return; // a Job an earlier kubelet started stays as that kubelet left it
         }
@@ -201,11 +202,6 @@ public final class LocalKubelet extends KubeletCore {
         if (runner != null) {
             runner.jobDeleted();
         }
-    }
-
-    private static boolean isTerminal(Job job) {
-        return job.getStatus() != null && job.getStatus().getConditions().stream().anyMatch(c ->
-                ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
     }
 
     /**
@@ -223,7 +219,7 @@ public final class LocalKubelet extends KubeletCore {
                         || startedOnServer.contains(job.getMetadata().getUid()))) {
                     continue; // suspended, or left behind by an earlier kubelet
                 }
-                if (runner == null || !runner.isFinished() || !isTerminal(job)) {
+                if (runner == null || !runner.isFinished() || !JobState.of(job).finished()) {
                     busy.add(runner == null ? job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()
                             : runner.describe());
                 }

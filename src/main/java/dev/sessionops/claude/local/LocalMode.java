@@ -3,7 +3,6 @@ package dev.sessionops.claude.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ public final class LocalMode implements AutoCloseable {
             redisUrl = redis.uri();
         }
 
-        int port = settings.apiPort() == 0 ? freePort() : settings.apiPort();
+        int port = settings.apiPort() == 0 ? RedisServer.freePort() : settings.apiPort();
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         api = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses, List.of(namespaced(ClaudeSession.class), namespaced(ClaudeMessage.class))), false);
@@ -163,14 +162,6 @@ public final class LocalMode implements AutoCloseable {
         return new CustomResourceDefinitionContext.Builder().withGroup(HasMetadata.getGroup(type))
                 .withVersion(HasMetadata.getVersion(type)).withPlural(HasMetadata.getPlural(type))
                 .withKind(HasMetadata.getKind(type)).withScope("Namespaced").build();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static void createDirectories(Path dir) {

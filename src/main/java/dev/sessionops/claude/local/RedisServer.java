@@ -50,7 +50,8 @@ public final class RedisServer implements AutoCloseable {
         return startOnPort(freePort());
     }
 
-    private static int freePort() {
+    /** A port on 127.0.0.1 that was free a moment ago. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

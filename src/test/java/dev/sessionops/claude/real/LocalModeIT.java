@@ -81,6 +81,11 @@ class LocalModeIT {
                 assertTrue(firstResult.startsWith("Received 1 messages"), firstResult);
                 assertEquals(sessionId, second.getStatus().getResumedFrom());
                 assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
+                // a session in a namespace of its own gets the credentials Secret there too
+                CliRun other = cli(endpoints, "-n", "team-x", "run", "From another namespace", "--new-session", "other",
+                        "--name", "other-01", "--follow");
+                assertEquals(0, other.exit(), other.out());
+                assertTrue(other.out().contains("Received 1 messages"), other.out());
                 // the credential came from the environment and went only where the operator puts it: a Secret
                 var secret = client.secrets().inNamespace("default").withName("anthropic").get();
                 assertTrue((secret.getData() != null && secret.getData().containsKey("ANTHROPIC_API_KEY"))
