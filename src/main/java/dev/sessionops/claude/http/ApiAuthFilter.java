@@ -25,11 +25,13 @@ public class ApiAuthFilter {
     private final OperatorConfig config;
     private final TokenAuthenticator tokens;
     private final AccessReviewer access;
+    private final CurrentCaller current;
 
-    public ApiAuthFilter(OperatorConfig config, TokenAuthenticator tokens, AccessReviewer access) {
+    public ApiAuthFilter(OperatorConfig config, TokenAuthenticator tokens, AccessReviewer access, CurrentCaller current) {
         this.config = config;
         this.tokens = tokens;
         this.access = access;
+        this.current = current;
     }
 
     /** Runs after matching, on the resource method's (worker) thread: the reviews are blocking calls. */
@@ -48,6 +50,7 @@ public class ApiAuthFilter {
         if (caller.isEmpty()) {
             return deny(ApiException.unauthorized("the bearer token was not accepted by the Kubernetes API server"));
         }
+        current.set(caller.get());
         ApiPath p = path.get();
         if (!access.allowed(caller.get(), p.namespace(), p.resource())) {
             LOG.debugf("HTTP API: %s may not get %s in %s", caller.get().username(), p.resource(), p.namespace());
