@@ -118,7 +118,6 @@ public final class LocalMode implements AutoCloseable {
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
         System.setProperty("quarkus.redis.hosts", redisUrl);
         System.setProperty("cso.leader-election.enabled", "false");
-        System.setProperty("cso.api.auth.enabled", "false"); // one user on a laptop: no TokenReview to ask
         if (credentials) {
             System.setProperty("cso.defaults.credentials-secret", CREDENTIALS_SECRET);
         }
