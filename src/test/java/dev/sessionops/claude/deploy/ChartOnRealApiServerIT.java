@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +29,9 @@ import com.marcnuri.helm.Helm;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.local.Pki;
 import dev.sessionops.claude.testing.RealControlPlane;
+import dev.sessionops.claude.testing.TestPki;
 import dev.sessionops.claude.local.RedisServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -77,9 +77,12 @@ class ChartOnRealApiServerIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (operator != null) {
             operator.destroy();
+            if (!operator.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                operator.destroyForcibly().waitFor();
+            }
         }
         if (redis != null) {
             redis.close();
@@ -152,7 +155,20 @@ class ChartOnRealApiServerIT {
         // the in-chart Redis has no pod here (no kubelet): a local one without a password stands in for it
         env.put("QUARKUS_REDIS_HOSTS", redis.uri());
         env.remove("QUARKUS_REDIS_PASSWORD");
-        env.put("QUARKUS_HTTP_PORT", "0");
+        // the Secret-mounted serving certificate (/etc/cso/tls) and the pod's own ports, as this machine has them:
+        // a certificate for the release's Service, the API and management ports free ones on loopback
+        Path tls = Files.createDirectories(WORK.resolve("tls")).toAbsolutePath();
+        String service = HelmChart.RELEASE + "." + NS + ".svc";
+        Pki.server(TestPki.SERVING_CA, service, List.of(service, "localhost"), List.of("127.0.0.1"))
+                .write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+        int httpsPort = freePort();
+        int managementPort = freePort();
+        env.put("QUARKUS_HTTP_SSL_CERTIFICATE_FILES", tls.resolve("tls.crt").toString());
+        env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", tls.resolve("tls.key").toString());
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_SSL_PORT", String.valueOf(httpsPort));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("KUBECONFIG", operatorKubeconfig.toAbsolutePath().toString());
         operator = pb.start();
 
@@ -179,24 +195,34 @@ class ChartOnRealApiServerIT {
         assertFalse(output.toLowerCase().contains("forbidden"), "the chart's RBAC sufficed: see " + log);
         assertTrue(operator.isAlive());
 
-        // the Deployment's probes answer on the paths it names
-        Matcher listening = Pattern.compile("Listening on: http://[^:]+:(\\d+)").matcher(output);
-        assertTrue(listening.find(), "the HTTP port in " + log);
+        // the Deployment's probes answer on the paths it names, on the management interface (plain HTTP, no
+        // credentials: the kubelet's probes and Prometheus have none)
+        URI management = URI.create("http://127.0.0.1:" + managementPort);
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         HttpClient http = HttpClient.newHttpClient();
         for (var probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
             String path = probe.getHttpGet().getPath();
-            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening.group(1) + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response = http.send(HttpRequest.newBuilder(management.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), path + ": " + response.body());
         }
         // and the ServiceMonitor's default path serves the operator's metrics
         String metricsPath = Files.readAllLines(HelmChart.DIR.resolve("values.yaml")).stream().map(String::strip)
                 .filter(l -> l.startsWith("path: ")).findFirst().orElseThrow().substring("path: ".length());
-        var metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening.group(1) + metricsPath)).build(),
+        var metrics = http.send(HttpRequest.newBuilder(management.resolve(metricsPath)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode(), metricsPath);
         assertTrue(metrics.body().contains("cso_messages"), metricsPath + " has the operator's own metrics");
+        // the API port serves only the authenticated API: over TLS, and nothing without the front proxy's certificate
+        HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.clientContext(null)).build();
+        var api = anonymous.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, api.statusCode(), api.body());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static boolean allowed(String namespace, String group, String resource, String verb) {
