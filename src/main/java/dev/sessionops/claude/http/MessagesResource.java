@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.events.StreamIds;
 import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.history.HistoryEntry;
 import dev.sessionops.claude.history.HistoryStore;
 import io.smallrye.common.annotation.Blocking;
 
@@ -61,10 +60,11 @@ public class MessagesResource {
             List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItem::of).toList();
             return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));
         }
-        // a message of a session: its own entries of the session's history
-        List<HistoryEntry> own = history.history(key, 0, -1).stream().filter(e -> name.equals(e.message())).toList();
-        List<HistoryItem> items = own.stream().skip(paging.offset()).limit(paging.limit()).map(HistoryItem::of).toList();
-        return new HistoryPage(items, paging.offset(), paging.limit(), own.size());
+        // a message of a session: only the page of its own entries is read, through the session's index
+        HistoryStore.MessagePage own = history.messageHistory(key, message.getMetadata().getUid(), name, paging.offset(),
+                paging.limit());
+        List<HistoryItem> items = own.entries().stream().map(HistoryItem::of).toList();
+        return new HistoryPage(items, paging.offset(), paging.limit(), own.total());
     }
 
     @GET

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.EventStore;
+import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.local.ContainerRun;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -184,6 +186,72 @@ class EventStreamIT extends EndToEndTest {
         JsonNode body = JSON.readTree(status.events().get(0).data());
         assertEquals("Succeeded", body.get("phase").asText());
         assertEquals(done.getStatus().getResult(), body.get("result").asText());
+    }
+
+    @Test
+    void aMessagesHistoryIsReadAsOnePageOfItsSessionsHistory() throws Exception {
+        String ns = Harness.namespace(client, "pages");
+        String token = userFor(ns);
+        Harness.session(client, ns, "chat", s -> {
+        });
+        for (int i = 1; i <= 3; i++) {
+            message(client, ns, "chat-0" + i, "chat", "Question " + i + " " + ns);
+        }
+        ClaudeMessage middle = null;
+        for (int i = 1; i <= 3; i++) {
+            ClaudeMessage m = awaitPhase(client, ns, "chat-0" + i, MessagePhase.Succeeded);
+            middle = i == 2 ? m : middle;
+        }
+        String uid = middle.getMetadata().getUid();
+        String path = "/api/v1/namespaces/" + ns + "/messages/chat-02/history";
+        ConversationKey key = ConversationKey.session(ns, "chat");
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.execute("LLEN", key.history()).toLong() == 6);
+        assertEquals("2:2", redis.execute("HGET", key.index(), uid).toString(), "its entries are the 3rd and 4th");
+
+        JsonNode all = api.getAs(token, path).body();
+        assertEquals(2, all.get("total").asLong());
+        assertEquals(List.of("user", "assistant"), roles(all));
+        assertEquals("Question 2 " + ns, all.get("items").get(0).get("content").asText());
+        assertEquals(middle.getStatus().getResult(), all.get("items").get(1).get("content").asText());
+        JsonNode second = api.getAs(token, path + "?offset=1&limit=1").body();
+        assertEquals(2, second.get("total").asLong());
+        assertEquals(1, second.get("offset").asLong());
+        assertEquals(List.of(all.get("items").get(1)), HttpApiIT.list(second.get("items")));
+        JsonNode past = api.getAs(token, path + "?offset=2").body();
+        assertEquals(0, past.get("items").size());
+        assertEquals(2, past.get("total").asLong());
+
+        // only the page is read: the other messages' entries made unreadable change nothing (a scan would fail)
+        List<String> entries = new ArrayList<>();
+        redis.execute("LRANGE", key.history(), "0", "-1").forEach(e -> entries.add(e.toString()));
+        for (int i : new int[] { 0, 1, 4, 5 }) {
+            redis.execute("LSET", key.history(), Integer.toString(i), "not json");
+        }
+        try {
+            assertEquals(all, api.getAs(token, path).body());
+            // a message not recorded yet has nothing, and nothing is scanned for it either
+            client.resources(ClaudeSession.class).inNamespace(ns).withName("chat").edit(s -> {
+                s.getSpec().setSuspend(true);
+                return s;
+            });
+            message(client, ns, "chat-04", "chat", "Question 4 " + ns);
+            Harness.awaitReason(client, ns, "chat-04", "SessionSuspended");
+            ApiClient.Reply queued = api.getAs(token, "/api/v1/namespaces/" + ns + "/messages/chat-04/history");
+            assertEquals(200, queued.status(), queued.raw());
+            assertEquals(0, queued.body().get("total").asLong());
+        } finally {
+            for (int i : new int[] { 0, 1, 4, 5 }) {
+                redis.execute("LSET", key.history(), Integer.toString(i), entries.get(i));
+            }
+        }
+
+        // recorded before the index existed (no field): found by scanning the session's history, as before
+        redis.execute("HDEL", key.index(), uid);
+        assertEquals(all, api.getAs(token, path).body());
+    }
+
+    private static List<String> roles(JsonNode page) {
+        return HttpApiIT.list(page.get("items")).stream().map(i -> i.get("role").asText()).toList();
     }
 
     private String userFor(String ns) {
