@@ -108,6 +108,9 @@ public interface OperatorConfig {
     interface Api {
         Auth auth();
 
+        /** Limits of {@code …/messages/{name}/events}, the Server-Sent Events streams. */
+        Events events();
+
         interface Auth {
             /** Bearer token (TokenReview) and SubjectAccessReview checks; only the local mode turns them off. */
             @WithDefault("true")
@@ -116,6 +119,29 @@ public interface OperatorConfig {
             /** How long a token the API server accepted is trusted without asking again. */
             @WithDefault("30s")
             Duration tokenCacheTtl();
+        }
+
+        interface Events {
+            /**
+             * Event streams open at once on this replica, all users together; one more is answered 429 with
+             * {@code Retry-After}.
+             */
+            @WithDefault("500")
+            int maxStreams();
+
+            /**
+             * Event streams one user (the authenticated user name; everyone is one user where authentication is off)
+             * may have open at once on this replica; one more is answered 429 with {@code Retry-After}.
+             */
+            @WithDefault("10")
+            int maxStreamsPerUser();
+
+            /**
+             * How long one event stream lasts at most, whether or not its message ever ran: then it ends with a
+             * comment asking the client to reconnect with {@code Last-Event-ID} (which EventSource does by itself).
+             */
+            @WithDefault("30m")
+            Duration maxDuration();
         }
     }
 }

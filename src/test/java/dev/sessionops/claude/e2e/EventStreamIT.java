@@ -29,6 +29,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.EventStore;
 import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.http.EventStreamer;
 import dev.sessionops.claude.local.ContainerRun;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,6 +48,8 @@ class EventStreamIT extends EndToEndTest {
     EventStore events;
     @Inject
     EventFollower follower;
+    @Inject
+    EventStreamer streamer;
     ApiClient api;
 
     @BeforeEach
@@ -66,6 +69,9 @@ class EventStreamIT extends EndToEndTest {
         assertEquals(MessagePhase.Running, Harness.get(client, ns, "live").getStatus().getPhase(), "still running");
         String path = "/api/v1/namespaces/" + ns + "/messages/live/events";
         CompletableFuture<SseClient.Received> first = SseClient.subscribe(api.uri(path), token, null);
+        // the second joins once the message's feed has read events: it gets them from its backlog, then live
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> streamer.feed(key).map(f -> f.head() != null).orElse(false));
         CompletableFuture<SseClient.Received> second = SseClient.subscribe(api.uri(path), token, null);
         SseClient.Received a = first.get(90, TimeUnit.SECONDS);
         SseClient.Received b = second.get(90, TimeUnit.SECONDS);
@@ -93,7 +99,8 @@ class EventStreamIT extends EndToEndTest {
         Instant resultAt = a.events().get(a.events().size() - 1).receivedAt();
         assertTrue(Duration.between(firstAt, resultAt).toMillis() > 1000, firstAt + " .. " + resultAt);
 
-        // both subscribers saw the same sequence
+        // both subscribers saw the same sequence, complete
+        assertTrue(b.ended());
         assertEquals(a.events().stream().map(e -> List.of(e.id(), e.event(), e.data())).toList(),
                 b.events().stream().map(e -> List.of(e.id(), e.event(), e.data())).toList());
 
@@ -189,6 +196,96 @@ class EventStreamIT extends EndToEndTest {
     }
 
     @Test
+    void aUserHasAtMostTenStreamsAndOneThatLeavesGivesItsSlotBack() throws Exception {
+        String ns = Harness.namespace(client, "capped");
+        String user = "viewer-" + ns;
+        String token = userFor(ns);
+        String path = heldMessage(ns).path();
+        List<SseClient.Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                open.add(SseClient.Connection.open(api.uri(path), token));
+                assertEquals(200, open.get(i).status());
+            }
+            assertEquals(10, streamer.streams(user));
+
+            SseClient.Received refused = SseClient.subscribe(api.uri(path), token, null).get(30, TimeUnit.SECONDS);
+            HttpApiIT.assertError(new ApiClient.Reply(refused.status(), JSON.readTree(refused.raw()), refused.raw()), 429,
+                    "TooManyRequests", "user \"" + user + "\" has 10 event streams open");
+            assertTrue(refused.raw().contains("cso.api.events.max-streams-per-user"), refused.raw());
+            assertEquals("10", refused.header("Retry-After"));
+            assertEquals(10, streamer.streams(user), "a refused stream takes no slot");
+
+            // the limit is per user
+            String other = "other-" + ns;
+            ApiUsers.grant(other, ns);
+            try (SseClient.Connection theirs = SseClient.Connection.open(api.uri(path), ApiUsers.token(other))) {
+                assertEquals(200, theirs.status());
+            }
+
+            // a client that leaves gives its slot back, and it can be taken again
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 9);
+            open.add(SseClient.Connection.open(api.uri(path), token));
+            assertEquals(200, open.get(9).status());
+            assertEquals(10, streamer.streams(user));
+        } finally {
+            open.forEach(SseClient.Connection::close);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 0 && streamer.streams("other-" + ns) == 0);
+    }
+
+    @Test
+    void aMessagesFeedReadsRedisOnceATickWhateverItsSubscribers() throws Exception {
+        String ns = Harness.namespace(client, "fanout");
+        String token = userFor(ns);
+        Held held = heldMessage(ns);
+        List<SseClient.Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                open.add(SseClient.Connection.open(api.uri(held.path()), token));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.feed(held.key()).map(f -> f.subscribers() == 5).orElse(false));
+            EventStreamer.FeedStats before = streamer.feed(held.key()).orElseThrow();
+            await().atMost(Duration.ofSeconds(30)).until(() -> streamer.feed(held.key()).orElseThrow().ticks() >= before.ticks() + 8);
+            EventStreamer.FeedStats after = streamer.feed(held.key()).orElseThrow();
+            assertEquals(5, after.subscribers());
+            assertEquals(after.ticks() - before.ticks(), after.reads() - before.reads(), "one read a tick for all five: " + after);
+            assertEquals(before.backlogReads(), after.backlogReads(), "nobody is behind: " + after);
+        } finally {
+            open.forEach(SseClient.Connection::close);
+        }
+        // the last one gone, the feed stops
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.feed(held.key()).isEmpty());
+    }
+
+    @Test
+    void aStreamOfAMessageThatNeverStartsEndsAtTheMaximumDuration() throws Exception {
+        String ns = Harness.namespace(client, "too-long");
+        String user = "viewer-" + ns;
+        String token = userFor(ns);
+        Held held = heldMessage(ns);
+        Duration normal = streamer.maxDuration();
+        CompletableFuture<SseClient.Received> sub;
+        Instant subscribed = Instant.now();
+        streamer.setMaxDuration(Duration.ofSeconds(2)); // for the stream that starts now only
+        try {
+            sub = SseClient.subscribe(api.uri(held.path()), token, null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 1);
+        } finally {
+            streamer.setMaxDuration(normal);
+        }
+        SseClient.Received r = sub.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.status(), r.raw());
+        assertTrue(r.ended(), "the server ended it");
+        assertTrue(r.events().isEmpty(), r.raw());
+        assertTrue(r.comments().stream().anyMatch(c -> c.contains("maximum duration") && c.contains("reconnect")), r.raw());
+        assertTrue(Duration.between(subscribed, Instant.now()).toMillis() >= 2000, "not before its time");
+        assertEquals(MessagePhase.Queued, Harness.get(client, ns, "held-01").getStatus().getPhase(), "it never started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 0);
+    }
+
+    @Test
     void aMessagesHistoryIsReadAsOnePageOfItsSessionsHistory() throws Exception {
         String ns = Harness.namespace(client, "pages");
         String token = userFor(ns);
@@ -248,6 +345,17 @@ class EventStreamIT extends EndToEndTest {
         // recorded before the index existed (no field): found by scanning the session's history, as before
         redis.execute("HDEL", key.index(), uid);
         assertEquals(all, api.getAs(token, path).body());
+    }
+
+    /** A message of a suspended session: it waits (Pending) for as long as the test likes. */
+    private Held heldMessage(String ns) {
+        Harness.session(client, ns, "held", s -> s.setSuspend(true));
+        ClaudeMessage m = message(client, ns, "held-01", "held", "Never runs " + ns);
+        Harness.awaitReason(client, ns, "held-01", "SessionSuspended");
+        return new Held(EventFollower.keyOf(m), "/api/v1/namespaces/" + ns + "/messages/held-01/events");
+    }
+
+    private record Held(String key, String path) {
     }
 
     private static List<String> roles(JsonNode page) {
