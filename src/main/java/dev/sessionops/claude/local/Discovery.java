@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscoveryBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.DefaultMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -66,9 +64,7 @@ final class Discovery {
         documents.put("/apis", new APIGroupListBuilder().withGroups(named).build());
 
         // expectations match an exact path and query (kubectl adds ?timeout=32s): wrap the dispatcher instead
-        MockWebServer webServer = (MockWebServer) PodLogs.readField(DefaultMockServer.class, server, "server");
-        Dispatcher original = (Dispatcher) PodLogs.readField(MockWebServer.class, webServer, "dispatcher");
-        webServer.setDispatcher(new Dispatcher() {
+        EmbeddedApiGuard.wrap(server, original -> new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();
