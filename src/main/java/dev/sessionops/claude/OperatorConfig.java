@@ -104,18 +104,29 @@ public interface OperatorConfig {
         Duration ttlAfterFinished();
     }
 
-    /** The HTTP read API (dev.sessionops.claude.http). */
+    /** The read API (dev.sessionops.claude.http), served as an aggregated API through the Kubernetes API server. */
     interface Api {
-        Auth auth();
+        Authentication authentication();
 
-        interface Auth {
-            /** Bearer token (TokenReview) and SubjectAccessReview checks; only the local mode turns them off. */
-            @WithDefault("true")
-            boolean enabled();
+        Authorization authorization();
 
-            /** How long a token the API server accepted is trusted without asking again. */
-            @WithDefault("30s")
-            Duration tokenCacheTtl();
+        interface Authentication {
+            /**
+             * How often the front-proxy trust ({@code kube-system/extension-apiserver-authentication}) is re-read; a
+             * certificate it does not verify also triggers a re-read, at most every 10 s.
+             */
+            @WithDefault("1m")
+            Duration refresh();
+        }
+
+        interface Authorization {
+            /** How long a SubjectAccessReview's answer, allowed or not, is reused for the same caller and namespace. */
+            @WithDefault("10s")
+            Duration cacheTtl();
+
+            /** Bounds the decision cache: past this many entries it is cleared rather than grown. */
+            @WithDefault("10000")
+            int cacheMaxEntries();
         }
     }
 }

@@ -1,90 +1,139 @@
 package dev.sessionops.claude.http;
 
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Guards every {@code /api/v1/namespaces/{namespace}/(sessions|messages)…} call: the bearer token must be one the
- * API server accepts (401 otherwise), and its user must be allowed to {@code get} claudesessions, or claudemessages
- * for the message calls, in that namespace (403 otherwise). Checked before the 404s, so the API never tells a
- * caller what exists where they may not look. Off only in local mode ({@code cso.api.auth.enabled=false}).
+ * Guards every request of the API port, failing closed:
+ * <ol>
+ * <li>before routing: the caller must be the kube-apiserver's front proxy speaking for a user (client certificate
+ * signed by the front-proxy CA, {@link RequestHeaderAuthenticator}); anything else is 401, whatever the path. Then
+ * the raw path must be plain Kubernetes names ({@link ApiPaths#syntaxProblem}): 400, before anything decodes it.</li>
+ * <li>after routing: the matched route's own path parameters (never a re-parse of the path) must be a valid
+ * namespace and name (400), and the user must be allowed to {@code get} the route's resource in that namespace
+ * ({@link AccessReviewer}, 403); a route without {@link Guarded} is refused.</li>
+ * </ol>
+ * Both run before any lookup, so the API never tells a caller what exists where they may not look.
  */
 public class ApiAuthFilter {
     private static final Logger LOG = Logger.getLogger(ApiAuthFilter.class);
-    private static final String BEARER = "Bearer ";
 
-    private final OperatorConfig config;
-    private final TokenAuthenticator tokens;
+    private final FrontProxyTrust trust;
     private final AccessReviewer access;
     private final CurrentCaller current;
 
-    public ApiAuthFilter(OperatorConfig config, TokenAuthenticator tokens, AccessReviewer access, CurrentCaller current) {
-        this.config = config;
-        this.tokens = tokens;
+    public ApiAuthFilter(FrontProxyTrust trust, AccessReviewer access, CurrentCaller current) {
+        this.trust = trust;
         this.access = access;
         this.current = current;
     }
 
-    /** Runs after matching, on the resource method's (worker) thread: the reviews are blocking calls. */
-    @ServerRequestFilter
-    public Optional<Response> authorize(ContainerRequestContext request) {
-        Optional<ApiPath> path = ApiPath.parse(request.getUriInfo().getPath());
-        if (path.isEmpty() || !config.api().auth().enabled()) {
-            return Optional.empty();
+    /** Memory only (it runs on the event loop): the trust is read in the background by {@link FrontProxyTrust}. */
+    @ServerRequestFilter(preMatching = true)
+    public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
+        Optional<FrontProxyConfig> config = trust.current();
+        if (config.isEmpty()) {
+            return deny(ApiException.unavailable("the API cannot authenticate requests yet: the front-proxy trust of "
+                    + FrontProxyConfig.NAMESPACE + "/" + FrontProxyConfig.NAME + " has not been read"));
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || header.substring(BEARER.length()).isBlank()) {
-            return deny(ApiException.unauthorized("a bearer token is required (Authorization: Bearer <token>)"));
+        RequestHeaderAuthenticator.Result result = RequestHeaderAuthenticator.authenticate(peerChain(http),
+                headers(request), config.get(), new Date());
+        if (result.caller().isEmpty()) {
+            if (result.refusal() != null && result.refusal().contains("not signed")) {
+                trust.suspectStale();
+            }
+            LOG.debugf("HTTP API: unauthenticated request: %s", result.refusal());
+            return deny(ApiException.unauthorized("Unauthorized: this API is served through the Kubernetes API server "
+                    + "(kubectl get --raw " + ApiPaths.BASE + "/…)"));
         }
-        Optional<Caller> caller = tokens.authenticate(header.substring(BEARER.length()).trim());
-        if (caller.isEmpty()) {
-            return deny(ApiException.unauthorized("the bearer token was not accepted by the Kubernetes API server"));
-        }
-        current.set(caller.get());
-        ApiPath p = path.get();
-        if (!access.allowed(caller.get(), p.namespace(), p.resource())) {
-            LOG.debugf("HTTP API: %s may not get %s in %s", caller.get().username(), p.resource(), p.namespace());
-            return deny(ApiException.forbidden(p.resource() + " is forbidden: User \"" + caller.get().username()
-                    + "\" cannot get resource \"" + p.resource() + "\" in API group \"" + dev.sessionops.claude.api.v1alpha1.ClaudeSession.GROUP
-                    + "\" in the namespace \"" + p.namespace() + "\""));
+        current.set(result.caller().get());
+        String raw = http.path();
+        String problem = ApiPaths.syntaxProblem(raw);
+        if (problem != null) {
+            return deny(ApiException.badRequest(problem));
         }
         return Optional.empty();
     }
 
-    private static Optional<Response> deny(ApiException e) {
-        Response.ResponseBuilder r = Response.status(e.status()).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
-                .entity(e.toError());
-        if (e.status() == 401) {
-            r.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    /** After matching: the route's parameters, then the SubjectAccessReview for its resource. */
+    @ServerRequestFilter
+    public Optional<Response> authorize(ContainerRequestContext request, ResourceInfo route) {
+        Caller caller = current.get();
+        Guarded guarded = route.getResourceClass() == null ? null : route.getResourceClass().getAnnotation(Guarded.class);
+        if (caller == null || guarded == null) {
+            return deny(ApiException.forbidden("this route is not open to anyone"));
         }
-        return Optional.of(r.build());
+        var params = request.getUriInfo().getPathParameters();
+        String namespace = params.getFirst("namespace");
+        String name = params.getFirst("name");
+        if (params.containsKey("namespace") && ApiPaths.namespaceProblem(namespace) != null) {
+            return deny(ApiException.badRequest(ApiPaths.namespaceProblem(namespace)));
+        }
+        if (params.containsKey("name") && ApiPaths.nameProblem(name) != null) {
+            return deny(ApiException.badRequest(ApiPaths.nameProblem(name)));
+        }
+        String resource = guarded.value();
+        if (resource.isEmpty()) {
+            return Optional.empty();
+        }
+        if (namespace == null || !access.allowed(caller, namespace, resource)) {
+            LOG.debugf("HTTP API: %s may not get %s in %s", caller.username(), resource, namespace);
+            return deny(ApiException.forbidden(resource + "." + ClaudeSession.GROUP + " is forbidden: User \""
+                    + ApiPaths.printable(caller.username()) + "\" cannot get resource \"" + resource + "\" in API group \""
+                    + ClaudeSession.GROUP + "\" in the namespace \"" + namespace + "\""));
+        }
+        return Optional.empty();
     }
 
-    /** The namespace and the resource kind a request is about, read from its path. */
-    record ApiPath(String namespace, String resource) {
-        static final List<String> PREFIX = List.of("api", "v1", "namespaces");
-
-        /** {@code /api/v1/namespaces/{ns}/sessions…} → (ns, claudesessions); {@code …/messages…} → claudemessages. */
-        static Optional<ApiPath> parse(String path) {
-            String[] parts = path.replaceAll("^/+", "").split("/");
-            if (parts.length < 5 || !PREFIX.equals(List.of(parts[0], parts[1], parts[2])) || parts[3].isEmpty()) {
-                return Optional.empty();
-            }
-            return switch (parts[4]) {
-                case "sessions" -> Optional.of(new ApiPath(parts[3], "claudesessions"));
-                case "messages" -> Optional.of(new ApiPath(parts[3], "claudemessages"));
-                default -> Optional.empty();
-            };
+    private static List<X509Certificate> peerChain(HttpServerRequest http) {
+        if (!http.isSSL()) {
+            return List.of();
         }
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : http.connection().peerCertificates()) {
+                if (c instanceof X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+    }
+
+    private static Map<String, List<String>> headers(ContainerRequestContext request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        request.getHeaders().forEach((name, values) -> headers
+                .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+        return headers;
+    }
+
+    static Optional<Response> deny(ApiException e) {
+        Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.toError());
+        if (e.status() == 503) {
+            r.header("Retry-After", "2");
+        }
+        return Optional.of(r.build());
     }
 }

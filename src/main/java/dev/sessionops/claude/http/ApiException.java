@@ -1,14 +1,20 @@
 package dev.sessionops.claude.http;
 
-/** An error the API answers with; {@link ApiExceptionMappers} turns it into an {@link ApiError} body. */
+/** An error the API answers with; {@link ApiExceptionMappers} turns it into an {@link ApiError} (Status) body. */
 public class ApiException extends RuntimeException {
     private final int status;
     private final String reason;
+    private final ApiError.Details details;
 
     public ApiException(int status, String reason, String message) {
+        this(status, reason, message, null);
+    }
+
+    private ApiException(int status, String reason, String message, ApiError.Details details) {
         super(message);
         this.status = status;
         this.reason = reason;
+        this.details = details;
     }
 
     public static ApiException badRequest(String message) {
@@ -23,14 +29,19 @@ public class ApiException extends RuntimeException {
         return new ApiException(403, "Forbidden", message);
     }
 
-    /** Worded like the API server: {@code claudesessions "x" not found in namespace "y"}. */
-    public static ApiException notFound(String resource, String name, String namespace) {
-        return new ApiException(404, "NotFound", resource + " \"" + name + "\" not found"
-                + (namespace == null ? "" : " in namespace \"" + namespace + "\""));
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "ServiceUnavailable", message);
+    }
+
+    /** Worded like the API server: {@code claudesessions.claude.sessionops.dev "x" not found}. */
+    public static ApiException notFound(String resource, String group, String name) {
+        String qualified = group == null || group.isEmpty() ? resource : resource + "." + group;
+        return new ApiException(404, "NotFound", qualified + " \"" + name + "\" not found",
+                new ApiError.Details(name, group, resource));
     }
 
     public ApiError toError() {
-        return new ApiError(status, reason, getMessage());
+        return ApiError.of(status, reason, getMessage(), details);
     }
 
     public int status() {

@@ -20,16 +20,23 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response historyStore(HistoryStoreUnavailableException e) {
-        return respond(new ApiError(503, "ServiceUnavailable", "the history store (Redis) is unavailable: " + e.getMessage()));
+        return respond(ApiError.of(503, "ServiceUnavailable", "the history store (Redis) is unavailable", null));
     }
 
     @ServerExceptionMapper
     public Response kubernetes(KubernetesClientException e) {
         LOG.warnf("HTTP API: Kubernetes API call failed: %s", e.getMessage());
-        return respond(new ApiError(502, "BadGateway", "the Kubernetes API call failed: HTTP " + e.getCode()));
+        return respond(ApiError.of(502, "BadGateway", "the Kubernetes API call failed: HTTP " + e.getCode(), null));
+    }
+
+    /** Anything unexpected: logged here, never shown (a message or trace could carry another namespace's data). */
+    @ServerExceptionMapper
+    public Response unexpected(IllegalStateException e) {
+        LOG.errorf(e, "HTTP API: request failed");
+        return respond(ApiError.of(500, "InternalError", "an internal error occurred", null));
     }
 
     static Response respond(ApiError error) {
-        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+        return Response.status(error.code()).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 }

@@ -27,7 +27,8 @@ import dev.sessionops.claude.history.HistoryStore;
 import io.smallrye.common.annotation.Blocking;
 
 /** One message, its part of the conversation, and its live events (read only; {@link ApiAuthFilter} guards every call). */
-@Path("/api/v1/namespaces/{namespace}/messages")
+@Path(ApiPaths.BASE + "/namespaces/{namespace}/messages")
+@Guarded("claudemessages")
 @Tag(name = "messages")
 public class MessagesResource {
     private final KubeReads kube;

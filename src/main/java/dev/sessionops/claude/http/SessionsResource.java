@@ -16,7 +16,8 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 
 /** Sessions of a namespace, one session, and its conversation (read only; {@link ApiAuthFilter} guards every call). */
-@Path("/api/v1/namespaces/{namespace}/sessions")
+@Path(ApiPaths.BASE + "/namespaces/{namespace}/sessions")
+@Guarded("claudesessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")
 public class SessionsResource {

@@ -194,6 +194,7 @@ public final class LocalMode implements AutoCloseable {
         System.setProperty("quarkus.http.ssl-port", String.valueOf(operatorPort));
         System.setProperty("quarkus.http.ssl.certificate.files", pki.resolve("operator.crt").toString());
         System.setProperty("quarkus.http.ssl.certificate.key-files", pki.resolve("operator.key").toString());
+        System.setProperty("quarkus.http.insecure-requests", "disabled");
         System.setProperty("quarkus.management.host", "127.0.0.1");
         System.setProperty("quarkus.management.port", String.valueOf(managementPort));
         if (credentials) {

@@ -60,7 +60,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "create" })
 // the HTTP API (dev.sessionops.claude.http): who a bearer token is (TokenReview), whether that user may get
 // claudesessions/claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
-@RBACRule(apiGroups = "authentication.k8s.io", resources = "tokenreviews", verbs = { "create" })
 @RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get" })
 public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {

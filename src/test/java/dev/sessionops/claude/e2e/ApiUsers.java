@@ -6,8 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
@@ -15,20 +13,19 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
- * Users of the HTTP API for the mock API server, which evaluates neither TokenReview nor SubjectAccessReview: an
- * expectation answers TokenReviews for the tokens of {@link #token(String)}, another answers SubjectAccessReviews
- * from a grant table ({@link #grant}: {@code get} on the claude resources in one namespace). Installed once per mock
- * server (every {@code @QuarkusTest} shares one); each test makes its own users, so grants never collide.
+ * Users of the read API for the mock API server, which does not evaluate SubjectAccessReviews: an expectation answers
+ * them from a grant table ({@link #grant}: {@code get} on the claude resources in one namespace). A user's "token" is
+ * the handle a test passes to {@link ApiClient#getAs}, which presents the user as the aggregation layer would (the
+ * kube-apiserver authenticates tokens; the operator never sees one). Installed once per mock server (every
+ * {@code @QuarkusTest} shares one); each test makes its own users, so grants never collide.
  */
 public final class ApiUsers {
-    static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
     static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
     static final String GROUP = "claude.sessionops.dev";
 
     private static final Map<String, String> USERS_BY_TOKEN = new ConcurrentHashMap<>();
     private static final Map<String, Set<String>> NAMESPACES_BY_USER = new ConcurrentHashMap<>();
-    /** Every review the operator asked for, in order (the token of a TokenReview replaced by its user). */
-    static final List<String> tokenReviews = new CopyOnWriteArrayList<>();
+    /** Every review the operator asked for, in order. */
     static final List<SubjectAccessReview> accessReviews = new CopyOnWriteArrayList<>();
     private static KubernetesServer installedOn;
 
@@ -39,15 +36,6 @@ public final class ApiUsers {
         if (installedOn == server) {
             return;
         }
-        server.expect().post().withPath(TOKEN_REVIEWS).andReply(201, request -> {
-            TokenReview review = Serialization.unmarshal(request.getBody().readUtf8(), TokenReview.class);
-            String user = USERS_BY_TOKEN.get(review.getSpec().getToken());
-            tokenReviews.add(user == null ? "<unknown>" : user);
-            review.setStatus(user == null ? new TokenReviewStatusBuilder().withAuthenticated(false).withError("invalid token").build()
-                    : new TokenReviewStatusBuilder().withAuthenticated(true).withNewUser().withUsername(user)
-                            .withUid("uid-" + user).withGroups("system:authenticated").endUser().build());
-            return Serialization.asJson(review);
-        }).always();
         server.expect().post().withPath(ACCESS_REVIEWS).andReply(201, request -> {
             SubjectAccessReview review = Serialization.unmarshal(request.getBody().readUtf8(), SubjectAccessReview.class);
             accessReviews.add(review);
@@ -57,19 +45,27 @@ public final class ApiUsers {
         installedOn = server;
     }
 
-    /** A bearer token the mock API server accepts as {@code user}. */
+    /** A handle for {@code user}, as {@link ApiClient#getAs} takes it. */
     public static String token(String user) {
         String token = "test-token-" + user + "-" + java.util.UUID.randomUUID();
         USERS_BY_TOKEN.put(token, user);
         return token;
     }
 
-    /** {@code user} may get claudesessions and claudemessages in {@code namespace}, and nowhere else. */
-    /** The users whose tokens the operator had reviewed, in order. */
-    public static List<String> reviewedUsers() {
-        return List.copyOf(tokenReviews);
+    static String userOf(String token) {
+        String user = USERS_BY_TOKEN.get(token);
+        if (user == null) {
+            throw new IllegalArgumentException("not a token of ApiUsers.token: " + token);
+        }
+        return user;
     }
 
+    /** How many SubjectAccessReviews the operator asked for {@code user}. */
+    public static long reviewsOf(String user) {
+        return accessReviews.stream().filter(r -> user.equals(r.getSpec().getUser())).count();
+    }
+
+    /** {@code user} may get claudesessions and claudemessages in {@code namespace}, and nowhere else. */
     public static void grant(String user, String namespace) {
         NAMESPACES_BY_USER.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(namespace);
     }

@@ -39,7 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class EventStreamIT extends EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     URL root;
     @Inject
     EventStore events;
@@ -62,7 +62,7 @@ class EventStreamIT extends EndToEndTest {
         String key = EventFollower.keyOf(created);
         await().atMost(Harness.RUN_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> xlen(key) > 0);
         assertEquals(MessagePhase.Running, Harness.get(client, ns, "live").getStatus().getPhase(), "still running");
-        String path = "/api/v1/namespaces/" + ns + "/messages/live/events";
+        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/live/events";
         CompletableFuture<SseClient.Received> first = SseClient.subscribe(api.uri(path), token, null);
         CompletableFuture<SseClient.Received> second = SseClient.subscribe(api.uri(path), token, null);
         SseClient.Received a = first.get(90, TimeUnit.SECONDS);
@@ -130,7 +130,7 @@ class EventStreamIT extends EndToEndTest {
         message(client, ns, "later-01", "later", "Wait for it " + ns);
         Harness.awaitReason(client, ns, "later-01", "SessionSuspended");
         CompletableFuture<SseClient.Received> sub = SseClient.subscribe(
-                api.uri("/api/v1/namespaces/" + ns + "/messages/later-01/events"), token, null);
+                api.uri(dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/later-01/events"), token, null);
         Thread.sleep(1500);
         assertFalse(sub.isDone(), "the subscriber waits while the message is queued");
         Instant resumedAt = Instant.now();
@@ -170,7 +170,7 @@ class EventStreamIT extends EndToEndTest {
         assertTrue(lines > 2, "the run wrote more events than the bound: " + lines);
         assertEquals(2, xlen(key), "trimmed to cso.events.max-length");
 
-        String path = "/api/v1/namespaces/" + ns + "/messages/short/events";
+        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/short/events";
         SseClient.Received tail = SseClient.subscribe(api.uri(path), token, null).get(30, TimeUnit.SECONDS);
         assertEquals(2, tail.events().size(), tail.raw());
         assertEquals("result", tail.events().get(1).event());

@@ -57,11 +57,11 @@ class MetricsAndHealthIT extends EndToEndTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TestHTTPResource("/q/metrics")
+    @TestHTTPResource(value = "/metrics", management = true)
     URL metricsUrl;
-    @TestHTTPResource("/q/health/ready")
+    @TestHTTPResource(value = "/health/ready", management = true)
     URL readyUrl;
-    @TestHTTPResource("/q/health/live")
+    @TestHTTPResource(value = "/health/live", management = true)
     URL liveUrl;
 
     @Test

@@ -29,22 +29,31 @@ public final class SseClient {
     public record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient AS_FRONT_PROXY = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .sslContext(ApiClient.frontProxyTls()).build();
 
     private SseClient() {
     }
 
-    /** Subscribes in the background; the future completes when the server ends the stream (or it fails). */
+    /**
+     * Subscribes in the background as the aggregation layer speaking for the user of {@code token} (an
+     * {@link ApiUsers#token} handle); the future completes when the server ends the stream (or it fails).
+     */
     public static CompletableFuture<Received> subscribe(URI uri, String token, String lastEventId) {
+        return subscribe(AS_FRONT_PROXY, uri, java.util.Map.of("X-Remote-User", List.of(ApiUsers.userOf(token)),
+                "X-Remote-Group", List.of("system:authenticated")), lastEventId);
+    }
+
+    /** Subscribes with this client and these headers (e.g. through a real API server with a bearer token). */
+    public static CompletableFuture<Received> subscribe(HttpClient http, URI uri, java.util.Map<String, List<String>> headers,
+            String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(120));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        headers.forEach((name, values) -> values.forEach(v -> request.header(name, v)));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
                 .thenApplyAsync(response -> read(response));
     }
 

@@ -28,6 +28,6 @@ class PagingTest {
     private static void assertBad(String offset, String limit, String message) {
         ApiException e = assertThrows(ApiException.class, () -> Paging.of(offset, limit));
         assertEquals(400, e.status());
-        assertEquals(new ApiError(400, "BadRequest", message), e.toError());
+        assertEquals(ApiError.of(400, "BadRequest", message, null), e.toError());
     }
 }

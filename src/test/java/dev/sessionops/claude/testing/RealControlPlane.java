@@ -34,19 +34,27 @@ import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.sessionops.claude.local.Pki;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * A real Kubernetes control plane for tests (DESIGN §8): etcd, kube-apiserver and kube-controller-manager v1.20
  * as local processes on free 127.0.0.1 ports, with token authentication, RBAC, service-account token signing and
  * the Job, garbage-collection, service-account, TTL-after-finished, namespace and clusterrole-aggregation
  * controllers. No scheduler and no
- * kubelet: Pods the Job controller creates stay Pending until test code binds them.
+ * kubelet: Pods the Job controller creates stay Pending until test code binds them. The aggregation layer is on: a
+ * per-run front-proxy CA and client certificate ({@link #frontProxyCa()}, {@link #frontProxyClient()}), and
+ * {@link #registerApiService} routes an API group to an HTTPS server on loopback.
  *
  * <p>Plain Java: start it with {@link #start()} from JUnit or from a
  * {@code QuarkusTestResourceLifecycleManager} (see {@link #quarkusConfig(String)}), stop it with {@link #close()}.
@@ -59,6 +67,8 @@ public final class RealControlPlane implements AutoCloseable {
     public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
     public static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc";
     public static final String SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24";
+    /** The CN of the client certificate the API server presents when it proxies to an aggregated API server. */
+    public static final String FRONT_PROXY_CLIENT = "front-proxy-client";
     /**
      * The kube-controller-manager controllers that run. clusterrole-aggregation fills the aggregated bootstrap roles
      * ({@code admin}, {@code edit}, {@code view}), which are otherwise empty.
@@ -68,6 +78,10 @@ public final class RealControlPlane implements AutoCloseable {
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration API_SERVICE_READY = Duration.ofSeconds(30);
+    private static final ResourceDefinitionContext API_SERVICES = new ResourceDefinitionContext.Builder()
+            .withGroup("apiregistration.k8s.io").withVersion("v1").withKind("APIService").withPlural("apiservices")
+            .withNamespaced(false).build();
 
     private final Path binDir;
     private final Path tmpDir;
@@ -76,6 +90,9 @@ public final class RealControlPlane implements AutoCloseable {
     private final List<String> extraControllerManagerArgs;
     private final String adminToken = randomToken();
     private final String controllerManagerToken = randomToken();
+    // issued per run, so a test can act as the front proxy (or forge one with a certificate from another CA)
+    private final Pki.Issued frontProxyCa = Pki.ca("real-control-plane-front-proxy-ca");
+    private final Pki.Issued frontProxyClient = Pki.client(frontProxyCa, FRONT_PROXY_CLIENT, List.of());
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopProcesses, "real-control-plane-shutdown");
     private int etcdClientPort;
@@ -150,6 +167,19 @@ public final class RealControlPlane implements AutoCloseable {
         return logDir;
     }
 
+    /**
+     * The requestheader CA: the API server trusts X-Remote-* headers only from client certificates it signed, and
+     * publishes it in ConfigMap {@code kube-system/extension-apiserver-authentication} for aggregated API servers.
+     */
+    public Pki.Issued frontProxyCa() {
+        return frontProxyCa;
+    }
+
+    /** The client certificate (CN {@value #FRONT_PROXY_CLIENT}) the API server presents to aggregated API servers. */
+    public Pki.Issued frontProxyClient() {
+        return frontProxyClient;
+    }
+
     /** A client authenticated as {@code admin} ({@code system:masters}); closed by {@link #close()}. */
     public KubernetesClient adminClient() {
         return adminClient;
@@ -162,6 +192,12 @@ public final class RealControlPlane implements AutoCloseable {
                 .withOauthToken(token)
                 .withCaCertFile(caFile.toString())
                 .withNamespace("default")
+                .build();
+    }
+
+    /** A JDK HTTP client that trusts this API server's certificate (for raw requests and headers of a test's own). */
+    public HttpClient httpClient() {
+        return HttpClient.newBuilder().sslContext(sslContextTrusting(caFile)).connectTimeout(Duration.ofSeconds(1))
                 .build();
     }
 
@@ -234,6 +270,107 @@ public final class RealControlPlane implements AutoCloseable {
         return token[0];
     }
 
+    /**
+     * Makes the API server proxy {@code /apis/<group>/<version>/...} to an HTTPS server on this machine's loopback at
+     * {@code port}: an ExternalName Service {@code namespace/service} for {@code localhost} (Endpoints reject
+     * loopback addresses; the 1.20 aggregator routes an ExternalName Service to {@code https://<externalName>:<port>}
+     * without looking at Endpoints) and an {@code apiregistration.k8s.io/v1} APIService for it. The API server checks
+     * the server's certificate for {@code <service>.<namespace>.svc} against {@code caBundlePem}. Returns once the
+     * APIService is {@code Available} and a discovery GET through the API server answers 200: the availability check
+     * skips certificate verification, so only the GET shows that the proxy trusts the server. The namespace must
+     * exist; the server must answer {@code GET /apis/<group>/<version>} (and any user may, it is asked as
+     * {@code system:kube-aggregator} and as {@code admin}). {@link #unregisterApiService} undoes the routing.
+     *
+     * @return the APIService's name, {@code <version>.<group>}
+     */
+    public String registerApiService(String group, String version, String namespace, String service, int port,
+            String caBundlePem) {
+        adminClient.services().inNamespace(namespace).resource(new ServiceBuilder()
+                .withNewMetadata().withName(service).endMetadata()
+                .withNewSpec().withType("ExternalName").withExternalName("localhost")
+                .addNewPort().withName("https").withPort(port).endPort().endSpec()
+                .build()).createOr(NonDeletingOperation::update);
+        String name = version + "." + group;
+        adminClient.genericKubernetesResources(API_SERVICES).resource(new GenericKubernetesResourceBuilder()
+                .withApiVersion("apiregistration.k8s.io/v1").withKind("APIService")
+                .withNewMetadata().withName(name).endMetadata()
+                .addToAdditionalProperties("spec", Map.of(
+                        "group", group,
+                        "version", version,
+                        "service", Map.of("namespace", namespace, "name", service, "port", port),
+                        "caBundle", Base64.getEncoder().encodeToString(caBundlePem.getBytes(StandardCharsets.US_ASCII)),
+                        "groupPriorityMinimum", 1000,
+                        "versionPriority", 15))
+                .build()).createOr(NonDeletingOperation::update);
+
+        HttpClient http = httpClient();
+        URI discovery = URI.create(masterUrl() + "/apis/" + group + "/" + version);
+        String[] lastAnswer = {"none yet"};
+        if (!poll(API_SERVICE_READY, () -> "True".equals(availableCondition(name).get("status"))
+                && (lastAnswer[0] = adminGet(http, discovery)).startsWith("200 "))) {
+            Map<String, Object> condition = availableCondition(name);
+            // Available only means the discovery check answered: it skips certificate verification, the proxy not
+            throw new IllegalStateException("APIService " + name + " (ExternalName Service " + namespace + "/"
+                    + service + " -> https://localhost:" + port + ") not available and routed within "
+                    + API_SERVICE_READY.toSeconds() + " s: Available=" + condition.get("status") + " reason="
+                    + condition.get("reason") + " message=" + condition.get("message")
+                    + "; GET " + discovery.getPath() + " through the API server: " + lastAnswer[0]
+                    + "\n--- kube-apiserver.log lines about " + group + " ---\n"
+                    + logLines("kube-apiserver", group, 15));
+        }
+        return name;
+    }
+
+    /** Deletes the APIService {@code <version>.<group>}, so the API server stops proxying (and checking) it. */
+    public void unregisterApiService(String group, String version) {
+        adminClient.genericKubernetesResources(API_SERVICES).withName(version + "." + group).delete();
+    }
+
+    /** {@code "<status> <body>"} of an admin GET, or what went wrong. */
+    private String adminGet(HttpClient http, URI uri) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().trim();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The APIService's {@code Available} condition, empty when it has none (yet). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> availableCondition(String apiService) {
+        GenericKubernetesResource resource = adminClient.genericKubernetesResources(API_SERVICES)
+                .withName(apiService).get();
+        Object status = resource == null ? null : resource.getAdditionalProperties().get("status");
+        if (status instanceof Map<?, ?> map && map.get("conditions") instanceof List<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Map<?, ?> c && "Available".equals(c.get("type"))) {
+                    return (Map<String, Object>) c;
+                }
+            }
+        }
+        return Map.of();
+    }
+
+    /** The last {@code lines} lines of {@code <component>.log} (etcd, kube-apiserver, kube-controller-manager). */
+    public String logTail(String component, int lines) {
+        return tail(logDir.resolve(component + ".log"), lines);
+    }
+
+    /** The last {@code max} lines of {@code <component>.log} that contain {@code text}. */
+    public String logLines(String component, String text, int max) {
+        try (var lines = Files.lines(logDir.resolve(component + ".log"), StandardCharsets.UTF_8)) {
+            List<String> matching = lines.filter(l -> l.contains(text)).toList();
+            return String.join("\n", matching.subList(Math.max(0, matching.size() - max), matching.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
     private String findServiceAccountToken(String namespace, String name) {
         ServiceAccount sa = adminClient.serviceAccounts().inNamespace(namespace).withName(name).get();
         if (sa == null || sa.getSecrets() == null) {
@@ -288,6 +425,9 @@ public final class RealControlPlane implements AutoCloseable {
         apiServerPort = freePort();
         Path certDir = Files.createDirectories(tmpDir.resolve("apiserver-certs"));
         Path saKeys = writeServiceAccountKeys();
+        Path frontProxyDir = Files.createDirectories(tmpDir.resolve("front-proxy"));
+        Pki.writePrivate(frontProxyDir.resolve("ca.crt"), frontProxyCa.certPem());
+        frontProxyClient.write(frontProxyDir.resolve("client.crt"), frontProxyDir.resolve("client.key"));
         Path tokens = tmpDir.resolve("tokens.csv");
         Files.writeString(tokens,
                 adminToken + "," + ADMIN_USER + ",admin-uid,\"system:masters\"\n"
@@ -308,7 +448,15 @@ public final class RealControlPlane implements AutoCloseable {
                 "--feature-gates=TTLAfterFinished=true",
                 // 1.20 would otherwise publish 127.0.0.1 in the `kubernetes` Endpoints, which validation rejects
                 // (loopback), and log that every 10 s; nothing here routes to that Service anyway
-                "--endpoint-reconciler-type=none"));
+                "--endpoint-reconciler-type=none",
+                // the aggregation layer: who may send X-Remote-* headers, and the certificate it proxies with
+                "--requestheader-client-ca-file=" + frontProxyDir.resolve("ca.crt"),
+                "--requestheader-allowed-names=" + FRONT_PROXY_CLIENT,
+                "--requestheader-username-headers=X-Remote-User",
+                "--requestheader-group-headers=X-Remote-Group",
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                "--proxy-client-cert-file=" + frontProxyDir.resolve("client.crt"),
+                "--proxy-client-key-file=" + frontProxyDir.resolve("client.key")));
         args.addAll(extraApiServerArgs);
         Process apiServer = launch("kube-apiserver", args);
         // 1.20 writes apiserver.crt (serving certificate followed by its self-signed CA) before it serves
@@ -342,10 +490,10 @@ public final class RealControlPlane implements AutoCloseable {
                 "--secure-port=0")); // nor a secure one: nothing to collide with on a shared machine
         args.addAll(extraControllerManagerArgs);
         Process kcm = launch("kube-controller-manager", args);
-        await("kube-controller-manager to stay up", Duration.ofMillis(300), () -> {
+        poll(Duration.ofMillis(300), () -> { // it fails fast on a bad flag or kubeconfig
             requireAlive(kcm, "kube-controller-manager");
             return false;
-        }, true);
+        });
     }
 
     private Path writeServiceAccountKeys() throws IOException {
@@ -444,35 +592,35 @@ public final class RealControlPlane implements AutoCloseable {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {
-        await(what, timeout, condition, false);
+        if (!poll(timeout, condition)) {
+            failStart(what);
+        }
     }
 
-    /** Polls {@code condition}; with {@code quietTimeout} the timeout simply ends the wait. */
-    private void await(String what, Duration timeout, BooleanSupplier condition, boolean quietTimeout) {
+    /**
+     * Polls {@code condition} every 50 ms until it holds (true) or {@code timeout} passes (false). A runtime exception
+     * counts as not yet, except an {@link IllegalStateException} (a process died), which ends the wait.
+     */
+    private static boolean poll(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            boolean done;
             try {
-                done = condition.getAsBoolean();
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
             } catch (IllegalStateException e) {
                 throw e;
             } catch (RuntimeException e) {
-                done = false; // not up yet
-            }
-            if (done) {
-                return;
+                // not up yet
             }
             if (System.nanoTime() > deadline) {
-                if (quietTimeout) {
-                    return;
-                }
-                failStart(what);
+                return false;
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + what, e);
+                throw new IllegalStateException("interrupted", e);
             }
         }
     }
