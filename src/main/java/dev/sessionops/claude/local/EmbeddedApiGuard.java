@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -19,14 +17,12 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * The embedded API's door: every request needs the local bearer token and a loopback Host (401 otherwise, before
- * anything else sees the request); and, as a cluster's API server would, it answers the reviews the operator asks:
- * a SubjectAccessReview is allowed only for the local user, a TokenReview authenticates only the local token (as
- * that user). Installed as the mock server's outermost dispatcher before it listens; what wraps the dispatcher
+ * anything else sees the request); and, as a cluster's API server would, it answers the SubjectAccessReviews the
+ * operator asks: allowed only for the local user, the one identity the front asserts. Installed as the mock server's outermost dispatcher before it listens; what wraps the dispatcher
  * later ({@link Discovery}, {@link PodLogs}) goes inside it through {@link #wrap}.
  */
 final class EmbeddedApiGuard extends Dispatcher {
     static final String SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
-    static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
     static final String AUTHENTICATED = "system:authenticated";
 
     private final LocalToken token;
@@ -81,9 +77,6 @@ final class EmbeddedApiGuard extends Dispatcher {
         if ("POST".equals(request.getMethod()) && SUBJECT_ACCESS_REVIEWS.equals(path)) {
             return subjectAccessReview(request);
         }
-        if ("POST".equals(request.getMethod()) && TOKEN_REVIEWS.equals(path)) {
-            return tokenReview(request);
-        }
         return inner.dispatch(request);
     }
 
@@ -107,26 +100,6 @@ final class EmbeddedApiGuard extends Dispatcher {
         review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(allowed)
                 .withReason(allowed ? "local mode: the local user may do anything" : "local mode: only the local user is known")
                 .build());
-        return json(201, Serialization.asJson(review));
-    }
-
-    /** Authenticates the local token only (the operator before its aggregated API asked this way). */
-    private MockResponse tokenReview(RecordedRequest request) {
-        TokenReview review;
-        try {
-            review = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class);
-        } catch (RuntimeException e) {
-            return json(400, ApiFront.status(400, "BadRequest", "not a TokenReview"));
-        }
-        if (review == null || review.getSpec() == null) {
-            return json(400, ApiFront.status(400, "BadRequest", "a TokenReview needs a spec"));
-        }
-        boolean ok = token.matches(review.getSpec().getToken());
-        review.getSpec().setToken(null); // never echoed back
-        review.setStatus(ok
-                ? new TokenReviewStatusBuilder().withAuthenticated(true).withNewUser().withUsername(user)
-                        .withGroups(AUTHENTICATED).endUser().build()
-                : new TokenReviewStatusBuilder().withAuthenticated(false).build());
         return json(201, Serialization.asJson(review));
     }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  */
 class LocalModeIT {
     private static final Pattern READY = Pattern.compile("Local mode: Kubernetes API (\\S+) .*Redis (redis://[^\\s,]+)");
-    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
+    private static final Pattern OPERATOR_API = Pattern.compile("operator API https://127\\.0\\.0\\.1:(\\d+)");
     static FakeAnthropicApi api;
     static Path home;
 
@@ -93,6 +96,10 @@ class LocalModeIT {
                         || (secret.getStringData() != null && secret.getStringData().containsKey("ANTHROPIC_API_KEY")));
             }
             assertEquals(4, history(endpoints[1]).size());
+            // the operator's API through the kubeconfig's server, as kubectl get --raw would reach it
+            HttpResponse<String> page = viaFront(home, "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/sessions/demo/history");
+            assertEquals(200, page.statusCode(), page.body());
+            assertTrue(page.body().replace(" ", "").contains("\"total\":4"), page.body());
         }
         assertFalse(Files.readString(home.resolve("objects.json")).contains("sk-ant-local"), "no credential on disk");
 
@@ -149,7 +156,12 @@ class LocalModeIT {
             Map<Integer, String> listening = listeningSockets(operator.pid());
             assertTrue(listening.keySet().containsAll(List.of(frontPort, internalPort, URI.create(endpoints[1]).getPort())),
                     listening.toString());
+            assertTrue(listening.containsKey(Integer.parseInt(endpoints[2])), "the operator's HTTPS port: " + listening);
             listening.forEach((port, address) -> assertEquals("127.0.0.1", address, "port " + port + ": " + listening));
+            assertTrue(listening.size() <= 6, "front, embedded API, operator HTTPS and management, redis: " + listening);
+
+            // the operator's port trusts only the front: TLS without the front-proxy certificate gets nothing, whatever it claims
+            assertOperatorRefusesDirectCalls(lockedHome, Integer.parseInt(endpoints[2]));
 
             // the front and the embedded API: the token and a loopback Host, or 401 with a Status
             for (int port : List.of(frontPort, internalPort)) {
@@ -175,6 +187,12 @@ class LocalModeIT {
                 sampler.stop();
                 assertEquals(0, run.exit(), run.out());
                 Harness.awaitPhase(client, "default", "locked-01", MessagePhase.Succeeded);
+                // its events through the front (Server-Sent Events from the operator, streamed through)
+                HttpResponse<String> events = viaFront(lockedHome,
+                        "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/messages/locked-01/events");
+                assertEquals(200, events.statusCode(), events.body());
+                assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), events.headers().toString());
+                assertTrue(events.body().contains("data:"), events.body());
                 assertFalse(sampler.uids().isEmpty(), "the claude process was seen running");
                 assertFalse(sampler.uids().contains(0L), "uids seen: " + sampler.uids());
                 assertTrue(operator.log().contains("LocalKubelet: starting default/"), operator.log());
@@ -211,6 +229,38 @@ class LocalModeIT {
             job.getMetadata().setLabels(null);
         }
         return job;
+    }
+
+    /** A GET through the user's kubeconfig server with its token. */
+    private static HttpResponse<String> viaFront(Path home, String path) throws Exception {
+        Path kubeconfig = home.resolve("kubeconfig");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serverOf(kubeconfig) + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + tokenOf(kubeconfig)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Trusting the local CA but without the front-proxy certificate: refused, X-Remote-User or not. */
+    private static void assertOperatorRefusesDirectCalls(Path home, int port) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(home.resolve("pki/ca.crt"))) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                + "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/sessions")).timeout(Duration.ofSeconds(10))
+                .header("X-Remote-User", System.getProperty("user.name")) // local mode's user (the test runs as it)
+                .header("X-Remote-Group", "system:masters").build();
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().sslContext(tls).build().send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), r.body());
+        } catch (java.io.IOException refusedInTheHandshake) {
+            // as good: no certificate, no connection
+        }
     }
 
     private static void assertPrivate(Path home) throws Exception {
@@ -404,7 +454,7 @@ class LocalModeIT {
         return OperatorProcess.start(name, Path.of("target/local-mode"), Map.of(), env, List.of("--local"));
     }
 
-    /** Waits for the operator to be up; returns the API URL and the Redis URL it logged. */
+    /** Waits for the operator to be up; returns the API URL, the Redis URL and the operator's HTTPS port it logged. */
     private static String[] awaitReady(OperatorProcess operator) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             if (!operator.isAlive()) {
@@ -414,15 +464,15 @@ class LocalModeIT {
         });
         Matcher m = READY.matcher(operator.log());
         assertTrue(m.find(), operator.log());
-        Matcher http = LISTENING.matcher(operator.log());
-        assertTrue(http.find(), operator.log());
-        return new String[] { m.group(1), m.group(2), "http://127.0.0.1:" + http.group(1) };
+        Matcher https = OPERATOR_API.matcher(operator.log());
+        assertTrue(https.find(), operator.log());
+        return new String[] { m.group(1), m.group(2), https.group(1) };
     }
 
     record CliRun(int exit, String out) {
     }
 
-    /** The plugin as installed ({@code scripts/kubectl-claude}), with the local kubeconfig and the operator's API. */
+    /** The plugin as installed ({@code scripts/kubectl-claude}), with the local kubeconfig only: the API is behind its server. */
     private static CliRun cli(String[] endpoints, String... args) throws Exception {
         return cli(home, endpoints, args);
     }
@@ -432,7 +482,6 @@ class LocalModeIT {
                 "--kubeconfig", home.resolve("kubeconfig").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("KUBECTL_CLAUDE_API_URL", endpoints[2]);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
