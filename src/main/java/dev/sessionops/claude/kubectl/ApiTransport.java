@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** How the CLI reaches the operator's HTTP API: a URL of its own, or the API server's service proxy. */
+/** How the CLI reaches the operator's API (through the API server; an interface so tests can answer in its place). */
 interface ApiTransport extends AutoCloseable {
 
     /** A response whose body is read as it arrives (events stream); the caller closes it. */
@@ -26,7 +26,7 @@ interface ApiTransport extends AutoCloseable {
     }
 
     /**
-     * {@code GET path} (starting with {@code /api/v1/}).
+     * {@code GET path} (relative to {@code /apis/api.claude.sessionops.dev/v1alpha1}, starting with {@code /namespaces/}).
      *
      * @param lastEventId sent as {@code Last-Event-ID} when not null
      * @throws ApiUnavailableException when nothing answers
@@ -35,9 +35,6 @@ interface ApiTransport extends AutoCloseable {
 
     /** For messages: where the API was looked for (no credentials in it). */
     String describe();
-
-    /** True for the service proxy, whose own errors (a Kubernetes Status) mean the API is not reachable. */
-    boolean proxied();
 
     @Override
     void close();

@@ -27,27 +27,21 @@ final class Kube implements AutoCloseable {
 
     private final Config config;
     private final String namespace;
-    private final String apiUrl;
-    private final String operatorNamespace;
-    private final String operatorService;
     private KubernetesClient client;
     private OperatorApi api;
 
-    private Kube(Config config, String namespace, String apiUrl, String operatorNamespace, String operatorService) {
+    private Kube(Config config, String namespace) {
         this.config = config;
         this.namespace = namespace;
-        this.apiUrl = apiUrl;
-        this.operatorNamespace = operatorNamespace;
-        this.operatorService = operatorService;
     }
 
-    static Kube connect(Path kubeconfig, String context, String namespace, String apiUrl, String operatorNamespace,
-            String operatorService) {
+    static Kube connect(Path kubeconfig, String context, String namespace) {
         Config config = loadConfig(kubeconfig, context);
+        Credentials.requireSafeTransport(config);
         // A CLI should fail fast when the API server is unreachable rather than retry for a minute.
         config.setRequestRetryBackoffLimit(1);
         config.setRequestRetryBackoffInterval(200);
-        return new Kube(config, namespace(namespace, config), apiUrl, operatorNamespace, operatorService);
+        return new Kube(config, namespace(namespace, config));
     }
 
     static Config loadConfig(Path kubeconfig, String context) {
@@ -89,8 +83,7 @@ final class Kube implements AutoCloseable {
 
     synchronized OperatorApi api() {
         if (api == null) {
-            api = apiUrl != null ? OperatorApi.direct(apiUrl, BearerToken.of(config))
-                    : OperatorApi.serviceProxy(client(), operatorNamespace, operatorService);
+            api = OperatorApi.through(client());
         }
         return api;
     }

@@ -13,16 +13,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kubectl claude}: runs and reads Claude conversations on a cluster with the operator. Plain picocli and
  * Fabric8, no Quarkus, so a call starts in about a second. Sessions, messages and their status come from the
- * Kubernetes API; history and live events from the operator's HTTP API ({@link OperatorApi}).
+ * Kubernetes API; history and live events from the operator's API, which the API server serves under
+ * {@code /apis/api.claude.sessionops.dev/v1alpha1} ({@link OperatorApi}): one kubeconfig, any auth, no token ever sent
+ * to the operator.
  */
 @Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
         description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.",
         subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, VersionCommand.class},
         footer = {"", "Exit codes: 0 success; 1 the message failed or was cancelled, or an error; 2 wait timed out or bad arguments."})
 public final class KubectlClaude implements Callable<Integer> {
-    public static final String API_URL_ENV = "KUBECTL_CLAUDE_API_URL";
-    public static final String DEFAULT_OPERATOR_NAMESPACE = "claude-session-operator";
-    public static final String DEFAULT_OPERATOR_SERVICE = "claude-session-operator";
 
     // Global options: like kubectl's, accepted before or after the subcommand.
     @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -33,19 +32,6 @@ public final class KubectlClaude implements Callable<Integer> {
     @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT,
             description = "Namespace (default: the context's namespace, else default).")
     String namespace;
-    @Option(names = "--api-url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "The operator's HTTP API, e.g. http://localhost:8080 (default: $" + API_URL_ENV
-                    + ", else through the API server's service proxy).")
-    String apiUrl;
-    @Option(names = "--operator-namespace", scope = ScopeType.INHERIT, paramLabel = "NS",
-            description = "Namespace of the operator's Service, for the service proxy (default: ${DEFAULT-VALUE}).",
-            defaultValue = DEFAULT_OPERATOR_NAMESPACE)
-    String operatorNamespace;
-    @Option(names = "--operator-service", scope = ScopeType.INHERIT, paramLabel = "NAME",
-            description = "Name of the operator's Service, for the service proxy (default: ${DEFAULT-VALUE}).",
-            defaultValue = DEFAULT_OPERATOR_SERVICE)
-    String operatorService;
-
     @Spec
     CommandSpec spec;
 
@@ -80,8 +66,6 @@ public final class KubectlClaude implements Callable<Integer> {
 
     /** A connection with these options; the caller closes it. */
     Kube connect() {
-        String url = apiUrl != null ? apiUrl : env.getenv().apply(API_URL_ENV);
-        return Kube.connect(kubeconfig, context, namespace, url == null || url.isBlank() ? null : url,
-                operatorNamespace, operatorService);
+        return Kube.connect(kubeconfig, context, namespace);
     }
 }

@@ -13,13 +13,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sessionops.claude.http.ApiPaths;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * The client of the operator's read API (base {@code /api/v1/namespaces/{ns}}): sessions, history, messages and a
- * message's live events. Tells "not reachable" ({@link ApiUnavailableException}) apart from the API's own errors
- * ({@code {"status","reason","message"}}, a {@link CliException}): the service proxy answers with a Kubernetes
- * {@code Status} when the Service is missing or the user may not proxy, which is not the API speaking.
+ * The client of the operator's read API, an aggregated API of the cluster ({@code /apis/api.claude.sessionops.dev/
+ * v1alpha1/namespaces/{ns}/…}): sessions, history, messages and a message's live events. Errors are Kubernetes
+ * {@code Status} objects, the operator's and the API server's alike; "not reachable" ({@link ApiUnavailableException})
+ * is told apart from the API's answers: a 503 (the aggregation layer cannot reach the operator) or a 404 that names
+ * no object (the cluster does not serve the group: no APIService).
  */
 final class OperatorApi implements AutoCloseable {
     static final String JSON_TYPE = "application/json";
@@ -32,16 +34,12 @@ final class OperatorApi implements AutoCloseable {
         this.transport = transport;
     }
 
-    static OperatorApi direct(String url, String token) {
-        return new OperatorApi(new DirectTransport(url, token));
-    }
-
-    static OperatorApi serviceProxy(KubernetesClient client, String operatorNamespace, String service) {
-        return new OperatorApi(new ServiceProxyTransport(client, operatorNamespace, service));
+    static OperatorApi through(KubernetesClient client) {
+        return new OperatorApi(new AggregatedTransport(client));
     }
 
     static String sessions(String ns) {
-        return "/api/v1/namespaces/" + enc(ns) + "/sessions";
+        return "/namespaces/" + enc(ns) + "/sessions";
     }
 
     static String session(String ns, String name) {
@@ -53,7 +51,7 @@ final class OperatorApi implements AutoCloseable {
     }
 
     static String message(String ns, String name) {
-        return "/api/v1/namespaces/" + enc(ns) + "/messages/" + enc(name);
+        return "/namespaces/" + enc(ns) + "/messages/" + enc(name);
     }
 
     static String events(String ns, String name) {
@@ -119,15 +117,17 @@ final class OperatorApi implements AutoCloseable {
         return new ApiUnavailableException("the operator API is not reachable at " + transport.describe() + ": " + what);
     }
 
-    /** A non-2xx answer: the operator's own error, or (through the proxy) the API server's. */
+    /** A non-2xx answer: a Status from the operator or the API server, or something else on the way. */
     private CliException error(int status, JsonNode json, String body) {
-        if (json != null && isKubernetesObject(json)) {
-            return unavailable(status + " " + json.path("message").asText(""));
+        boolean statusObject = json != null && "Status".equals(json.path("kind").asText());
+        if (status == 503 || status == 502 || status == 504) {
+            return unavailable("HTTP " + status + " " + (statusObject ? json.path("message").asText("") : firstLine(body)));
         }
-        if (json == null && (status == 502 || status == 503 || status == 504 || transport.proxied())) {
-            return unavailable("HTTP " + status + " " + firstLine(body));
+        if (status == 404 && (!statusObject || json.path("details").path("name").asText("").isEmpty())) {
+            return new ApiUnavailableException("the cluster does not serve the operator's API " + ApiPaths.GROUP_VERSION
+                    + " (is the operator installed with its APIService? kubectl get apiservice v1alpha1." + ApiPaths.GROUP + ")");
         }
-        if (json == null) {
+        if (!statusObject) {
             return new CliException("operator API: HTTP " + status + " " + firstLine(body));
         }
         String reason = json.path("reason").asText("");

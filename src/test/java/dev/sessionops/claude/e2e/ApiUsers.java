@@ -52,7 +52,11 @@ public final class ApiUsers {
         return token;
     }
 
-    static String userOf(String token) {
+    public static boolean knows(String token) {
+        return token != null && USERS_BY_TOKEN.containsKey(token);
+    }
+
+    public static String userOf(String token) {
         String user = USERS_BY_TOKEN.get(token);
         if (user == null) {
             throw new IllegalArgumentException("not a token of ApiUsers.token: " + token);

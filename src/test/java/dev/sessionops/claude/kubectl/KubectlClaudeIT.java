@@ -29,23 +29,28 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import dev.sessionops.claude.e2e.ApiUsers;
+import dev.sessionops.claude.local.ApiFront;
+import dev.sessionops.claude.testing.TestPki;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * {@code kubectl claude} against the harness: the mock API server, the operator in this JVM, the local kubelet running
  * the real claude CLI against the fake Anthropic API, and the real Redis. The CLI runs in-process with a kubeconfig
- * for the mock server, as a user's would be. Its HTTP-API commands (history, export, events) talk to the operator's
- * own HTTP API, with the kubeconfig's token reviewed by the (mock) API server; without an API URL the CLI tries the
- * service proxy, which the mock server does not serve, and falls back to the pod log.
+ * for a cluster, as a user's would be. Its API commands (history, export, events) go to the kubeconfig's server at
+ * {@code /apis/api.claude.sessionops.dev/v1alpha1}: here an {@link ApiFront} in front of the mock server plays the
+ * kube-apiserver's aggregation layer (token → user, then the front-proxy certificate and X-Remote-User to the operator).
+ * With a kubeconfig for the bare mock server the group is not served, and the CLI falls back to the pod log.
  */
 @QuarkusTest
 class KubectlClaudeIT extends EndToEndTest {
     /** The kube credentials' user and token; the operator's API requires it, so a passing call shows the CLI sent it. */
     private final String user = "cli-" + java.util.UUID.randomUUID();
     private String token;
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     java.net.URL operatorUrl;
+    /** The aggregation layer's stand-in, shared by the class's tests. */
+    private static ApiFront front;
     private static final Duration RUN = Duration.ofSeconds(120);
 
     private Path dir;
@@ -55,12 +60,36 @@ class KubectlClaudeIT extends EndToEndTest {
         ApiUsers.install(server);
         token = ApiUsers.token(user);
         dir = Files.createTempDirectory("kubectl-claude-it");
+        if (front == null) {
+            front = ApiFront.start(new ApiFront.Options("127.0.0.1", 0, java.net.URI.create(client.getConfiguration().getMasterUrl()),
+                    null, new ApiFront.OperatorUpstream("localhost", operatorUrl.getPort(), TestPki.SERVING_CA.certPem(),
+                            TestPki.FRONT_PROXY.certPem(), TestPki.FRONT_PROXY.keyPem()),
+                    t -> ApiUsers.knows(t) ? java.util.Optional.of(new ApiFront.User(ApiUsers.userOf(t), List.of("system:authenticated")))
+                            : java.util.Optional.empty(), true));
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopFront() {
+        if (front != null) {
+            front.close();
+            front = null;
+        }
     }
 
 
-    /** A kubeconfig for the mock API server whose context's namespace is {@code ns}. */
+    /** A kubeconfig for the cluster (the front) whose context's namespace is {@code ns}. */
     private Path kubeconfig(String ns) throws IOException {
-        Path file = dir.resolve("kubeconfig-" + ns);
+        return kubeconfig(ns, "http://127.0.0.1:" + front.port(), "kubeconfig-");
+    }
+
+    /** A kubeconfig for the bare mock API server: a cluster that does not serve the operator's API. */
+    private Path directKubeconfig(String ns) throws IOException {
+        return kubeconfig(ns, client.getConfiguration().getMasterUrl(), "direct-kubeconfig-");
+    }
+
+    private Path kubeconfig(String ns, String server, String prefix) throws IOException {
+        Path file = dir.resolve(prefix + ns);
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
@@ -74,21 +103,13 @@ class KubectlClaudeIT extends EndToEndTest {
                 - name: mock
                   context: {cluster: mock, user: tester, namespace: %s}
                 current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl(), token, ns));
+                """.formatted(server, token, ns));
         ApiUsers.grant(user, ns);
         return file;
     }
 
-    /** The CLI without an API URL: the service proxy, then the pod log. */
     private static Cli.Result cli(Path kubeconfig, String... args) {
         return Cli.run(Environment.withEnv(k -> null), withKubeconfig(kubeconfig, args));
-    }
-
-    /** The CLI with {@code KUBECTL_CLAUDE_API_URL} set to the operator's HTTP API. */
-    private Cli.Result cliWithApi(Path kubeconfig, String... args) {
-        String url = operatorUrl.toString().replaceAll("/$", "");
-        return Cli.run(Environment.withEnv(k -> k.equals(KubectlClaude.API_URL_ENV) ? url : null),
-                withKubeconfig(kubeconfig, args));
     }
 
     private static String[] withKubeconfig(Path kubeconfig, String... args) {
@@ -132,14 +153,14 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals("claudemessage " + m1 + " Succeeded\n", waited.out());
 
         // run --session --follow through the operator's API: the reply is printed once, exit 0
-        Cli.Result second = cliWithApi(kc, "run", "Second question " + ns, "--session", "chat", "--follow", "--name", "chat-second");
+        Cli.Result second = cli(kc, "run", "Second question " + ns, "--session", "chat", "--follow", "--name", "chat-second");
         assertEquals(0, second.exitCode(), second.toString());
         String reply2 = "Received 3 messages. Last: Second question " + ns;
         assertEquals(1, count(second.out(), reply2), second.toString());
         assertTrue(ApiUsers.reviewsOf(user) > 0, "followed through the API as the user");
 
-        // without an API URL: the service proxy is not there (mock server), the pod log is read instead
-        Cli.Result third = cli(kc, "run", "Third question " + ns, "--session", "chat", "--follow");
+        // a cluster that does not serve the operator's API (the bare mock server): the pod log is read instead
+        Cli.Result third = cli(directKubeconfig(ns), "run", "Third question " + ns, "--session", "chat", "--follow");
         assertEquals(0, third.exitCode(), third.toString());
         assertEquals(1, count(third.out(), "Received 5 messages. Last: Third question " + ns), third.toString());
         assertTrue(third.err().contains("reading the pod log instead"), third.err());
@@ -185,7 +206,7 @@ class KubectlClaudeIT extends EndToEndTest {
 
         // session history through the API: six entries, oldest first, ChannelCoder's Message shape
         List<HistoryEntry> stored = history.history(ConversationKey.session(ns, "chat"), 0, -1);
-        JsonNode page = json(cliWithApi(kc, "session", "history", "chat", "-o", "json"));
+        JsonNode page = json(cli(kc, "session", "history", "chat", "-o", "json"));
         assertEquals(6, page.get("total").asLong());
         assertEquals(6, page.get("items").size());
         for (int i = 0; i < 6; i++) {
@@ -195,19 +216,20 @@ class KubectlClaudeIT extends EndToEndTest {
             assertEquals(stored.get(i).content(), e.get("content").asText());
         }
         assertEquals("Second question " + ns, page.at("/items/2/content").asText());
-        Cli.Result lastTwo = cliWithApi(kc, "session", "history", "chat", "--limit", "2");
+        Cli.Result lastTwo = cli(kc, "session", "history", "chat", "--limit", "2");
         assertEquals(0, lastTwo.exitCode(), lastTwo.toString());
         assertTrue(lastTwo.out().startsWith("[" + stored.get(4).timestamp() + "] USER (" + sessionId + ")\nThird question "),
                 lastTwo.out());
         assertTrue(lastTwo.out().contains("Received 5 messages."), lastTwo.out());
         assertFalse(lastTwo.out().contains("First question"), lastTwo.out());
-        Cli.Result noApi = cli(kc, "session", "history", "chat");
+        Cli.Result noApi = cli(directKubeconfig(ns), "session", "history", "chat");
         assertEquals(1, noApi.exitCode(), noApi.toString());
+        // (the mock server answers an unknown path with an empty 200; a real one's 404 is OperatorApiTest's)
         assertTrue(noApi.err().startsWith("error: the operator API is not reachable"), noApi.err());
 
         // session export: ChannelCoder's SessionState, equal to one built here from Redis and the session status
         Path exported = dir.resolve("chat.json");
-        Cli.Result export = cliWithApi(kc, "session", "export", "chat", "-o", exported.toString());
+        Cli.Result export = cli(kc, "session", "export", "chat", "-o", exported.toString());
         assertEquals(0, export.exitCode(), export.toString());
         JsonNode state = Views.JSON.readTree(exported.toFile());
         assertEquals(List.of("sessionChain", "messages", "metadata", "currentSessionId"), fields(state));
@@ -225,16 +247,16 @@ class KubectlClaudeIT extends EndToEndTest {
             assertEquals(stored.get(i).sessionId(), m.get("sessionId").asText());
             assertEquals(jsDate(stored.get(i).timestamp()), m.get("timestamp").asText());
         }
-        Cli.Result exportOut = cliWithApi(kc, "session", "export", "chat");
+        Cli.Result exportOut = cli(kc, "session", "export", "chat");
         assertEquals(Files.readString(exported) + "\n", exportOut.out());
 
         // logs of a finished message, through the API and from the pod log
-        Cli.Result logs = cliWithApi(kc, "logs", m1);
+        Cli.Result logs = cli(kc, "logs", m1);
         assertEquals(0, logs.exitCode(), logs.toString());
         assertEquals("Received 1 messages. Last: First question " + ns + "\n", logs.out());
-        Cli.Result podLogs = cli(kc, "logs", m1);
+        Cli.Result podLogs = cli(directKubeconfig(ns), "logs", m1);
         assertEquals(logs.out(), podLogs.out(), podLogs.toString());
-        Cli.Result raw = cliWithApi(kc, "logs", m1, "--raw");
+        Cli.Result raw = cli(kc, "logs", m1, "--raw");
         List<String> types = new ArrayList<>();
         for (String line : raw.out().lines().toList()) {
             types.add(Views.JSON.readTree(line).get("type").asText());
@@ -258,7 +280,7 @@ class KubectlClaudeIT extends EndToEndTest {
     void aFailingPromptExitsOneWithTheReasonOnStderr() throws IOException {
         String ns = Harness.namespace(client, "cli-fail");
         Path kc = kubeconfig(ns);
-        Cli.Result run = cliWithApi(kc, "run", "[[error 400 boom]]", "--new-session", "errs", "--follow", "--name", "errs-1");
+        Cli.Result run = cli(kc, "run", "[[error 400 boom]]", "--new-session", "errs", "--follow", "--name", "errs-1");
         assertEquals(1, run.exitCode(), run.toString());
         ClaudeMessage failed = Harness.get(client, ns, "errs-1");
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());

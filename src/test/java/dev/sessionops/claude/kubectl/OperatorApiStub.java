@@ -25,7 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A stub of <b>this project's own</b> operator HTTP API (not of Claude's API), following the contract branch
- * {@code http} implements, so the CLI can be tested before that lands: {@code GET /api/v1/namespaces/{ns}/sessions},
+ * {@code http} implements, so the CLI can be tested before that lands: {@code GET /apis/api.claude.sessionops.dev/v1alpha1/namespaces/{ns}/sessions},
  * {@code …/sessions/{name}}, {@code …/sessions/{name}/history?offset&limit}, {@code …/messages/{name}},
  * {@code …/messages/{name}/events} (Server-Sent Events, {@code Last-Event-ID}), errors as
  * {@code {"status","reason","message"}}. The data comes from a {@link Backend}: canned in unit tests, the harness's
@@ -35,7 +35,7 @@ import com.sun.net.httpserver.HttpServer;
 final class OperatorApiStub implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile(
-            "^/api/v1/namespaces/([^/]+)/(sessions|messages)(?:/([^/]+))?(?:/(history|events))?$");
+            "^/apis/api.claude.sessionops.dev/v1alpha1/namespaces/([^/]+)/(sessions|messages)(?:/([^/]+))?(?:/(history|events))?$");
 
     /** Where the stub's answers come from; empty means 404. */
     interface Backend {
@@ -133,7 +133,7 @@ final class OperatorApiStub implements AutoCloseable {
     private void history(HttpExchange ex, String ns, String name, Map<String, String> query) throws IOException {
         Optional<List<ObjectNode>> all = backend.history(ns, name);
         if (all.isEmpty()) {
-            error(ex, 404, "NotFound", "claudesession \"" + name + "\" not found");
+            notFound(ex, "claudesession", name);
             return;
         }
         long offset;
@@ -161,7 +161,7 @@ final class OperatorApiStub implements AutoCloseable {
 
     private void events(HttpExchange ex, String ns, String name, String lastEventId) throws IOException {
         if (backend.message(ns, name).isEmpty()) {
-            error(ex, 404, "NotFound", "claudemessage \"" + name + "\" not found");
+            notFound(ex, "claudemessage", name);
             return;
         }
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -185,16 +185,30 @@ final class OperatorApiStub implements AutoCloseable {
         if (value.isPresent()) {
             json(ex, 200, value.get());
         } else {
-            error(ex, 404, "NotFound", kind + " \"" + name + "\" not found");
+            notFound(ex, kind, name);
         }
     }
 
+    /** A NotFound naming its object, as the operator answers (a 404 without details is the API server's). */
+    static void notFound(HttpExchange ex, String kind, String name) throws IOException {
+        ObjectNode body = status(404, "NotFound", kind + " \"" + name + "\" not found");
+        body.putObject("details").put("name", name).put("kind", kind);
+        json(ex, 404, body);
+    }
+
     static void error(HttpExchange ex, int status, String reason, String message) throws IOException {
+        json(ex, status, status(status, reason, message));
+    }
+
+    private static ObjectNode status(int status, String reason, String message) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("status", status);
+        body.put("kind", "Status");
+        body.put("apiVersion", "v1");
+        body.put("status", "Failure");
+        body.put("code", status);
         body.put("reason", reason);
         body.put("message", message);
-        json(ex, status, body);
+        return body;
     }
 
     static void json(HttpExchange ex, int status, JsonNode body) throws IOException {

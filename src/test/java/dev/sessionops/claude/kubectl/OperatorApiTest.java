@@ -70,24 +70,35 @@ class OperatorApiTest {
 
     private OperatorApiStub stub;
     private OperatorApi api;
+    private io.fabric8.kubernetes.client.KubernetesClient client;
+
+    /** A kube client for an API server at {@code url} with a bearer token, as a kubeconfig would give. */
+    static io.fabric8.kubernetes.client.KubernetesClient client(String url, String token) {
+        var config = new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withOauthToken(token)
+                .withRequestRetryBackoffLimit(0).build();
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory()).build();
+    }
 
     @BeforeEach
     void start() throws IOException {
         stub = new OperatorApiStub(new Canned(), TOKEN);
-        api = OperatorApi.direct(stub.url() + "/", TOKEN);
+        client = client(stub.url(), TOKEN);
+        api = OperatorApi.through(client);
     }
 
     @AfterEach
     void stop() {
         api.close();
+        client.close();
         stub.close();
     }
 
     @Test
-    void readsJsonWithTheBearerToken() {
+    void readsJsonThroughTheApiServersAggregatedPathWithTheKubeconfigsCredentials() {
         JsonNode sessions = api.get(OperatorApi.sessions("team a"));
         assertEquals("chat", sessions.at("/items/0/name").asText());
-        assertEquals("/api/v1/namespaces/team a/sessions", stub.seen().get(0).path());
+        assertEquals("/apis/api.claude.sessionops.dev/v1alpha1/namespaces/team a/sessions", stub.seen().get(0).path());
         assertTrue(stub.seen().get(0).authorized());
     }
 
@@ -96,7 +107,7 @@ class OperatorApiTest {
         CliException notFound = assertThrows(CliException.class, () -> api.get(OperatorApi.session("ns", "nope")));
         assertFalse(notFound instanceof ApiUnavailableException);
         assertEquals("operator API: 404 NotFound: claudesession \"nope\" not found", notFound.getMessage());
-        try (OperatorApi noToken = OperatorApi.direct(stub.url(), null)) {
+        try (var anonymous = client(stub.url(), null); OperatorApi noToken = OperatorApi.through(anonymous)) {
             CliException unauthorized = assertThrows(CliException.class, () -> noToken.get(OperatorApi.sessions("ns")));
             assertEquals("operator API: 401 Unauthorized: a valid bearer token is required", unauthorized.getMessage());
         }
@@ -131,35 +142,66 @@ class OperatorApiTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (OperatorApi down = OperatorApi.direct("http://127.0.0.1:" + port, null)) {
+        try (var nowhere = client("http://127.0.0.1:" + port, null); OperatorApi down = OperatorApi.through(nowhere)) {
             ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
                     () -> down.get(OperatorApi.sessions("ns")));
-            assertTrue(e.getMessage().startsWith("the operator API at http://127.0.0.1:" + port + " is not reachable"),
-                    e.getMessage());
+            assertTrue(e.getMessage().startsWith("the operator API is not reachable at http://127.0.0.1:" + port
+                    + "/apis/api.claude.sessionops.dev/v1alpha1"), e.getMessage());
         }
     }
 
     @Test
-    void aKubernetesStatusIsTheApiServerSpeakingNotTheOperator() throws IOException {
-        HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        apiServer.createContext("/", ex -> {
-            byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
-                    + "\"message\":\"services \\\"claude-session-operator\\\" not found\",\"code\":404}").getBytes();
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(404, body.length);
-            ex.getResponseBody().write(body);
+    void theApiServersOwnAnswersMeanTheApiIsNotThere() throws IOException {
+        // 404 without an object: the cluster does not serve the group; 503: the aggregation layer cannot reach the operator
+        for (int code : new int[] {404, 503}) {
+            HttpServer apiServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            apiServer.createContext("/", ex -> {
+                byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\""
+                        + (code == 404 ? "NotFound" : "ServiceUnavailable") + "\",\"message\":\"the server could not find the requested resource\",\"code\":"
+                        + code + "}").getBytes();
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(code, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            apiServer.start();
+            try (var c = client("http://127.0.0.1:" + apiServer.getAddress().getPort(), null); OperatorApi viaServer = OperatorApi.through(c)) {
+                ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
+                        () -> viaServer.get(OperatorApi.sessions("ns")));
+                assertTrue(e.getMessage().contains(code == 404 ? "does not serve the operator's API" : "HTTP 503"), e.getMessage());
+                assertThrows(ApiUnavailableException.class, () -> viaServer.events("ns", "m1", null, x -> {
+                }, x -> {
+                }));
+            } finally {
+                apiServer.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void aRedirectIsNeverFollowedWithTheCredentials() throws IOException {
+        List<String> authorizationsElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", ex -> {
+            authorizationsElsewhere.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            ex.sendResponseHeaders(200, -1);
             ex.close();
         });
-        apiServer.start();
-        try (OperatorApi viaProxy = OperatorApi.direct("http://127.0.0.1:" + apiServer.getAddress().getPort(), null)) {
-            ApiUnavailableException e = assertThrows(ApiUnavailableException.class,
-                    () -> viaProxy.get(OperatorApi.sessions("ns")));
-            assertTrue(e.getMessage().endsWith("404 services \"claude-session-operator\" not found"), e.getMessage());
-            assertThrows(ApiUnavailableException.class, () -> viaProxy.events("ns", "m1", null, x -> {
-            }, x -> {
-            }));
+        elsewhere.start();
+        HttpServer redirecting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        redirecting.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/steal");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        redirecting.start();
+        try (var c = client("http://127.0.0.1:" + redirecting.getAddress().getPort(), TOKEN); OperatorApi api = OperatorApi.through(c)) {
+            CliException e = assertThrows(CliException.class, () -> api.get(OperatorApi.sessions("ns")));
+            assertTrue(e.getMessage().contains("not followed"), e.getMessage());
+            assertEquals(List.of(), authorizationsElsewhere);
         } finally {
-            apiServer.stop(0);
+            redirecting.stop(0);
+            elsewhere.stop(0);
         }
     }
 }
