@@ -183,8 +183,12 @@ class LocalModeIT {
                 // while an operator-made one runs, never as uid 0 (sampled from /proc while it runs)
                 UidSampler sampler = new UidSampler(operator.pid());
                 sampler.start();
-                CliRun run = cli(lockedHome, endpoints, "run", "Locked down?", "--new-session", "locked", "--name", "locked-01", "--follow");
-                sampler.stop();
+                CliRun run;
+                try {
+                    run = cli(lockedHome, endpoints, "run", "Locked down?", "--new-session", "locked", "--name", "locked-01", "--follow");
+                } finally {
+                    sampler.stop();
+                }
                 assertEquals(0, run.exit(), run.out());
                 Harness.awaitPhase(client, "default", "locked-01", MessagePhase.Succeeded);
                 // its events through the front (Server-Sent Events from the operator, streamed through)
