@@ -86,6 +86,63 @@ app.kubernetes.io/component: redis
 {{- end }}
 {{- end }}
 
+{{/* The aggregated API's group and version, and the APIService that registers them. */}}
+{{- define "cso.api.group" -}}api.claude.sessionops.dev{{- end }}
+{{- define "cso.api.version" -}}v1alpha1{{- end }}
+
+{{/* The Secret with the operator's serving certificate (tls.crt, tls.key, ca.crt). */}}
+{{- define "cso.tls.secretName" -}}
+{{- if .Values.apiService.existingSecret }}
+{{- .Values.apiService.existingSecret }}
+{{- else }}
+{{- printf "%s-tls" (include "cso.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* The names the kube-apiserver and in-cluster clients know the Service by; the first is the one the
+kube-apiserver verifies when it proxies (<service>.<namespace>.svc). */}}
+{{- define "cso.tls.dnsNames" -}}
+{{- $svc := include "cso.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- list (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) (printf "%s.%s" $svc $ns) $svc | toJson }}
+{{- end }}
+
+{{/*
+The chart-generated serving certificate (neither cert-manager nor an existing Secret), base64-encoded like Secret
+data, in $._csoServingCert: {crt, key, ca}. Computed once per render (the Secret, the APIService's caBundle and
+the Deployment's checksum must see the same certificate; genCA is random) and, on upgrade, taken from the
+installed Secret, so the CA the APIService trusts never changes under running pods. Looked up only on upgrade,
+like the Redis password: helm-java's template, used by the tests, would otherwise try to reach a cluster.
+*/}}
+{{- define "cso.tls.generate" -}}
+{{- if not (hasKey . "_csoServingCert") }}
+{{- $tls := dict }}
+{{- if .Release.IsUpgrade }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "cso.tls.secretName" .) }}
+{{- if and $existing $existing.data (index $existing.data "tls.crt") (index $existing.data "tls.key") (index $existing.data "ca.crt") }}
+{{- $tls = dict "crt" (index $existing.data "tls.crt") "key" (index $existing.data "tls.key") "ca" (index $existing.data "ca.crt") }}
+{{- end }}
+{{- end }}
+{{- if not $tls }}
+{{- $dnsNames := include "cso.tls.dnsNames" . | fromJsonArray }}
+{{- $ca := genCA (printf "%s-ca" (include "cso.fullname" .)) 3650 }}
+{{- $cert := genSignedCert (first $dnsNames) (list) $dnsNames 3650 $ca }}
+{{- $tls = dict "crt" ($cert.Cert | b64enc) "key" ($cert.Key | b64enc) "ca" ($ca.Cert | b64enc) }}
+{{- end }}
+{{- $_ := set . "_csoServingCert" $tls }}
+{{- end }}
+{{- end }}
+
+{{/* How the serving certificate comes about: generated (by the chart), certManager or existingSecret. */}}
+{{- define "cso.tls.source" -}}
+{{- if and .Values.apiService.certManager.enabled .Values.apiService.existingSecret }}
+{{- fail "apiService.certManager.enabled and apiService.existingSecret exclude each other: choose one source of the serving certificate" }}
+{{- else if .Values.apiService.certManager.enabled }}certManager
+{{- else if .Values.apiService.existingSecret }}existingSecret
+{{- else }}generated
+{{- end }}
+{{- end }}
+
 {{/*
 What the ClaudeSession and ClaudeMessage reconcilers call, in the namespaces they watch: the union of the
 ClusterRoles the operator SDK generates from the reconcilers (target/kubernetes/kubernetes.yml after a build;
@@ -115,6 +172,13 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   verbs: ["create"]
 {{- end }}
 
+{{/* The read API's resources (what the kube-apiserver checks before it proxies; the operator checks the rest). */}}
+{{- define "cso.rbac.apiReadRule" -}}
+- apiGroups: [{{ include "cso.api.group" . | quote }}]
+  resources: ["sessions", "sessions/history", "messages", "messages/history", "messages/events"]
+  verbs: ["get", "list"]
+{{- end }}
+
 {{/* Environment of the operator container: only what is set, so the operator's own defaults apply otherwise. */}}
 {{- define "cso.env" -}}
 - name: QUARKUS_REDIS_HOSTS
@@ -139,6 +203,24 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: QUARKUS_OPERATOR_SDK_NAMESPACES
   value: {{ join "," . | quote }}
 {{- end }}
+{{- /* The API only over TLS (no plain HTTP port at all); health and metrics on the management interface. */}}
+- name: QUARKUS_HTTP_SSL_PORT
+  value: "8443"
+- name: QUARKUS_HTTP_INSECURE_REQUESTS
+  value: disabled
+- name: QUARKUS_HTTP_SSL_CERTIFICATE_FILES
+  value: /etc/cso/tls/tls.crt
+- name: QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES
+  value: /etc/cso/tls/tls.key
+{{- if ne (include "cso.tls.source" .) "generated" }}
+{{- /* Renewed (cert-manager) or rotated (yours) in the mounted Secret: re-read it, the pods keep running. */}}
+- name: QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD
+  value: 1h
+{{- end }}
+- name: QUARKUS_MANAGEMENT_ENABLED
+  value: "true"
+- name: QUARKUS_MANAGEMENT_PORT
+  value: "9000"
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE
   valueFrom:
     fieldRef:

@@ -110,6 +110,9 @@ public interface OperatorConfig {
 
         Authorization authorization();
 
+        /** Limits of {@code …/messages/{name}/events}, the Server-Sent Events streams. */
+        Events events();
+
         interface Authentication {
             /**
              * How often the front-proxy trust ({@code kube-system/extension-apiserver-authentication}) is re-read; a
@@ -127,6 +130,29 @@ public interface OperatorConfig {
             /** Bounds the decision cache: past this many entries it is cleared rather than grown. */
             @WithDefault("10000")
             int cacheMaxEntries();
+        }
+
+        interface Events {
+            /**
+             * Event streams open at once on this replica, all users together; one more is answered 429 with
+             * {@code Retry-After}.
+             */
+            @WithDefault("500")
+            int maxStreams();
+
+            /**
+             * Event streams one user (the user the front proxy names)
+             * may have open at once on this replica; one more is answered 429 with {@code Retry-After}.
+             */
+            @WithDefault("10")
+            int maxStreamsPerUser();
+
+            /**
+             * How long one event stream lasts at most, whether or not its message ever ran: then it ends with a
+             * comment asking the client to reconnect with {@code Last-Event-ID} (which EventSource does by itself).
+             */
+            @WithDefault("30m")
+            Duration maxDuration();
         }
     }
 }

@@ -77,8 +77,17 @@ public class EventStore {
 
     /** Up to {@code count} entries after {@code afterId} (from the start when null), oldest first. */
     public List<EventEntry> after(String key, String afterId, int count) {
+        return range(key, afterId, null, count);
+    }
+
+    /**
+     * Up to {@code count} entries after {@code afterId} (from the start when null) and at most {@code upToId} (to the
+     * end when null), oldest first: one XRANGE.
+     */
+    public List<EventEntry> range(String key, String afterId, String upToId, int count) {
         String start = afterId == null ? "-" : StreamIds.after(afterId);
-        return entries(redis.execute("XRANGE", key, start, "+", "COUNT", Integer.toString(count)));
+        String end = upToId == null ? "+" : upToId;
+        return entries(redis.execute("XRANGE", key, start, end, "COUNT", Integer.toString(count)));
     }
 
     public void delete(String key) {

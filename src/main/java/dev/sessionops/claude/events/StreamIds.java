@@ -25,6 +25,20 @@ public final class StreamIds {
         return parts[1] == Long.MAX_VALUE ? (parts[0] + 1) + "-0" : parts[0] + "-" + (parts[1] + 1);
     }
 
+    /**
+     * Orders two entry ids as Redis does (by time, then sequence); {@code null} stands for "before the first entry"
+     * (a subscriber that starts from the beginning) and sorts before every id.
+     */
+    public static int compare(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        long[] x = parse(a).orElseThrow(() -> new IllegalArgumentException("not a stream id: " + a));
+        long[] y = parse(b).orElseThrow(() -> new IllegalArgumentException("not a stream id: " + b));
+        int c = Long.compare(x[0], y[0]);
+        return c != 0 ? c : Long.compare(x[1], y[1]);
+    }
+
     private static Optional<long[]> parse(String id) {
         Matcher m = ID.matcher(id);
         if (!m.matches()) {

@@ -34,6 +34,12 @@ public record ConversationKey(String namespace, String name, boolean oneShot) {
     public String chain() { return prefix() + "chain"; }
     public String applied() { return prefix() + "applied"; }
 
+    /**
+     * Where each recorded message's entries sit in {@link #history()}: a hash from the message UID to
+     * {@code "<start>:<count>"}, so one message's turns are read as one LRANGE of the page asked for.
+     */
+    public String index() { return prefix() + "index"; }
+
     /** The live stream-json events of one message of this conversation (a Redis Stream). */
     public String events(String messageName) { return prefix() + "events:" + messageName; }
 }

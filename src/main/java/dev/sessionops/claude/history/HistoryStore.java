@@ -21,15 +21,21 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class HistoryStore {
 
-    // KEYS: applied, history, meta, chain. ARGV: uid, succeeded, userJson, assistantJson, sessionId, now,
+    // KEYS: applied, history, meta, chain, index. ARGV: uid, succeeded, userJson, assistantJson, sessionId, now,
     // cost, input, output, cacheCreation, cacheRead.
+    // The index field (uid -> "start:count") is written with the entries, so it always names exactly them; a failed
+    // message gets "start:0", so every message recorded since the index exists has a field.
     static final String RECORD_SCRIPT = """
             if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+            local start = redis.call('LLEN', KEYS[2])
             if ARGV[2] == '1' then
               redis.call('RPUSH', KEYS[2], ARGV[3], ARGV[4])
+              redis.call('HSET', KEYS[5], ARGV[1], start .. ':2')
               redis.call('HINCRBY', KEYS[3], 'messageCount', 1)
               redis.call('HSET', KEYS[3], 'currentSessionId', ARGV[5])
               if redis.call('LINDEX', KEYS[4], -1) ~= ARGV[5] then redis.call('RPUSH', KEYS[4], ARGV[5]) end
+            else
+              redis.call('HSET', KEYS[5], ARGV[1], start .. ':0')
             end
             redis.call('HSETNX', KEYS[3], 'created', ARGV[6])
             redis.call('HSET', KEYS[3], 'lastActive', ARGV[6])
@@ -39,6 +45,25 @@ public class HistoryStore {
             redis.call('HINCRBY', KEYS[3], 'cacheCreationInputTokens', ARGV[10])
             redis.call('HINCRBY', KEYS[3], 'cacheReadInputTokens', ARGV[11])
             return 1
+            """;
+
+    // KEYS: index, applied, history. ARGV: uid, offset, limit.
+    // Returns {count, entries of the page} from the message's index field: one HGET and one LRANGE of the page only.
+    // Without a field: {0} when the message is not recorded (yet), {-1} when it was recorded before the index
+    // existed (the caller then scans the history for it).
+    static final String MESSAGE_PAGE_SCRIPT = """
+            local at = redis.call('HGET', KEYS[1], ARGV[1])
+            if not at then
+              if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return {-1} end
+              return {0}
+            end
+            local start, count = string.match(at, '^(%d+):(%d+)$')
+            start = tonumber(start)
+            count = tonumber(count)
+            local offset = tonumber(ARGV[2])
+            if offset >= count then return {count, {}} end
+            local last = math.min(count, offset + tonumber(ARGV[3])) - 1
+            return {count, redis.call('LRANGE', KEYS[3], start + offset, start + last)}
             """;
 
     // The operations, as the error metric names them.
@@ -69,7 +94,7 @@ public class HistoryStore {
     public boolean record(ConversationKey key, Completion c) {
         String user = toJson(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(), c.messageName()));
         String assistant = toJson(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(), c.messageName()));
-        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "4", key.applied(), key.history(), key.meta(), key.chain(),
+        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "5", key.applied(), key.history(), key.meta(), key.chain(), key.index(),
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()));
@@ -104,10 +129,34 @@ public class HistoryStore {
     /** The history, oldest first; {@code count} < 0 means to the end. */
     public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
         long stop = count < 0 ? -1 : offset + count - 1;
-        Response l = call(HISTORY, "LRANGE", key.history(), Long.toString(offset), Long.toString(stop));
+        return entries(key, call(HISTORY, "LRANGE", key.history(), Long.toString(offset), Long.toString(stop)));
+    }
+
+    /** A page of one message's own entries, and how many it has in all. */
+    public record MessagePage(List<HistoryEntry> entries, long total) {
+    }
+
+    /**
+     * A page of the entries one message of a session added to the session's history (none until it is recorded):
+     * read through the index the recording keeps ({@link ConversationKey#index()}), so only the page is read, however
+     * long the session. A message recorded before the index existed has no field there: only then is the whole
+     * history scanned for its entries (by name, as before).
+     */
+    public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
+        Response r = call(HISTORY, "EVAL", MESSAGE_PAGE_SCRIPT, "3", key.index(), key.applied(), key.history(), messageUid,
+                Long.toString(offset), Integer.toString(limit));
+        long total = r.get(0).toLong();
+        if (total >= 0) {
+            return new MessagePage(r.size() > 1 ? entries(key, r.get(1)) : List.of(), total);
+        }
+        List<HistoryEntry> own = history(key, 0, -1).stream().filter(e -> messageName.equals(e.message())).toList();
+        return new MessagePage(own.stream().skip(offset).limit(limit).toList(), own.size());
+    }
+
+    private List<HistoryEntry> entries(ConversationKey key, Response list) {
         List<HistoryEntry> entries = new ArrayList<>();
-        if (l != null) {
-            for (Response item : l) {
+        if (list != null) {
+            for (Response item : list) {
                 try {
                     entries.add(json.readValue(item.toString(), HistoryEntry.class));
                 } catch (JsonProcessingException e) {
@@ -126,7 +175,7 @@ public class HistoryStore {
 
     /** Removes every key of the conversation (the session's finalizer). */
     public void delete(ConversationKey key) {
-        call(DELETE, "DEL", key.history(), key.meta(), key.chain(), key.applied());
+        call(DELETE, "DEL", key.history(), key.meta(), key.chain(), key.applied(), key.index());
     }
 
     /** One Redis command; {@code operation} (one of {@link #OPERATIONS}) names it in the error metric. */

@@ -1,16 +1,6 @@
 package dev.sessionops.claude.http;
 
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -21,64 +11,32 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * Guards every request of the API port, failing closed:
- * <ol>
- * <li>before routing: the caller must be the kube-apiserver's front proxy speaking for a user (client certificate
- * signed by the front-proxy CA, {@link RequestHeaderAuthenticator}); anything else is 401, whatever the path. Then
- * the raw path must be plain Kubernetes names ({@link ApiPaths#syntaxProblem}): 400, before anything decodes it.</li>
- * <li>after routing: the matched route's own path parameters (never a re-parse of the path) must be a valid
- * namespace and name (400), and the user must be allowed to {@code get} the route's resource in that namespace
- * ({@link AccessReviewer}, 403); a route without {@link Guarded} is refused.</li>
- * </ol>
- * Both run before any lookup, so the API never tells a caller what exists where they may not look.
+ * Authorizes every routed request of the API, after {@link ApiGate} authenticated it: the matched route's own path
+ * parameters (never a re-parse of the path) must be a valid namespace and name (400), and the user must be allowed to
+ * {@code get} the route's resource in that namespace ({@link AccessReviewer}, 403); a route without {@link Guarded}
+ * is refused. Runs before any lookup, so the API never tells a caller what exists where they may not look.
  */
 public class ApiAuthFilter {
     private static final Logger LOG = Logger.getLogger(ApiAuthFilter.class);
 
-    private final FrontProxyTrust trust;
     private final AccessReviewer access;
     private final CurrentCaller current;
 
-    public ApiAuthFilter(FrontProxyTrust trust, AccessReviewer access, CurrentCaller current) {
-        this.trust = trust;
+    public ApiAuthFilter(AccessReviewer access, CurrentCaller current) {
         this.access = access;
         this.current = current;
     }
 
-    /** Memory only (it runs on the event loop): the trust is read in the background by {@link FrontProxyTrust}. */
-    @ServerRequestFilter(preMatching = true)
-    public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
-        Optional<FrontProxyConfig> config = trust.current();
-        if (config.isEmpty()) {
-            return deny(ApiException.unavailable("the API cannot authenticate requests yet: the front-proxy trust of "
-                    + FrontProxyConfig.NAMESPACE + "/" + FrontProxyConfig.NAME + " has not been read"));
-        }
-        RequestHeaderAuthenticator.Result result = RequestHeaderAuthenticator.authenticate(peerChain(http),
-                headers(request), config.get(), new Date());
-        if (result.caller().isEmpty()) {
-            if (result.refusal() != null && result.refusal().contains("not signed")) {
-                trust.suspectStale();
-            }
-            LOG.debugf("HTTP API: unauthenticated request: %s", result.refusal());
-            return deny(ApiException.unauthorized("Unauthorized: this API is served through the Kubernetes API server "
-                    + "(kubectl get --raw " + ApiPaths.BASE + "/…)"));
-        }
-        current.set(result.caller().get());
-        String raw = http.path();
-        String problem = ApiPaths.syntaxProblem(raw);
-        if (problem != null) {
-            return deny(ApiException.badRequest(problem));
-        }
-        return Optional.empty();
-    }
-
     /** After matching: the route's parameters, then the SubjectAccessReview for its resource. */
     @ServerRequestFilter
-    public Optional<Response> authorize(ContainerRequestContext request, ResourceInfo route) {
-        Caller caller = current.get();
+    public Optional<Response> authorize(ContainerRequestContext request, ResourceInfo route, RoutingContext ctx) {
+        Caller caller = ctx.get(ApiGate.CALLER);
+        if (caller != null) {
+            current.set(caller);
+        }
         Guarded guarded = route.getResourceClass() == null ? null : route.getResourceClass().getAnnotation(Guarded.class);
         if (caller == null || guarded == null) {
             return deny(ApiException.forbidden("this route is not open to anyone"));
@@ -103,30 +61,6 @@ public class ApiAuthFilter {
                     + ClaudeSession.GROUP + "\" in the namespace \"" + namespace + "\""));
         }
         return Optional.empty();
-    }
-
-    private static List<X509Certificate> peerChain(HttpServerRequest http) {
-        if (!http.isSSL()) {
-            return List.of();
-        }
-        try {
-            List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate c : http.connection().peerCertificates()) {
-                if (c instanceof X509Certificate x) {
-                    chain.add(x);
-                }
-            }
-            return chain;
-        } catch (SSLPeerUnverifiedException e) {
-            return List.of();
-        }
-    }
-
-    private static Map<String, List<String>> headers(ContainerRequestContext request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        request.getHeaders().forEach((name, values) -> headers
-                .computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
-        return headers;
     }
 
     static Optional<Response> deny(ApiException e) {

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.http;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -15,7 +16,10 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return respond(e.toError());
+        if (e.retryAfterSeconds() == null) {
+            return respond(e.toError());
+        }
+        return Response.fromResponse(respond(e.toError())).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper

@@ -38,7 +38,9 @@ public final class ApiPaths {
                 return "the path has an empty segment";
             }
             if (s.equals(".") || s.equals("..") || !SEGMENT.matcher(s).matches()) {
-                return "the path segment \"" + printable(s) + "\" is not a Kubernetes name (lowercase letters, digits, '-' and '.')";
+                // the segment is not echoed: an error page should not reflect what a caller crafted
+                return "the path has a segment that is not a Kubernetes name (lowercase letters, digits, '-' and '.'), "
+                        + "or is '.' or '..' or percent-encoded";
             }
         }
         return null;

@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.events.StreamIds;
 import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.history.HistoryEntry;
 import dev.sessionops.claude.history.HistoryStore;
 import io.smallrye.common.annotation.Blocking;
 
@@ -34,11 +33,13 @@ public class MessagesResource {
     private final KubeReads kube;
     private final HistoryStore history;
     private final EventStreamer streamer;
+    private final CurrentCaller caller;
 
-    public MessagesResource(KubeReads kube, HistoryStore history, EventStreamer streamer) {
+    public MessagesResource(KubeReads kube, HistoryStore history, EventStreamer streamer, CurrentCaller caller) {
         this.kube = kube;
         this.history = history;
         this.streamer = streamer;
+        this.caller = caller;
     }
 
     @GET
@@ -62,10 +63,11 @@ public class MessagesResource {
             List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItem::of).toList();
             return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));
         }
-        // a message of a session: its own entries of the session's history
-        List<HistoryEntry> own = history.history(key, 0, -1).stream().filter(e -> name.equals(e.message())).toList();
-        List<HistoryItem> items = own.stream().skip(paging.offset()).limit(paging.limit()).map(HistoryItem::of).toList();
-        return new HistoryPage(items, paging.offset(), paging.limit(), own.size());
+        // a message of a session: only the page of its own entries is read, through the session's index
+        HistoryStore.MessagePage own = history.messageHistory(key, message.getMetadata().getUid(), name, paging.offset(),
+                paging.limit());
+        List<HistoryItem> items = own.entries().stream().map(HistoryItem::of).toList();
+        return new HistoryPage(items, paging.offset(), paging.limit(), own.total());
     }
 
     @GET
@@ -74,9 +76,12 @@ public class MessagesResource {
     @Blocking
     @Operation(summary = "The run's stream-json events as Server-Sent Events, from the start (or after Last-Event-ID) "
             + "until the result event; id = Redis Stream entry id, event = the stream-json type, data = the JSON line. "
-            + "A message that ended without a result, or whose events expired, ends with one 'status' event.")
+            + "A message that ended without a result, or whose events expired, ends with one 'status' event. "
+            + "A stream lasts at most cso.api.events.max-duration, then ends with a comment: reconnect with Last-Event-ID.")
     @APIResponse(responseCode = "200", description = "the event stream",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
+    @APIResponse(responseCode = "429", description = "too many event streams open (in all, or of this user); "
+            + "Retry-After says when to try again")
     public void events(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         if (lastEventId != null && !lastEventId.isBlank() && !StreamIds.isValid(lastEventId.trim())) {
@@ -84,6 +89,7 @@ public class MessagesResource {
                     + lastEventId + "\"");
         }
         ClaudeMessage message = kube.message(namespace, name);
-        streamer.stream(message, lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim(), sink, sse);
+        streamer.stream(message, lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim(), caller.userKey(),
+                sink, sse);
     }
 }

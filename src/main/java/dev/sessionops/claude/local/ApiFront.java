@@ -37,7 +37,7 @@ import io.vertx.core.net.PemTrustOptions;
  * What a cluster's kube-apiserver does for an aggregated API, for local mode: one HTTP endpoint (the kubeconfig's
  * server) that authenticates every request with a bearer token and then
  * <ul>
- * <li>proxies {@code /apis/api.claude.sessionops.dev/…} to the operator's HTTPS port as the front proxy does: the
+ * <li>proxies {@code /apis/api.claude.sessionops.dev/<version>/…} to the operator's HTTPS port as the front proxy does: the
  * operator's serving certificate verified against a CA, the front-proxy client certificate presented, the caller's
  * {@code Authorization} and any {@code X-Remote-*} headers removed and the authenticated identity sent as
  * {@code X-Remote-User} / {@code X-Remote-Group}; 503 while the operator does not answer yet;</li>
@@ -232,9 +232,13 @@ public final class ApiFront implements AutoCloseable {
         return LOOPBACK_HOSTS.contains(name);
     }
 
-    /** True for the operator's group: {@code /apis/api.claude.sessionops.dev} and everything under it. */
+    /**
+     * True for the operator's group versions: everything under {@code /apis/api.claude.sessionops.dev/}. The group
+     * document itself ({@code /apis/api.claude.sessionops.dev}) is the aggregation layer's, as on a cluster: it comes
+     * from the Kubernetes API upstream.
+     */
     static boolean isOperatorPath(String path) {
-        return path != null && (path.equals(OPERATOR_PREFIX) || path.startsWith(OPERATOR_PREFIX + "/"));
+        return path != null && path.startsWith(OPERATOR_PREFIX + "/");
     }
 
     /** Dot segments would let a path mean one thing here and another upstream; nobody sends them legitimately. */

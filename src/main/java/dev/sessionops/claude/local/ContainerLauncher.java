@@ -42,13 +42,13 @@ final class ContainerLauncher {
             "mkdir -p \"$2\"; cd \"$2\"",
             "uid=$3 gid=$4 groups=$5 nnp=$6",
             "shift 7",
-            "if [ -z \"$uid\" ]; then exec \"$@\"; fi",
+            "if [ -z \"$uid\" ] || [ \"$uid\" = 0 ]; then echo 'local-kubelet: refusing uid 0' >&2; exit 126; fi",
             "if [ \"$nnp\" = yes ]; then exec setpriv --reuid=\"$uid\" --regid=\"$gid\" \"$groups\" --no-new-privs -- \"$@\"; fi",
             "exec setpriv --reuid=\"$uid\" --regid=\"$gid\" \"$groups\" -- \"$@\"");
     private static final List<String> UNSHARE = List.of("unshare", "--mount", "--propagation", "private", "--pid",
             "--fork", "--kill-child", "--mount-proc");
 
-    /** What to run; {@code uid} null means the harness's own user. */
+    /** What to run; {@code uid} null means the harness's own user (only when that is not root). */
     record LaunchSpec(List<String> argv, Map<String, String> env, String workingDir, List<Mount> mounts, Long uid,
             Long gid, List<Long> groups, boolean noNewPrivs) {
     }
@@ -126,6 +126,9 @@ final class ContainerLauncher {
         if (resolved == null) {
             throw new StartError("exec: \"" + executable + "\": executable file not found in $PATH");
         }
+        if (root && (spec.uid() == null || spec.uid() == 0)) {
+            throw new StartError("refusing to run a container as uid 0"); // PodPlanner never asks for it
+        }
         List<String> command = new ArrayList<>();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (isolated) {
@@ -134,20 +137,18 @@ final class ContainerLauncher {
             for (Mount mount : spec.mounts()) {
                 command.addAll(List.of("mount", mount.readOnly() ? "ro" : "rw", mount.source().toString(), mount.mountPath()));
             }
-            command.addAll(List.of("--", spec.workingDir(), spec.uid() == null ? "" : spec.uid().toString(),
+            command.addAll(List.of("--", spec.workingDir(), spec.uid().toString(),
                     String.valueOf(spec.gid() == null ? 0 : spec.gid()), groupsOption(spec.groups()),
                     spec.noNewPrivs() ? "yes" : "no", "--"));
             command.addAll(spec.argv());
         } else {
-            if (spec.uid() != null && root) {
+            if (root) {
                 command.addAll(List.of("setpriv", "--reuid=" + spec.uid(), "--regid=" + (spec.gid() == null ? 0 : spec.gid()),
                         groupsOption(spec.groups())));
                 if (spec.noNewPrivs()) {
                     command.add("--no-new-privs");
                 }
                 command.add("--");
-            } else if (spec.uid() != null) {
-                LOG.warning("LocalKubelet: not root, runAsUser " + spec.uid() + " ignored");
             }
             command.add(resolved.toString());
             command.addAll(spec.argv().subList(1, spec.argv().size()));

@@ -16,13 +16,14 @@ public final class ContainerRun {
     private final Map<String, String> env;
     private final String workingDir;
     private final Map<String, Path> mounts;
+    private final long uid;
     private final Instant startedAt;
     private final LogBuffer log;
     private volatile Integer exitCode;
     private volatile Instant finishedAt;
 
     ContainerRun(String namespace, String jobName, String podName, String container, boolean init, List<String> argv,
-            Map<String, String> env, String workingDir, Map<String, Path> mounts, LogBuffer log) {
+            Map<String, String> env, String workingDir, Map<String, Path> mounts, long uid, LogBuffer log) {
         this.namespace = namespace;
         this.jobName = jobName;
         this.podName = podName;
@@ -32,6 +33,7 @@ public final class ContainerRun {
         this.env = Map.copyOf(env);
         this.workingDir = workingDir;
         this.mounts = Map.copyOf(mounts);
+        this.uid = uid;
         this.startedAt = Instant.now();
         this.log = log;
     }
@@ -80,6 +82,11 @@ public final class ContainerRun {
         return mounts;
     }
 
+    /** The uid the process runs as (never 0: see {@link PodPlanner#UNPRIVILEGED_UID}). */
+    public long uid() {
+        return uid;
+    }
+
     public Instant startedAt() {
         return startedAt;
     }
@@ -105,6 +112,6 @@ public final class ContainerRun {
 
     @Override
     public String toString() {
-        return namespace + "/" + podName + "/" + container + " " + argv + " exit=" + exitCode;
+        return namespace + "/" + podName + "/" + container + " " + argv + " uid=" + uid + " exit=" + exitCode;
     }
 }

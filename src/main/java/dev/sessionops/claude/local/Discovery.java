@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscoveryBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.DefaultMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -23,9 +21,12 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * The discovery documents kubectl reads before anything else ({@code /api}, {@code /apis} and one per group version),
  * which the embedded API server does not serve by itself: enough for {@code kubectl get|apply|delete} on what local
- * mode uses (apply needs {@code --validate=false}: there is no OpenAPI document).
+ * mode uses (apply needs {@code --validate=false}: there is no OpenAPI document). The operator's aggregated group is
+ * listed as the aggregation layer lists an APIService's (in {@code /apis} and {@code /apis/<group>}); its version's
+ * resource list is the operator's own, reached through the {@link ApiFront}.
  */
 final class Discovery {
+    /** {@code resources} null: an aggregated group, whose version document its own server serves. */
     private record Group(String group, String version, List<APIResource> resources) {
         String groupVersion() {
             return group.isEmpty() ? version : group + "/" + version;
@@ -50,25 +51,28 @@ final class Discovery {
                         resource("customresourcedefinitions", "CustomResourceDefinition", false, "crd", "crds"))),
                 new Group("claude.sessionops.dev", "v1alpha1", List.of(
                         resource("claudesessions", "ClaudeSession", true, "csess"),
-                        resource("claudemessages", "ClaudeMessage", true, "cmsg"))));
+                        resource("claudemessages", "ClaudeMessage", true, "cmsg"))),
+                new Group(ApiFront.OPERATOR_GROUP, "v1alpha1", null));
 
         Map<String, Object> documents = new HashMap<>();
         documents.put("/api", new APIVersionsBuilder().withVersions("v1").build());
         List<io.fabric8.kubernetes.api.model.APIGroup> named = new ArrayList<>();
         for (Group g : groups) {
-            documents.put(g.group().isEmpty() ? "/api/v1" : "/apis/" + g.groupVersion(),
-                    new APIResourceListBuilder().withGroupVersion(g.groupVersion()).withResources(g.resources()).build());
+            if (g.resources() != null) {
+                documents.put(g.group().isEmpty() ? "/api/v1" : "/apis/" + g.groupVersion(),
+                        new APIResourceListBuilder().withGroupVersion(g.groupVersion()).withResources(g.resources()).build());
+            }
             if (!g.group().isEmpty()) {
                 var version = new GroupVersionForDiscoveryBuilder().withGroupVersion(g.groupVersion()).withVersion(g.version()).build();
-                named.add(new APIGroupBuilder().withName(g.group()).withVersions(version).withPreferredVersion(version).build());
+                var group = new APIGroupBuilder().withName(g.group()).withVersions(version).withPreferredVersion(version).build();
+                named.add(group);
+                documents.put("/apis/" + g.group(), group);
             }
         }
         documents.put("/apis", new APIGroupListBuilder().withGroups(named).build());
 
         // expectations match an exact path and query (kubectl adds ?timeout=32s): wrap the dispatcher instead
-        MockWebServer webServer = (MockWebServer) PodLogs.readField(DefaultMockServer.class, server, "server");
-        Dispatcher original = (Dispatcher) PodLogs.readField(MockWebServer.class, webServer, "dispatcher");
-        webServer.setDispatcher(new Dispatcher() {
+        EmbeddedApiGuard.wrap(server, original -> new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();

@@ -168,8 +168,9 @@ final class JobRunner {
         Map<String, Path> mounts = new LinkedHashMap<>();
         view.mounts().forEach(m -> mounts.put(m.mountPath(), m.source()));
         ContainerRun run = new ContainerRun(namespace, job.getMetadata().getName(), podName, name, plan.init(),
-                view.argv(), view.env(), view.workingDir(), mounts, log);
+                view.argv(), view.env(), view.workingDir(), mounts, kubelet.runUid(view), log);
         kubelet.record(run);
+        LOG.info("LocalKubelet: starting " + namespace + "/" + podName + "/" + name + " as uid " + run.uid());
         Instant started = run.startedAt();
         Process process0;
         try {

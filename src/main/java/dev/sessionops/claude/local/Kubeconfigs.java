@@ -1,18 +1,19 @@
 package dev.sessionops.claude.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The kubeconfig of local mode: one context, {@code cso-local}, for the embedded API (plain HTTP on loopback). */
+/**
+ * The kubeconfigs of local mode: one context, {@code cso-local}, with the start's bearer token; the user's points at
+ * the API front, the operator's at the embedded API's internal port. Both are written 0600: the token is the key to
+ * everything local mode runs.
+ */
 final class Kubeconfigs {
     static final String CONTEXT = "cso-local";
 
     private Kubeconfigs() {
     }
 
-    static String render(String server) {
+    static String render(String server, String token) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -23,7 +24,7 @@ final class Kubeconfigs {
                 users:
                 - name: %1$s
                   user:
-                    token: local-mode
+                    token: %3$s
                 contexts:
                 - name: %1$s
                   context:
@@ -31,17 +32,11 @@ final class Kubeconfigs {
                     user: %1$s
                     namespace: default
                 current-context: %1$s
-                """.formatted(CONTEXT, server);
+                """.formatted(CONTEXT, server, token);
     }
 
-    static Path write(Path file, String server) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, render(server));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static Path write(Path file, String server, LocalToken token) {
+        Pki.writePrivate(file, render(server, token.value()));
+        return file;
     }
 }

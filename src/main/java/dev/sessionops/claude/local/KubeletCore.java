@@ -38,15 +38,25 @@ abstract class KubeletCore implements Kubelet {
         this.options = options;
         this.ownsBaseDir = options.baseDir() == null;
         this.baseDir = ownsBaseDir ? Files.createTempDirectory(name) : options.baseDir();
-        // others must traverse it when a pod drops to runAsUser and its paths are rewritten
-        Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        this.launcher = ContainerLauncher.detect(options.rewritePaths());
+        if (ownsBaseDir) {
+            // a test's temp dir: others must traverse it when a pod drops to runAsUser and its paths are rewritten
+            Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } else if (containersSeeHostPaths()) {
+            // a given dir (local mode's, 0700) is opened for traversal only, and only when that is needed
+            Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwx--x--x"));
+        }
         this.control = Executors.newSingleThreadExecutor(KubeletThreads.daemon(name + "-control"));
         this.timers = Executors.newScheduledThreadPool(2, KubeletThreads.daemon(name + "-timer"));
         this.slots = Executors.newFixedThreadPool(options.maxParallel(), KubeletThreads.daemon(name + "-run"));
-        this.launcher = ContainerLauncher.detect(options.rewritePaths());
         this.env = new ContainerEnv(client);
         this.volumes = new PodVolumes(client, env, baseDir.resolve("claims"));
         this.planner = new PodPlanner(env, volumes, options, harnessUid);
+    }
+
+    /** The uid a launched process runs as: the one it switches to, or ours. */
+    long runUid(ContainerLauncher.LaunchSpec spec) {
+        return spec.uid() != null ? spec.uid() : harnessUid;
     }
 
     /** Every container process started so far, in start order (init containers included). */
@@ -65,6 +75,14 @@ abstract class KubeletCore implements Kubelet {
 
     public Path baseDir() {
         return baseDir;
+    }
+
+    /**
+     * True when a container process, switched to another user, reaches its volumes by their host paths (root without
+     * unshare: paths rewritten): the directories above them must then let others traverse.
+     */
+    public boolean containersSeeHostPaths() {
+        return harnessUid == 0 && !launcher.isolated;
     }
 
     /** True when volumes appear at their real mountPaths (root + unshare); false when paths are rewritten. */

@@ -1,5 +1,9 @@
 package dev.sessionops.claude.local;
 
+import dev.sessionops.claude.Labels;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import dev.sessionops.claude.message.JobState;
@@ -48,23 +52,27 @@ public final class LocalKubelet extends KubeletCore {
     static final String NODE_IP = "127.0.0.1";
 
     /**
-     * @param path            directories put in front of every process's PATH (e.g. the claude CLI's)
-     * @param env             env given to every process; the container's own env wins
-     * @param baseDir         where volumes live; null: a temp dir deleted on close
-     * @param maxParallel     pods running at once, the rest queue (Pending); the CLI takes ~300 MB each
-     * @param killGracePeriod SIGTERM → SIGKILL delay on deletion and deadline
-     * @param rewritePaths    force the fallback that rewrites mount paths instead of mounting
+     * @param path             directories put in front of every process's PATH (e.g. the claude CLI's)
+     * @param env              env given to every process; the container's own env wins
+     * @param baseDir          where volumes live; null: a temp dir deleted on close
+     * @param maxParallel      pods running at once, the rest queue (Pending); the CLI takes ~300 MB each
+     * @param killGracePeriod  SIGTERM → SIGKILL delay on deletion and deadline
+     * @param rewritePaths     force the fallback that rewrites mount paths instead of mounting
+     * @param operatorJobsOnly run only the Jobs the operator made for a ClaudeMessage (local mode): labelled
+     *                         {@code app.kubernetes.io/managed-by=claude-session-operator} and controlled by a
+     *                         ClaudeMessage that exists in the Job's namespace with that uid; any other Job never
+     *                         gets a pod (one warning each)
      */
     public record Options(List<Path> path, Map<String, String> env, Path baseDir, int maxParallel,
-            Duration killGracePeriod, boolean rewritePaths) {
+            Duration killGracePeriod, boolean rewritePaths, boolean operatorJobsOnly) {
 
         public static Options defaults() {
-            return new Options(List.of(), Map.of(), null, 2, Duration.ofSeconds(1), false);
+            return new Options(List.of(), Map.of(), null, 2, Duration.ofSeconds(1), false, false);
         }
 
         public Options withPath(Path... dirs) {
             return new Options(Stream.concat(path.stream(), Stream.of(dirs)).toList(), env, baseDir, maxParallel,
-                    killGracePeriod, rewritePaths);
+                    killGracePeriod, rewritePaths, operatorJobsOnly);
         }
 
         public Options withEnv(String name, String value) {
@@ -74,23 +82,27 @@ public final class LocalKubelet extends KubeletCore {
         }
 
         public Options withEnv(Map<String, String> all) {
-            return new Options(path, Map.copyOf(all), baseDir, maxParallel, killGracePeriod, rewritePaths);
+            return new Options(path, Map.copyOf(all), baseDir, maxParallel, killGracePeriod, rewritePaths, operatorJobsOnly);
         }
 
         public Options withBaseDir(Path dir) {
-            return new Options(path, env, dir, maxParallel, killGracePeriod, rewritePaths);
+            return new Options(path, env, dir, maxParallel, killGracePeriod, rewritePaths, operatorJobsOnly);
         }
 
         public Options withMaxParallel(int n) {
-            return new Options(path, env, baseDir, n, killGracePeriod, rewritePaths);
+            return new Options(path, env, baseDir, n, killGracePeriod, rewritePaths, operatorJobsOnly);
         }
 
         public Options withKillGracePeriod(Duration grace) {
-            return new Options(path, env, baseDir, maxParallel, grace, rewritePaths);
+            return new Options(path, env, baseDir, maxParallel, grace, rewritePaths, operatorJobsOnly);
         }
 
         public Options withPathRewriting() {
-            return new Options(path, env, baseDir, maxParallel, killGracePeriod, true);
+            return new Options(path, env, baseDir, maxParallel, killGracePeriod, true, operatorJobsOnly);
+        }
+
+        public Options withOperatorJobsOnly() {
+            return new Options(path, env, baseDir, maxParallel, killGracePeriod, rewritePaths, true);
         }
     }
 
@@ -99,6 +111,8 @@ public final class LocalKubelet extends KubeletCore {
     private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Set<String> startedOnServer;
+    /** Jobs not run because the operator did not make them (operatorJobsOnly), by uid. */
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -188,13 +202,54 @@ public final class LocalKubelet extends KubeletCore {
             return;
         }
         String uid = job.getMetadata().getUid();
-        if (runners.containsKey(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend()) || JobState.of(job).finished()
-                || !startedOnServer.add(uid)) {
+        if (runners.containsKey(uid) || refused.contains(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend())
+                || JobState.of(job).finished()) {
+            return;
+        }
+        if (options.operatorJobsOnly()) {
+            String why = notTheOperators(job);
+            if (why != null) {
+                refused.add(uid);
+                LOG.warning("LocalKubelet: not running Job " + job.getMetadata().getNamespace() + "/"
+                        + job.getMetadata().getName() + ": " + why);
+                return;
+            }
+        }
+        if (!startedOnServer.add(uid)) {
             return; // a Job an earlier kubelet started stays as that kubelet left it
         }
         JobRunner runner = new JobRunner(this, job);
         runners.put(uid, runner);
         runner.start();
+    }
+
+    /** Null when the operator made the Job for a ClaudeMessage that exists; otherwise why not. */
+    private String notTheOperators(Job job) {
+        Map<String, String> labels = job.getMetadata().getLabels();
+        if (labels == null || !Labels.OPERATOR.equals(labels.get(Labels.MANAGED_BY))) {
+            return "it is not labelled " + Labels.MANAGED_BY + "=" + Labels.OPERATOR;
+        }
+        List<OwnerReference> controllers = job.getMetadata().getOwnerReferences() == null ? List.of()
+                : job.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).toList();
+        String apiVersion = HasMetadata.getApiVersion(ClaudeMessage.class);
+        String kind = HasMetadata.getKind(ClaudeMessage.class);
+        if (controllers.size() != 1 || !apiVersion.equals(controllers.get(0).getApiVersion())
+                || !kind.equals(controllers.get(0).getKind()) || controllers.get(0).getName() == null
+                || controllers.get(0).getUid() == null) {
+            return "its controller is not a " + kind + " (" + apiVersion + ")";
+        }
+        OwnerReference owner = controllers.get(0);
+        ClaudeMessage message;
+        try {
+            message = client.resources(ClaudeMessage.class).inNamespace(job.getMetadata().getNamespace())
+                    .withName(owner.getName()).get();
+        } catch (RuntimeException e) {
+            return "its " + kind + " " + owner.getName() + " cannot be read: " + e.getMessage();
+        }
+        if (message == null || !owner.getUid().equals(message.getMetadata().getUid())) {
+            return "its " + kind + " " + owner.getName() + " does not exist (with uid " + owner.getUid() + ")";
+        }
+        return null;
     }
 
     private void jobGone(Job job) {
@@ -216,8 +271,8 @@ public final class LocalKubelet extends KubeletCore {
             for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
                 JobRunner runner = runners.get(job.getMetadata().getUid());
                 if (runner == null && (Boolean.TRUE.equals(job.getSpec().getSuspend())
-                        || startedOnServer.contains(job.getMetadata().getUid()))) {
-                    continue; // suspended, or left behind by an earlier kubelet
+                        || startedOnServer.contains(job.getMetadata().getUid()) || refused.contains(job.getMetadata().getUid()))) {
+                    continue; // suspended, left behind by an earlier kubelet, or not ours to run
                 }
                 if (runner == null || !runner.isFinished() || !JobState.of(job).finished()) {
                     busy.add(runner == null ? job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()

@@ -3,8 +3,6 @@ package dev.sessionops.claude.local;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.DefaultMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -45,10 +43,8 @@ final class PodLogs {
     private final Map<PodKey, PodEntry> pods = new ConcurrentHashMap<>();
 
     static PodLogs install(KubernetesMockServer server) {
-        MockWebServer webServer = (MockWebServer) readField(DefaultMockServer.class, server, "server");
-        Dispatcher original = (Dispatcher) readField(MockWebServer.class, webServer, "dispatcher");
         PodLogs logs = new PodLogs();
-        webServer.setDispatcher(new Dispatcher() {
+        EmbeddedApiGuard.wrap(server, original -> new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 Matcher m = LOG_PATH.matcher(request.getPath());

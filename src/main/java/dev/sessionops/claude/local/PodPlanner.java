@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Turns a Pod into the processes a kubelet starts for it: volumes prepared, env resolved (Secrets, ConfigMaps,
@@ -21,6 +20,13 @@ import java.util.Objects;
  */
 final class PodPlanner {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /**
+     * Who a container runs as when the kubelet is root and the pod names no user (or root): {@code nobody}. Not 1000,
+     * the runner image's user: on a laptop uid 1000 is usually the person at the keyboard, whose files a container
+     * must not own; 65534 owns nothing (the volumes a pod writes are chowned to it, as for any runAsUser).
+     */
+    static final long UNPRIVILEGED_UID = 65534;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LocalKubelet.class.getName());
 
     /** One container to run, init containers first. */
     record ContainerPlan(Container container, boolean init, LaunchSpec spec) {
@@ -61,18 +67,22 @@ final class PodPlanner {
         PodSecurityContext podSecurity = pod.getSpec().getSecurityContext() == null ? new PodSecurityContext()
                 : pod.getSpec().getSecurityContext();
         SecurityContext security = container.getSecurityContext() == null ? new SecurityContext() : container.getSecurityContext();
-        Long uid = first(security.getRunAsUser(), podSecurity.getRunAsUser());
-        Long gid = first(security.getRunAsGroup(), podSecurity.getRunAsGroup());
+        Long requestedUid = first(security.getRunAsUser(), podSecurity.getRunAsUser());
+        Long requestedGid = first(security.getRunAsGroup(), podSecurity.getRunAsGroup());
         boolean nonRoot = Boolean.TRUE.equals(first(security.getRunAsNonRoot(), podSecurity.getRunAsNonRoot()));
-        if (nonRoot && Objects.requireNonNullElse(uid, harnessUid) == 0) {
-            throw PodNotReady.configError(uid == null ? "container has runAsNonRoot and image will run as root"
-                    : "container's runAsUser breaks non-root policy (container: " + container.getName() + ")");
+        if (nonRoot && requestedUid != null && requestedUid == 0) {
+            throw PodNotReady.configError("container's runAsUser breaks non-root policy (container: " + container.getName() + ")");
         }
+        Long uid = runAs(requestedUid, container.getName());
+        Long gid = uid == null ? null : nonZero(requestedGid, uid);
         List<Long> groups = new ArrayList<>();
         if (podSecurity.getFsGroup() != null) {
             groups.add(podSecurity.getFsGroup());
         }
         groups.addAll(podSecurity.getSupplementalGroups());
+        if (uid != null) {
+            groups.removeIf(g -> g == 0); // no root group either
+        }
 
         LinkedHashMap<String, String> containerEnv = env.resolve(pod, container);
         List<String> argv = new ArrayList<>();
@@ -91,8 +101,8 @@ final class PodPlanner {
         processEnv.put("PATH", path);
 
         List<Mount> mounts = volumes.mounts(pod, container, volumeDirs);
-        if (uid != null && harnessUid == 0) {
-            long fsGid = first(podSecurity.getFsGroup(), first(gid, 0L));
+        if (uid != null) {
+            long fsGid = nonZero(podSecurity.getFsGroup(), gid);
             ContainerLauncher.chown(home, uid, fsGid);
             mounts.stream().filter(m -> !m.readOnly()).forEach(m -> ContainerLauncher.chown(m.source(), uid, fsGid));
         }
@@ -100,6 +110,25 @@ final class PodPlanner {
                 : container.getWorkingDir();
         return new LaunchSpec(argv, processEnv, workingDir, mounts, uid, gid, groups,
                 Boolean.FALSE.equals(security.getAllowPrivilegeEscalation()));
+    }
+
+    /**
+     * The uid a container runs as; null: as the kubelet itself. Never 0: as root, a container without runAsUser (or
+     * with 0) runs as {@link #UNPRIVILEGED_UID}; not as root, every container runs as the kubelet's own user (which is
+     * not 0), whatever it asks for.
+     */
+    private Long runAs(Long requested, String container) {
+        if (harnessUid != 0) {
+            if (requested != null && requested != harnessUid) {
+                LOG.fine(() -> "LocalKubelet: not root, runAsUser " + requested + " of " + container + " ignored");
+            }
+            return null;
+        }
+        return requested == null || requested == 0 ? UNPRIVILEGED_UID : requested;
+    }
+
+    private static long nonZero(Long requested, long fallback) {
+        return requested == null || requested == 0 ? fallback : requested;
     }
 
     private static <T> T first(T a, T b) {

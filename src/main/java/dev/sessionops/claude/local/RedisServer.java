@@ -10,7 +10,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,29 +22,42 @@ import java.util.concurrent.TimeUnit;
  * A real {@code redis-server} on 127.0.0.1: for tests without persistence in a temp dir, for local mode persistent
  * (append-only file) in a directory that outlives it. {@link #stop()} and {@link #start()} again reuse the same port,
  * so a client configured once sees an outage and a recovery.
+ * <p>
+ * The persistent one is local mode's: its directory 0700, its files 0600 (the server runs with umask 077), and a
+ * password per start ({@code requirepass}, in a 0600 config file, never on the command line where {@code ps} shows
+ * it): a container's processes share the loopback interface and must not read or rewrite the history.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(15);
+    /** The persistent server's config file: its password. */
+    static final String CONFIG = "redis.conf";
 
     private final int port;
     private final Path dir;
     private final boolean persistent;
+    private final String password;
     private Process process;
 
-    private RedisServer(int port, Path dir, boolean persistent) {
+    private RedisServer(int port, Path dir, boolean persistent, String password) {
         this.port = port;
         this.dir = dir;
         this.persistent = persistent;
+        this.password = password;
     }
 
     /** A server on a free port keeping its data (append-only file) in {@code dir}, which {@link #close()} keeps. */
     public static RedisServer persistent(Path dir) {
         try {
             Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisServer server = new RedisServer(freePort(), dir, true);
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        Pki.writePrivate(dir.resolve(CONFIG), "requirepass " + password + "\n");
+        RedisServer server = new RedisServer(freePort(), dir, true, password);
         server.start();
         return server;
     }
@@ -61,7 +78,7 @@ public final class RedisServer implements AutoCloseable {
 
     public static RedisServer startOnPort(int port) {
         try {
-            RedisServer server = new RedisServer(port, Files.createTempDirectory("redis-test"), false);
+            RedisServer server = new RedisServer(port, Files.createTempDirectory("redis-test"), false, null);
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -78,8 +95,13 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:<port>}, the value of {@code quarkus.redis.hosts}. */
+    /** {@code redis://[:<password>@]127.0.0.1:<port>}, the value of {@code quarkus.redis.hosts}: a secret when it has a password. */
     public String uri() {
+        return password == null ? displayUri() : "redis://:" + password + "@127.0.0.1:" + port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}, without the password: for logs. */
+    public String displayUri() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -93,9 +115,17 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         Path log = dir.resolve("redis.log");
-        List<String> command = List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", persistent ? "yes" : "no", "--dir", dir.toString(), "--daemonize", "no");
+        // umask 077: the append-only files and the rest it writes are 0600; the config file (the password) goes first
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\"", executable()));
+        if (password != null) {
+            command.add(dir.resolve(CONFIG).toString());
+        }
+        command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "yes",
+                "--save", "", "--appendonly", persistent ? "yes" : "no", "--dir", dir.toString(), "--daemonize", "no"));
         try {
+            if (!Files.exists(log)) {
+                Pki.writePrivate(log, "");
+            }
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -135,12 +165,14 @@ public final class RedisServer implements AutoCloseable {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            String auth = password == null ? "" : "AUTH " + password + "\r\n";
+            String expected = (password == null ? "" : "+OK\r\n") + "+PONG\r\n";
+            out.write((auth + "PING\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
+            byte[] reply = new byte[expected.length()];
             int n = in.readNBytes(reply, 0, reply.length);
-            return new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            return new String(reply, 0, n, StandardCharsets.US_ASCII).equals(expected);
         } catch (IOException e) {
             return false;
         }

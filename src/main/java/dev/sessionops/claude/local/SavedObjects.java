@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -101,10 +100,8 @@ final class SavedObjects {
         }
         Snapshot snapshot = new Snapshot(sorted(sessions.getStore().list()), sorted(messages.getStore().list()));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, JSON.asJson(snapshot));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
+            Pki.writePrivate(file, JSON.asJson(snapshot)); // 0600: prompts and results are the user's
+        } catch (RuntimeException e) {
             LOG.warning("Local mode: cannot save sessions and messages to " + file + ": " + e);
         }
     }

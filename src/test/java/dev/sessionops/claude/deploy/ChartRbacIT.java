@@ -20,8 +20,10 @@ import dev.sessionops.claude.deploy.RbacGrants.UnknownRole;
 /**
  * The chart grants exactly what the operator SDK derives from the reconcilers (their primary resources and
  * their @RBACRule annotations) into target/kubernetes/kubernetes.yml, which the real-API-server tier proves
- * sufficient by running the packaged operator with it. One deliberate difference: the leader-election Lease grants,
- * which the SDK can only generate into its ClusterRoles, are a Role in the release namespace, where the Lease is.
+ * sufficient by running the packaged operator with it. Two deliberate differences: the leader-election Lease grants,
+ * which the SDK can only generate into its ClusterRoles, are a Role in the release namespace, where the Lease is; and
+ * the chart alone binds the built-in Role extension-apiserver-authentication-reader in kube-system (the read API
+ * reads the kube-apiserver's front-proxy CA there; the SDK generates nothing outside ClusterRoles).
  * In namespaced mode the reconcilers' grants move into each watched namespace, and only reading the
  * (cluster-scoped) CRDs stays cluster-wide.
  *
@@ -35,6 +37,9 @@ class ChartRbacIT {
             "/nodes", "/persistentvolumes", "storage.k8s.io/storageclasses", "authentication.k8s.io/tokenreviews",
             "authorization.k8s.io/subjectaccessreviews");
     static final String LEASES = "coordination.k8s.io/leases";
+    /** Chart-only: reading ConfigMap kube-system/extension-apiserver-authentication, whatever the RBAC scope. */
+    static final Set<Grant> AUTH_CONFIG = Set.of("get", "list", "watch").stream().map(verb -> new Grant("kube-system", "",
+            "configmaps", verb, List.of("extension-apiserver-authentication"))).collect(Collectors.toSet());
 
     /** The generated grants but the Lease's. */
     static Set<Grant> generated;
@@ -62,7 +67,8 @@ class ChartRbacIT {
         Set<Grant> chart = HelmChartTest.grants(HelmChart.renderDefaults());
         RbacGrants.assertSame(generated, only(chart, RbacGrants.CLUSTER), "cluster-wide grants versus " + GENERATED);
         RbacGrants.assertSame(lease, only(chart, NS), "grants in the release namespace");
-        assertEquals(Set.of(RbacGrants.CLUSTER, NS), chart.stream().map(Grant::where).collect(Collectors.toSet()));
+        RbacGrants.assertSame(AUTH_CONFIG, only(chart, "kube-system"), "grants in kube-system");
+        assertEquals(Set.of(RbacGrants.CLUSTER, NS, "kube-system"), chart.stream().map(Grant::where).collect(Collectors.toSet()));
     }
 
     @Test
@@ -78,7 +84,8 @@ class ChartRbacIT {
             RbacGrants.assertSame(expected, only(chart, ns), "grants in " + ns);
         }
         RbacGrants.assertSame(lease, only(chart, NS), "grants in the release namespace");
-        assertEquals(Set.of(RbacGrants.CLUSTER, NS, "team-a", "team-b"),
+        RbacGrants.assertSame(AUTH_CONFIG, only(chart, "kube-system"), "grants in kube-system");
+        assertEquals(Set.of(RbacGrants.CLUSTER, NS, "kube-system", "team-a", "team-b"),
                 chart.stream().map(Grant::where).collect(Collectors.toSet()));
     }
 

@@ -1,6 +1,8 @@
 package dev.sessionops.claude.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,14 +13,19 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-/** deploy/claude-session-operator.yaml is what the chart renders today, and installs without a committed password. */
+/**
+ * deploy/claude-session-operator.yaml is what the chart renders today, and installs without a committed password or
+ * private key.
+ */
 class PlainManifestsTest {
 
     @Test
@@ -63,5 +70,34 @@ class PlainManifestsTest {
         assertTrue(Files.readString(PlainManifests.FILE).contains("create secret generic " + secretName + " "),
                 "the header says how to create the Secret Redis and the operator read");
         assertTrue(objects.stream().anyMatch(o -> o.getKind().equals("Deployment")));
+    }
+
+    /**
+     * No private key either: the operator mounts a serving-certificate Secret the header's steps create, for the name
+     * the APIService's Service has, and the APIService comes without caBundle, which the header's patch sets.
+     */
+    @Test
+    void plainManifestsLeaveTheServingCertificateToTheInstallSteps() throws Exception {
+        String file = Files.readString(PlainManifests.FILE);
+        List<HasMetadata> objects = HelmChart.parse(file);
+        Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow();
+        String tlsSecret = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("tls")).findFirst().orElseThrow().getSecret().getSecretName();
+        assertTrue(file.contains("create secret generic " + tlsSecret + " --type=kubernetes.io/tls"),
+                "the header creates the serving-certificate Secret");
+        for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+            assertTrue(file.contains("--from-file=" + key), key);
+        }
+        assertFalse(file.contains("PRIVATE KEY"));
+
+        APIService apiService = objects.stream().filter(APIService.class::isInstance).map(APIService.class::cast)
+                .findFirst().orElseThrow();
+        assertNull(apiService.getSpec().getCaBundle(), "the patch in the header owns caBundle");
+        assertTrue(file.contains("kubectl patch apiservice " + apiService.getMetadata().getName() + " "));
+        var service = apiService.getSpec().getService();
+        String dns = service.getName() + "." + service.getNamespace() + ".svc";
+        assertTrue(file.contains("-subj \"/CN=" + dns + "\"") && file.contains("subjectAltName=DNS:" + dns + ","),
+                "the certificate is for the name the kube-apiserver verifies: " + dns);
     }
 }

@@ -2,6 +2,7 @@ package dev.sessionops.claude.deploy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
@@ -44,13 +46,22 @@ final class RbacGrants {
     record UnknownRole(String binding, RoleRef role) {
     }
 
+    /**
+     * Built-in Roles whose rules are known, by namespace and name, so a binding to them counts as what it grants.
+     * extension-apiserver-authentication-reader (the kube-apiserver's RBAC bootstrap policy) lets an aggregated API
+     * server read the kube-apiserver's authentication configuration, ConfigMap kube-system/extension-apiserver-authentication.
+     */
+    static final Map<String, List<PolicyRule>> BUILT_IN_ROLES = Map.of("kube-system/extension-apiserver-authentication-reader",
+            List.of(new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
+                    .withResourceNames("extension-apiserver-authentication").withVerbs("get", "list", "watch").build()));
+
     private RbacGrants() {
     }
 
     /**
      * The grants of the ServiceAccount through the bindings in the manifests. A subject without a namespace matches
-     * (the SDK's generated manifests leave it to the installer); a binding to a role that is not in the manifests is
-     * reported to {@code unknown} instead.
+     * (the SDK's generated manifests leave it to the installer); a binding to a role that is neither in the manifests
+     * nor one of the {@link #BUILT_IN_ROLES} is reported to {@code unknown} instead.
      */
     static Set<Grant> of(List<HasMetadata> objects, String saNamespace, String saName, List<UnknownRole> unknown) {
         Set<Grant> grants = new TreeSet<>();
@@ -110,6 +121,9 @@ final class RbacGrants {
                     && (r.getMetadata().getNamespace() == null || r.getMetadata().getNamespace().equals(bindingNamespace))) {
                 return Optional.of(r.getRules());
             }
+        }
+        if ("Role".equals(ref.getKind())) {
+            return Optional.ofNullable(BUILT_IN_ROLES.get(bindingNamespace + "/" + ref.getName()));
         }
         return Optional.empty();
     }

@@ -78,6 +78,54 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * The request line exactly as given, on a raw TLS socket: no client library resolves {@code ..} or merges
+     * {@code //} first, so the server sees what an attacker would send.
+     */
+    public Reply getRaw(String path, Pki.Issued certificate, Map<String, List<String>> headers) {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.clientContext(certificate).getSocketFactory()
+                .createSocket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nConnection: close\r\n");
+            headers.forEach((name, values) -> values.forEach(v -> request.append(name).append(": ").append(v).append("\r\n")));
+            request.append("\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            int bodyStart = response.indexOf("\r\n\r\n");
+            String body = bodyStart < 0 ? "" : response.substring(bodyStart + 4);
+            if (response.substring(0, Math.max(bodyStart, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
+                body = dechunk(body);
+            }
+            JsonNode json = null;
+            try {
+                json = body.isBlank() ? null : JSON.readTree(body);
+            } catch (IOException notJson) {
+                // the raw text is there for the assertion
+            }
+            return new Reply(status, json, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < chunked.length()) {
+            int eol = chunked.indexOf("\r\n", i);
+            int size = Integer.parseInt(chunked.substring(i, eol).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.append(chunked, eol + 2, eol + 2 + size);
+            i = eol + 2 + size + 2;
+        }
+        return out.toString();
+    }
+
     /** The SSL context a streaming client (SSE) needs to call as the front proxy. */
     public static SSLContext frontProxyTls() {
         return TestPki.clientContext(TestPki.FRONT_PROXY);

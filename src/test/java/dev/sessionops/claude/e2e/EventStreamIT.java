@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,8 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.EventStore;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.http.EventStreamer;
 import dev.sessionops.claude.local.ContainerRun;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +48,8 @@ class EventStreamIT extends EndToEndTest {
     EventStore events;
     @Inject
     EventFollower follower;
+    @Inject
+    EventStreamer streamer;
     ApiClient api;
 
     @BeforeEach
@@ -64,6 +69,9 @@ class EventStreamIT extends EndToEndTest {
         assertEquals(MessagePhase.Running, Harness.get(client, ns, "live").getStatus().getPhase(), "still running");
         String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/live/events";
         CompletableFuture<SseClient.Received> first = SseClient.subscribe(api.uri(path), token, null);
+        // the second joins once the message's feed has read events: it gets them from its backlog, then live
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> streamer.feed(key).map(f -> f.head() != null).orElse(false));
         CompletableFuture<SseClient.Received> second = SseClient.subscribe(api.uri(path), token, null);
         SseClient.Received a = first.get(90, TimeUnit.SECONDS);
         SseClient.Received b = second.get(90, TimeUnit.SECONDS);
@@ -91,7 +99,8 @@ class EventStreamIT extends EndToEndTest {
         Instant resultAt = a.events().get(a.events().size() - 1).receivedAt();
         assertTrue(Duration.between(firstAt, resultAt).toMillis() > 1000, firstAt + " .. " + resultAt);
 
-        // both subscribers saw the same sequence
+        // both subscribers saw the same sequence, complete
+        assertTrue(b.ended());
         assertEquals(a.events().stream().map(e -> List.of(e.id(), e.event(), e.data())).toList(),
                 b.events().stream().map(e -> List.of(e.id(), e.event(), e.data())).toList());
 
@@ -184,6 +193,173 @@ class EventStreamIT extends EndToEndTest {
         JsonNode body = JSON.readTree(status.events().get(0).data());
         assertEquals("Succeeded", body.get("phase").asText());
         assertEquals(done.getStatus().getResult(), body.get("result").asText());
+    }
+
+    @Test
+    void aUserHasAtMostTenStreamsAndOneThatLeavesGivesItsSlotBack() throws Exception {
+        String ns = Harness.namespace(client, "capped");
+        String user = "viewer-" + ns;
+        String token = userFor(ns);
+        String path = heldMessage(ns).path();
+        List<SseClient.Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                open.add(SseClient.Connection.open(api.uri(path), token));
+                assertEquals(200, open.get(i).status());
+            }
+            assertEquals(10, streamer.streams(user));
+
+            SseClient.Received refused = SseClient.subscribe(api.uri(path), token, null).get(30, TimeUnit.SECONDS);
+            HttpApiIT.assertError(new ApiClient.Reply(refused.status(), JSON.readTree(refused.raw()), refused.raw()), 429,
+                    "TooManyRequests", "user \"" + user + "\" has 10 event streams open");
+            assertTrue(refused.raw().contains("cso.api.events.max-streams-per-user"), refused.raw());
+            assertEquals("10", refused.header("Retry-After"));
+            assertEquals(10, streamer.streams(user), "a refused stream takes no slot");
+
+            // the limit is per user
+            String other = "other-" + ns;
+            ApiUsers.grant(other, ns);
+            try (SseClient.Connection theirs = SseClient.Connection.open(api.uri(path), ApiUsers.token(other))) {
+                assertEquals(200, theirs.status());
+            }
+
+            // a client that leaves gives its slot back, and it can be taken again
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 9);
+            open.add(SseClient.Connection.open(api.uri(path), token));
+            assertEquals(200, open.get(9).status());
+            assertEquals(10, streamer.streams(user));
+        } finally {
+            open.forEach(SseClient.Connection::close);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 0 && streamer.streams("other-" + ns) == 0);
+    }
+
+    @Test
+    void aMessagesFeedReadsRedisOnceATickWhateverItsSubscribers() throws Exception {
+        String ns = Harness.namespace(client, "fanout");
+        String token = userFor(ns);
+        Held held = heldMessage(ns);
+        List<SseClient.Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                open.add(SseClient.Connection.open(api.uri(held.path()), token));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.feed(held.key()).map(f -> f.subscribers() == 5).orElse(false));
+            EventStreamer.FeedStats before = streamer.feed(held.key()).orElseThrow();
+            await().atMost(Duration.ofSeconds(30)).until(() -> streamer.feed(held.key()).orElseThrow().ticks() >= before.ticks() + 8);
+            EventStreamer.FeedStats after = streamer.feed(held.key()).orElseThrow();
+            assertEquals(5, after.subscribers());
+            assertEquals(after.ticks() - before.ticks(), after.reads() - before.reads(), "one read a tick for all five: " + after);
+            assertEquals(before.backlogReads(), after.backlogReads(), "nobody is behind: " + after);
+        } finally {
+            open.forEach(SseClient.Connection::close);
+        }
+        // the last one gone, the feed stops
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.feed(held.key()).isEmpty());
+    }
+
+    @Test
+    void aStreamOfAMessageThatNeverStartsEndsAtTheMaximumDuration() throws Exception {
+        String ns = Harness.namespace(client, "too-long");
+        String user = "viewer-" + ns;
+        String token = userFor(ns);
+        Held held = heldMessage(ns);
+        Duration normal = streamer.maxDuration();
+        CompletableFuture<SseClient.Received> sub;
+        Instant subscribed = Instant.now();
+        streamer.setMaxDuration(Duration.ofSeconds(2)); // for the stream that starts now only
+        try {
+            sub = SseClient.subscribe(api.uri(held.path()), token, null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 1);
+        } finally {
+            streamer.setMaxDuration(normal);
+        }
+        SseClient.Received r = sub.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.status(), r.raw());
+        assertTrue(r.ended(), "the server ended it");
+        assertTrue(r.events().isEmpty(), r.raw());
+        assertTrue(r.comments().stream().anyMatch(c -> c.contains("maximum duration") && c.contains("reconnect")), r.raw());
+        assertTrue(Duration.between(subscribed, Instant.now()).toMillis() >= 2000, "not before its time");
+        assertEquals(MessagePhase.Queued, Harness.get(client, ns, "held-01").getStatus().getPhase(), "it never started");
+        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.streams(user) == 0);
+    }
+
+    @Test
+    void aMessagesHistoryIsReadAsOnePageOfItsSessionsHistory() throws Exception {
+        String ns = Harness.namespace(client, "pages");
+        String token = userFor(ns);
+        Harness.session(client, ns, "chat", s -> {
+        });
+        for (int i = 1; i <= 3; i++) {
+            message(client, ns, "chat-0" + i, "chat", "Question " + i + " " + ns);
+        }
+        ClaudeMessage middle = null;
+        for (int i = 1; i <= 3; i++) {
+            ClaudeMessage m = awaitPhase(client, ns, "chat-0" + i, MessagePhase.Succeeded);
+            middle = i == 2 ? m : middle;
+        }
+        String uid = middle.getMetadata().getUid();
+        String path = "/api/v1/namespaces/" + ns + "/messages/chat-02/history";
+        ConversationKey key = ConversationKey.session(ns, "chat");
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.execute("LLEN", key.history()).toLong() == 6);
+        assertEquals("2:2", redis.execute("HGET", key.index(), uid).toString(), "its entries are the 3rd and 4th");
+
+        JsonNode all = api.getAs(token, path).body();
+        assertEquals(2, all.get("total").asLong());
+        assertEquals(List.of("user", "assistant"), roles(all));
+        assertEquals("Question 2 " + ns, all.get("items").get(0).get("content").asText());
+        assertEquals(middle.getStatus().getResult(), all.get("items").get(1).get("content").asText());
+        JsonNode second = api.getAs(token, path + "?offset=1&limit=1").body();
+        assertEquals(2, second.get("total").asLong());
+        assertEquals(1, second.get("offset").asLong());
+        assertEquals(List.of(all.get("items").get(1)), HttpApiIT.list(second.get("items")));
+        JsonNode past = api.getAs(token, path + "?offset=2").body();
+        assertEquals(0, past.get("items").size());
+        assertEquals(2, past.get("total").asLong());
+
+        // only the page is read: the other messages' entries made unreadable change nothing (a scan would fail)
+        List<String> entries = new ArrayList<>();
+        redis.execute("LRANGE", key.history(), "0", "-1").forEach(e -> entries.add(e.toString()));
+        for (int i : new int[] { 0, 1, 4, 5 }) {
+            redis.execute("LSET", key.history(), Integer.toString(i), "not json");
+        }
+        try {
+            assertEquals(all, api.getAs(token, path).body());
+            // a message not recorded yet has nothing, and nothing is scanned for it either
+            client.resources(ClaudeSession.class).inNamespace(ns).withName("chat").edit(s -> {
+                s.getSpec().setSuspend(true);
+                return s;
+            });
+            message(client, ns, "chat-04", "chat", "Question 4 " + ns);
+            Harness.awaitReason(client, ns, "chat-04", "SessionSuspended");
+            ApiClient.Reply queued = api.getAs(token, "/api/v1/namespaces/" + ns + "/messages/chat-04/history");
+            assertEquals(200, queued.status(), queued.raw());
+            assertEquals(0, queued.body().get("total").asLong());
+        } finally {
+            for (int i : new int[] { 0, 1, 4, 5 }) {
+                redis.execute("LSET", key.history(), Integer.toString(i), entries.get(i));
+            }
+        }
+
+        // recorded before the index existed (no field): found by scanning the session's history, as before
+        redis.execute("HDEL", key.index(), uid);
+        assertEquals(all, api.getAs(token, path).body());
+    }
+
+    /** A message of a suspended session: it waits (Pending) for as long as the test likes. */
+    private Held heldMessage(String ns) {
+        Harness.session(client, ns, "held", s -> s.setSuspend(true));
+        ClaudeMessage m = message(client, ns, "held-01", "held", "Never runs " + ns);
+        Harness.awaitReason(client, ns, "held-01", "SessionSuspended");
+        return new Held(EventFollower.keyOf(m), "/api/v1/namespaces/" + ns + "/messages/held-01/events");
+    }
+
+    private record Held(String key, String path) {
+    }
+
+    private static List<String> roles(JsonNode page) {
+        return HttpApiIT.list(page.get("items")).stream().map(i -> i.get("role").asText()).toList();
     }
 
     private String userFor(String ns) {

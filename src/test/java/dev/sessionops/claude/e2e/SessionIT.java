@@ -34,7 +34,7 @@ class SessionIT extends EndToEndTest {
         message(client, ns, "brief-01", "brief", "Remember this");
         awaitPhase(client, ns, "brief-01", MessagePhase.Succeeded);
         ConversationKey key = ConversationKey.session(ns, "brief");
-        assertEquals(1L, redis.execute("EXISTS", key.history()).toLong());
+        assertEquals(2L, redis.execute("EXISTS", key.history(), key.index()).toLong());
 
         var pvc = client.persistentVolumeClaims().inNamespace(ns).withName(JobNames.stateClaim("brief")).get();
         assertNotNull(pvc, "state volume");
@@ -45,7 +45,7 @@ class SessionIT extends EndToEndTest {
 
         client.resource(session).delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "brief") == null);
-        assertEquals(0L, redis.execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied()).toLong());
+        assertEquals(0L, redis.execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(), key.index()).toLong());
     }
 
     @Test

@@ -4,8 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,11 @@ public final class SseClient {
     }
 
     /** Everything one subscription received. */
-    public record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended) {
+    public record Received(int status, String contentType, List<Event> events, List<String> comments, String raw, boolean ended,
+            HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     private static final HttpClient AS_FRONT_PROXY = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -62,6 +68,7 @@ public final class SseClient {
         List<String> comments = new ArrayList<>();
         StringBuilder raw = new StringBuilder();
         String contentType = response.headers().firstValue("Content-Type").orElse("");
+        HttpHeaders headers = response.headers();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String id = null;
             String event = null;
@@ -97,8 +104,60 @@ public final class SseClient {
                 }
             }
         } catch (IOException e) {
-            return new Received(response.statusCode(), contentType, events, comments, raw.toString(), false);
+            return new Received(response.statusCode(), contentType, events, comments, raw.toString(), false, headers);
         }
-        return new Received(response.statusCode(), contentType, events, comments, raw.toString(), true);
+        return new Received(response.statusCode(), contentType, events, comments, raw.toString(), true, headers);
+    }
+
+    /**
+     * An open event stream that the test reads nothing from and closes when it likes, as a client that leaves: a plain
+     * socket, so closing it closes the connection at once.
+     */
+    public static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final int status;
+
+        private Connection(Socket socket, int status) {
+            this.socket = socket;
+            this.status = status;
+        }
+
+        /** Sends the request and reads the status line and headers (an event stream sends them at once). */
+        public static Connection open(URI uri, String token) throws IOException {
+            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            try {
+                socket.setSoTimeout(30_000);
+                String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                        + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (head.indexOf("\r\n\r\n") < 0) {
+                    int b = in.read();
+                    if (b < 0) {
+                        throw new IOException("the connection closed in the headers: " + head);
+                    }
+                    head.append((char) b);
+                }
+                return new Connection(socket, Integer.parseInt(head.toString().split(" ", 3)[1]));
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        public int status() {
+            return status;
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed
+            }
+        }
     }
 }

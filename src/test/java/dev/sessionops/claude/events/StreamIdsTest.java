@@ -27,4 +27,15 @@ class StreamIdsTest {
         assertFalse(StreamIds.isValid(null));
         assertThrows(IllegalArgumentException.class, () -> StreamIds.after("nope"));
     }
+
+    @Test
+    void idsCompareByTimeThenSequenceAndNullIsBeforeEverything() {
+        assertTrue(StreamIds.compare("5-9", "5-10") < 0);
+        assertTrue(StreamIds.compare("6-0", "5-" + Long.MAX_VALUE) > 0);
+        assertEquals(0, StreamIds.compare("1700000000000-3", "1700000000000-3"));
+        assertTrue(StreamIds.compare(null, "0-0") < 0);
+        assertTrue(StreamIds.compare("0-0", null) > 0);
+        assertEquals(0, StreamIds.compare(null, null));
+        assertThrows(IllegalArgumentException.class, () -> StreamIds.compare("x", "1-1"));
+    }
 }

@@ -16,6 +16,7 @@ class ConversationKeyTest {
         ConversationKey session = ConversationKey.session("team-a", "user-api");
         assertEquals("cso:{team-a/user-api}:history", session.history());
         assertEquals("cso:{team-a/user-api}:events:user-api-01", session.events("user-api-01"));
+        assertEquals("cso:{team-a/user-api}:index", session.index());
         ConversationKey oneShot = ConversationKey.oneShot("team-a", "quick");
         assertEquals("cso:{team-a/message/quick}:events:quick", oneShot.events("quick"));
     }

@@ -143,7 +143,7 @@ class ApiFrontTest {
 
     @Test
     void routesTheOperatorsGroupAndRefusesDotSegments() {
-        assertTrue(ApiFront.isOperatorPath("/apis/api.claude.sessionops.dev"));
+        assertFalse(ApiFront.isOperatorPath("/apis/api.claude.sessionops.dev"), "the group document is the aggregator's");
         assertTrue(ApiFront.isOperatorPath("/apis/api.claude.sessionops.dev/v1alpha1"));
         assertTrue(ApiFront.isOperatorPath(OP + "/history"));
         assertFalse(ApiFront.isOperatorPath("/apis/api.claude.sessionops.dev.evil/v1"));

@@ -1,6 +1,10 @@
 package dev.sessionops.claude.local;
 
+import dev.sessionops.claude.Labels;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.message.PodLayout;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -309,6 +313,56 @@ class LocalKubeletTest {
         kubelet.awaitIdle(Duration.ofSeconds(2));
         assertTrue(kubelet.runs().isEmpty());
         assertTrue(logOf("abandoned").startsWith("up\n"), "logs outlive the kubelet that captured them");
+    }
+
+    @Test
+    void neverRunsAContainerAsRoot() {
+        kubelet = LocalKubelet.start(server, client);
+        create(job("no-user", sh("id -u; id -g; id -G").build()));
+        Job asRoot = job("as-root", sh("id -u; id -g; id -G").withNewSecurityContext().withRunAsUser(0L).withRunAsGroup(0L)
+                .endSecurityContext().build());
+        asRoot.getSpec().getTemplate().getSpec().setSecurityContext(new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+                .withFsGroup(0L).withSupplementalGroups(0L).build());
+        create(asRoot);
+        kubelet.awaitIdle(IDLE);
+
+        // as root the kubelet picks nobody (65534) when the pod names no user, or names root
+        assertEquals("65534\n65534\n65534\n", logOf("no-user"));
+        assertEquals("65534\n65534\n65534\n", logOf("as-root"));
+        assertEquals(List.of(65534L, 65534L), kubelet.runs().stream().map(ContainerRun::uid).toList());
+    }
+
+    @Test
+    void withOperatorJobsOnlyRunsJustTheJobsOfAnExistingClaudeMessage() {
+        kubelet = LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withOperatorJobsOnly());
+        ClaudeMessage message = new ClaudeMessage();
+        message.setMetadata(new ObjectMetaBuilder().withName("m1").withNamespace(NS).build());
+        message = client.resources(ClaudeMessage.class).inNamespace(NS).resource(message).create();
+        String uid = message.getMetadata().getUid();
+
+        create(job("plain", sh("echo ran").build()));
+        create(operatorJob("no-owner", null, null));
+        create(operatorJob("stale-owner", "m1", "not-" + uid));
+        create(operatorJob("missing-owner", "m2", uid));
+        create(operatorJob("ours", "m1", uid));
+        kubelet.awaitIdle(IDLE); // the refused ones do not keep it busy
+
+        assertEquals(List.of("ours"), kubelet.runs().stream().map(ContainerRun::jobName).toList());
+        assertEquals("ran\n", logOf("ours"));
+        for (String refused : List.of("plain", "no-owner", "stale-owner", "missing-owner")) {
+            assertTrue(pods(refused).isEmpty(), refused + " has no pod");
+            assertNull(client.batch().v1().jobs().inNamespace(NS).withName(refused).get().getStatus(), refused + " untouched");
+        }
+    }
+
+    private static Job operatorJob(String name, String messageName, String messageUid) {
+        Job job = job(name, sh("echo ran").build());
+        job.getMetadata().setLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR));
+        if (messageName != null) {
+            job.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("claude.sessionops.dev/v1alpha1")
+                    .withKind("ClaudeMessage").withName(messageName).withUid(messageUid).withController(true).build()));
+        }
+        return job;
     }
 
     // --- helpers

@@ -413,7 +413,7 @@ public final class RealKubelet extends KubeletCore {
             view.mounts().forEach(m -> mounts.put(m.mountPath(), m.source()));
             Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
             ContainerRun run = new ContainerRun(namespace, labels.get(JobPods.JOB_NAME), name, container, plan.init(),
-                    view.argv(), view.env(), view.workingDir(), mounts, log);
+                    view.argv(), view.env(), view.workingDir(), mounts, runUid(view), log);
             runs.add(run);
             Instant started = run.startedAt();
             Process started0;

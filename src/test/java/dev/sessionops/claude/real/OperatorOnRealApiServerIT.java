@@ -118,7 +118,8 @@ class OperatorOnRealApiServerIT {
             assertTrue(admin.pods().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
             assertTrue(admin.persistentVolumeClaims().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
         });
-        assertEquals(0L, history.dataSource().execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied()).toLong());
+        assertEquals(0L, history.dataSource().execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(),
+                key.index()).toLong());
     }
 
     /**

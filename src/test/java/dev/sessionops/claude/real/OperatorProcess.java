@@ -173,6 +173,11 @@ final class OperatorProcess implements AutoCloseable {
                 && text.contains("Started event processing for controller: claudesession");
     }
 
+    /** The JVM's process id (its children: redis-server, the containers of local mode). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
