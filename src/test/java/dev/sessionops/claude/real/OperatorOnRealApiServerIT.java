@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
@@ -23,7 +25,9 @@ import dev.sessionops.claude.e2e.Scenarios;
 import dev.sessionops.claude.e2e.Tier;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.http.ApiPaths;
 import dev.sessionops.claude.local.RealKubelet;
+import dev.sessionops.claude.testing.Kubectl;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -124,10 +128,11 @@ class OperatorOnRealApiServerIT {
 
     /**
      * A second replica waits while the first holds the Lease; the first crashes while a Job runs; the second takes
-     * over and records the message exactly once, without a second Job.
+     * over and records the message exactly once, without a second Job; the read API, moved to it, serves the whole
+     * conversation.
      */
     @Test
-    void aReplicaTakesOverAfterACrashWithoutRunningAMessageTwice() {
+    void aReplicaTakesOverAfterACrashWithoutRunningAMessageTwice() throws Exception {
         String ns = Harness.namespace(admin, "restart");
         Harness.session(admin, ns, "r", s -> {
         });
@@ -163,6 +168,13 @@ class OperatorOnRealApiServerIT {
         Harness.message(admin, ns, "r-02", "r", "After the restart");
         ClaudeMessage next = Harness.awaitPhase(admin, ns, "r-02", MessagePhase.Succeeded);
         assertEquals(done.getStatus().getSessionId(), next.getStatus().getResumedFrom());
+
+        // the read API goes on too: the APIService moved to the new leader, which serves the whole conversation
+        env.routeApiServiceToLeader();
+        Kubectl.Result history = Kubectl.run(env.cluster.kubeconfig(RealOperatorTier.WORK.resolve("admin.kubeconfig")),
+                Duration.ofSeconds(60), "get", "--raw", ApiPaths.BASE + "/namespaces/" + ns + "/sessions/r/history");
+        assertEquals(0, history.exitCode(), history.toString());
+        assertEquals(4, new ObjectMapper().readTree(history.stdout()).path("total").asLong(), history.stdout());
     }
 
     /** Every bad input the 1.20 schema can express is refused by the API server, naming the field; unknown fields are pruned. */
