@@ -64,10 +64,6 @@ public class ApiAuthFilter {
     }
 
     static Optional<Response> deny(ApiException e) {
-        Response.ResponseBuilder r = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.toError());
-        if (e.status() == 503) {
-            r.header("Retry-After", "2");
-        }
-        return Optional.of(r.build());
+        return Optional.of(Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.toError()).build());
     }
 }

@@ -58,8 +58,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
 // creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "create" })
-// the HTTP API (dev.sessionops.claude.http): who a bearer token is (TokenReview), whether that user may get
-// claudesessions/claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
+// the read API (dev.sessionops.claude.http): whether the user the front proxy names may get claudesessions /
+// claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
 @RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get" })
 public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {

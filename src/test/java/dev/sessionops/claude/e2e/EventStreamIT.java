@@ -300,7 +300,7 @@ class EventStreamIT extends EndToEndTest {
             middle = i == 2 ? m : middle;
         }
         String uid = middle.getMetadata().getUid();
-        String path = "/api/v1/namespaces/" + ns + "/messages/chat-02/history";
+        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/chat-02/history";
         ConversationKey key = ConversationKey.session(ns, "chat");
         await().atMost(Duration.ofSeconds(20)).until(() -> redis.execute("LLEN", key.history()).toLong() == 6);
         assertEquals("2:2", redis.execute("HGET", key.index(), uid).toString(), "its entries are the 3rd and 4th");
@@ -333,7 +333,7 @@ class EventStreamIT extends EndToEndTest {
             });
             message(client, ns, "chat-04", "chat", "Question 4 " + ns);
             Harness.awaitReason(client, ns, "chat-04", "SessionSuspended");
-            ApiClient.Reply queued = api.getAs(token, "/api/v1/namespaces/" + ns + "/messages/chat-04/history");
+            ApiClient.Reply queued = api.getAs(token, dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/chat-04/history");
             assertEquals(200, queued.status(), queued.raw());
             assertEquals(0, queued.body().get("total").asLong());
         } finally {
@@ -352,7 +352,7 @@ class EventStreamIT extends EndToEndTest {
         Harness.session(client, ns, "held", s -> s.setSuspend(true));
         ClaudeMessage m = message(client, ns, "held-01", "held", "Never runs " + ns);
         Harness.awaitReason(client, ns, "held-01", "SessionSuspended");
-        return new Held(EventFollower.keyOf(m), "/api/v1/namespaces/" + ns + "/messages/held-01/events");
+        return new Held(EventFollower.keyOf(m), dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/held-01/events");
     }
 
     private record Held(String key, String path) {

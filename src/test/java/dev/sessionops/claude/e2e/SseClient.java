@@ -122,13 +122,17 @@ public final class SseClient {
             this.status = status;
         }
 
-        /** Sends the request and reads the status line and headers (an event stream sends them at once). */
+        /**
+         * Sends the request as the aggregation layer speaking for the user of {@code token} (an {@link ApiUsers#token}
+         * handle) and reads the status line and headers (an event stream sends them at once).
+         */
         public static Connection open(URI uri, String token) throws IOException {
-            Socket socket = new Socket(uri.getHost(), uri.getPort());
+            Socket socket = ApiClient.frontProxyTls().getSocketFactory().createSocket(uri.getHost(), uri.getPort());
             try {
                 socket.setSoTimeout(30_000);
                 String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                        + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+                        + "\r\nAccept: text/event-stream\r\nX-Remote-User: " + ApiUsers.userOf(token)
+                        + "\r\nX-Remote-Group: system:authenticated\r\n\r\n";
                 socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 InputStream in = socket.getInputStream();
