@@ -175,7 +175,7 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 {{/* The read API's resources (what the kube-apiserver checks before it proxies; the operator checks the rest). */}}
 {{- define "cso.rbac.apiReadRule" -}}
 - apiGroups: [{{ include "cso.api.group" . | quote }}]
-  resources: ["sessions", "sessions/history", "messages", "messages/history", "messages/events"]
+  resources: ["sessions", "sessions/history", "messages", "messages/history", "messages/log"]
   verbs: ["get", "list"]
 {{- end }}
 

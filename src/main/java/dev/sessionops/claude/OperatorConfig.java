@@ -110,7 +110,7 @@ public interface OperatorConfig {
 
         Authorization authorization();
 
-        /** Limits of {@code …/messages/{name}/events}, the Server-Sent Events streams. */
+        /** Limits of {@code …/messages/{name}/log}, the Server-Sent Events streams. */
         Events events();
 
         interface Authentication {

@@ -92,7 +92,21 @@ public class PodLogStream {
             }
         }
         if (!ok) {
-            throw new IOException("log of " + namespace + "/" + pod + ": HTTP " + response.code());
+            throw new Refused(response.code(), "log of " + namespace + "/" + pod + ": HTTP " + response.code());
+        }
+    }
+
+    /** The API server answered the log request with an error status (404: the pod is gone). */
+    public static final class Refused extends IOException {
+        private final int code;
+
+        Refused(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
         }
     }
 

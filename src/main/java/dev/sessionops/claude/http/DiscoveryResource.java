@@ -31,7 +31,7 @@ public class DiscoveryResource {
                         resource("sessions/history", "HistoryPage", GET),
                         resource("messages", "MessageDetails", GET),
                         resource("messages/history", "HistoryPage", GET),
-                        resource("messages/events", "Event", GET)));
+                        resource("messages/log", "Event", GET)));
     }
 
     private static Map<String, Object> resource(String name, String kind, List<String> verbs) {

@@ -71,7 +71,7 @@ public class MessagesResource {
     }
 
     @GET
-    @Path("{name}/events")
+    @Path("{name}/log")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
     @Operation(summary = "The run's stream-json events as Server-Sent Events, from the start (or after Last-Event-ID) "

@@ -55,7 +55,7 @@ final class OperatorApi implements AutoCloseable {
     }
 
     static String events(String ns, String name) {
-        return message(ns, name) + "/events";
+        return message(ns, name) + "/log";
     }
 
     /** {@code GET path} as JSON. */
@@ -77,7 +77,7 @@ final class OperatorApi implements AutoCloseable {
     }
 
     /**
-     * Reads {@code …/messages/{name}/events} until the stream ends (after the {@code result} event, or after the
+     * Reads {@code …/messages/{name}/log} until the stream ends (after the {@code result} event, or after the
      * single {@code status} event of a finished message). Returns the last event id read, for a reconnection.
      *
      * @param onOpen called with the open body, so another thread can close it to stop the reading

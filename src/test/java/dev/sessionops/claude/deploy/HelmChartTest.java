@@ -597,7 +597,7 @@ class HelmChartTest {
             rule.getResources().forEach(r -> rule.getVerbs().forEach(v -> granted.add(r + " " + v)));
         }
         Set<String> expected = new TreeSet<>();
-        for (String resource : List.of("sessions", "sessions/history", "messages", "messages/history", "messages/events")) {
+        for (String resource : List.of("sessions", "sessions/history", "messages", "messages/history", "messages/log")) {
             expected.add(resource + " get");
             expected.add(resource + " list");
         }
@@ -616,7 +616,7 @@ class HelmChartTest {
             rule.getApiGroups().forEach(g -> rule.getResources().forEach(r -> viewed.add(g + "/" + r)));
         }
         assertTrue(viewed.containsAll(List.of("claude.sessionops.dev/claudesessions", "claude.sessionops.dev/claudemessages",
-                API_GROUP + "/sessions", API_GROUP + "/messages/events")), viewed.toString());
+                API_GROUP + "/sessions", API_GROUP + "/messages/log")), viewed.toString());
     }
 
     /**

@@ -67,7 +67,7 @@ class EventStreamIT extends EndToEndTest {
         String key = EventFollower.keyOf(created);
         await().atMost(Harness.RUN_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> xlen(key) > 0);
         assertEquals(MessagePhase.Running, Harness.get(client, ns, "live").getStatus().getPhase(), "still running");
-        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/live/events";
+        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/live/log";
         CompletableFuture<SseClient.Received> first = SseClient.subscribe(api.uri(path), token, null);
         // the second joins once the message's feed has read events: it gets them from its backlog, then live
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
@@ -139,7 +139,7 @@ class EventStreamIT extends EndToEndTest {
         message(client, ns, "later-01", "later", "Wait for it " + ns);
         Harness.awaitReason(client, ns, "later-01", "SessionSuspended");
         CompletableFuture<SseClient.Received> sub = SseClient.subscribe(
-                api.uri(dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/later-01/events"), token, null);
+                api.uri(dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/later-01/log"), token, null);
         Thread.sleep(1500);
         assertFalse(sub.isDone(), "the subscriber waits while the message is queued");
         Instant resumedAt = Instant.now();
@@ -179,7 +179,7 @@ class EventStreamIT extends EndToEndTest {
         assertTrue(lines > 2, "the run wrote more events than the bound: " + lines);
         assertEquals(2, xlen(key), "trimmed to cso.events.max-length");
 
-        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/short/events";
+        String path = dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/short/log";
         SseClient.Received tail = SseClient.subscribe(api.uri(path), token, null).get(30, TimeUnit.SECONDS);
         assertEquals(2, tail.events().size(), tail.raw());
         assertEquals("result", tail.events().get(1).event());
@@ -352,7 +352,7 @@ class EventStreamIT extends EndToEndTest {
         Harness.session(client, ns, "held", s -> s.setSuspend(true));
         ClaudeMessage m = message(client, ns, "held-01", "held", "Never runs " + ns);
         Harness.awaitReason(client, ns, "held-01", "SessionSuspended");
-        return new Held(EventFollower.keyOf(m), dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/held-01/events");
+        return new Held(EventFollower.keyOf(m), dev.sessionops.claude.http.ApiPaths.BASE + "/namespaces/" + ns + "/messages/held-01/log");
     }
 
     private record Held(String key, String path) {

@@ -178,7 +178,7 @@ class HttpApiIT extends EndToEndTest {
                 "claudemessages.claude.sessionops.dev \"nope\" not found");
         assertEquals("nope", api.getAs(carol, base + "/messages/nope").body().get("details").get("name").asText());
         assertError(api.getAs(carol, base + "/messages/nope/history"), 404, "NotFound", "claudemessages.claude.sessionops.dev \"nope\"");
-        assertError(api.getAs(carol, base + "/messages/nope/events"), 404, "NotFound", "claudemessages.claude.sessionops.dev \"nope\"");
+        assertError(api.getAs(carol, base + "/messages/nope/log"), 404, "NotFound", "claudemessages.claude.sessionops.dev \"nope\"");
         String ghost = ApiPaths.BASE + "/namespaces/ghost-" + ns;
         assertError(api.getAs(carol, ghost + "/sessions"), 404, "NotFound", "namespaces \"ghost-" + ns + "\" not found");
         assertError(api.getAs(carol, ghost + "/sessions/chat"), 404, "NotFound", "namespaces \"ghost-" + ns + "\" not found");
@@ -210,7 +210,7 @@ class HttpApiIT extends EndToEndTest {
         long reviewsBefore = ApiUsers.accessReviews.size();
 
         // whoever is not the front proxy is nobody, whatever headers it sends: 401, and no review is asked
-        for (String path : List.of("/sessions", "/sessions/secret-plans/history", "/messages/secret-plans-01/events")) {
+        for (String path : List.of("/sessions", "/sessions/secret-plans/history", "/messages/secret-plans-01/log")) {
             assertError(api.get(a + path), 401, "Unauthorized", "served through the Kubernetes API server");
             assertError(api.get(a + path, null, asDave), 401, "Unauthorized", "");
             assertError(api.get(a + path, TestPki.FORGED, asDave), 401, "Unauthorized", ""); // another CA, same name
@@ -225,7 +225,7 @@ class HttpApiIT extends EndToEndTest {
         // erin may look only in B: every call about A is 403, existing or not
         for (String path : List.of("/sessions", "/sessions/secret-plans", "/sessions/secret-plans/history",
                 "/sessions/does-not-exist", "/messages/secret-plans-01", "/messages/secret-plans-01/history",
-                "/messages/secret-plans-01/events")) {
+                "/messages/secret-plans-01/log")) {
             ApiClient.Reply r = api.getAs(erin, a + path);
             String resource = path.startsWith("/messages") ? "claudemessages" : "claudesessions";
             assertError(r, 403, "Forbidden", "User \"" + userB + "\" cannot get resource \"" + resource + "\"");
@@ -267,10 +267,10 @@ class HttpApiIT extends EndToEndTest {
         JsonNode paths = doc.body().get("paths");
         String ns = ApiPaths.BASE + "/namespaces/{namespace}";
         for (String p : List.of(ApiPaths.BASE, ns + "/sessions", ns + "/sessions/{name}", ns + "/sessions/{name}/history",
-                ns + "/messages/{name}", ns + "/messages/{name}/history", ns + "/messages/{name}/events")) {
+                ns + "/messages/{name}", ns + "/messages/{name}/history", ns + "/messages/{name}/log")) {
             assertNotNull(paths.get(p), p + " in " + paths);
         }
-        assertNotNull(paths.get(ns + "/messages/{name}/events").get("get").get("responses")
+        assertNotNull(paths.get(ns + "/messages/{name}/log").get("get").get("responses")
                 .get("200").get("content").get("text/event-stream"));
     }
 

@@ -13,7 +13,7 @@ class ApiPathsTest {
     @Test
     void plainKubernetesNamesPass() {
         for (String path : new String[] {ApiPaths.BASE, NS + "team-a/sessions", NS + "team-a/sessions/chat.v2/history",
-                NS + "a/messages/m-01/events"}) {
+                NS + "a/messages/m-01/log"}) {
             assertNull(ApiPaths.syntaxProblem(path), path);
         }
     }

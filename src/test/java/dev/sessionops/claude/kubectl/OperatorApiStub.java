@@ -27,7 +27,7 @@ import com.sun.net.httpserver.HttpServer;
  * A stub of <b>this project's own</b> operator HTTP API (not of Claude's API), following the contract branch
  * {@code http} implements, so the CLI can be tested before that lands: {@code GET /apis/api.claude.sessionops.dev/v1alpha1/namespaces/{ns}/sessions},
  * {@code …/sessions/{name}}, {@code …/sessions/{name}/history?offset&limit}, {@code …/messages/{name}},
- * {@code …/messages/{name}/events} (Server-Sent Events, {@code Last-Event-ID}), errors as
+ * {@code …/messages/{name}/log} (Server-Sent Events, {@code Last-Event-ID}), errors as
  * {@code {"status","reason","message"}}. The data comes from a {@link Backend}: canned in unit tests, the harness's
  * real cluster state and Redis in {@code KubectlClaudeIT}. With a required token it answers 401 to requests
  * without {@code Authorization: Bearer <token>}, as the real API does after its TokenReview.
@@ -35,7 +35,7 @@ import com.sun.net.httpserver.HttpServer;
 final class OperatorApiStub implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile(
-            "^/apis/api.claude.sessionops.dev/v1alpha1/namespaces/([^/]+)/(sessions|messages)(?:/([^/]+))?(?:/(history|events))?$");
+            "^/apis/api.claude.sessionops.dev/v1alpha1/namespaces/([^/]+)/(sessions|messages)(?:/([^/]+))?(?:/(history|log))?$");
 
     /** Where the stub's answers come from; empty means 404. */
     interface Backend {
@@ -120,7 +120,7 @@ final class OperatorApiStub implements AutoCloseable {
                 history(ex, ns, name, query);
             } else if (kind.equals("messages") && name != null && sub == null) {
                 found(ex, backend.message(ns, name), "claudemessage", name);
-            } else if (kind.equals("messages") && "events".equals(sub)) {
+            } else if (kind.equals("messages") && "log".equals(sub)) {
                 events(ex, ns, name, lastEventId);
             } else {
                 error(ex, 404, "NotFound", "no such endpoint " + ex.getRequestURI().getPath());

@@ -185,7 +185,7 @@ class ApiFrontTest {
         ApiFront front = front(ca, operator.actualPort(), kubeEcho().actualPort());
 
         // three events 800 ms apart: each must arrive long before the stream ends
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + OP + "/messages/m1/events"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + OP + "/messages/m1/log"))
                 .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream").build();
         long start = System.nanoTime();
         HttpResponse<InputStream> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -301,7 +301,7 @@ class ApiFrontTest {
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca.certPem())))
                 .setClientAuth(ClientAuth.REQUIRED);
         return listen(vertx.createHttpServer(options).requestHandler(req -> {
-            if (req.path().endsWith("/events")) {
+            if (req.path().endsWith("/log")) {
                 req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
                 req.response().write("data: 1\n\n");
                 vertx.setTimer(800, t1 -> {

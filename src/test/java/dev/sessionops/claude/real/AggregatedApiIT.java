@@ -83,7 +83,7 @@ class AggregatedApiIT {
     /** The chart's grant that lets authenticated users reach the aggregated group at all (rules as the chart's). */
     static final String API_READER_ROLE = "claude-session-operator-api-reader";
     static final List<String> API_RESOURCES = List.of("sessions", "sessions/history", "messages", "messages/history",
-            "messages/events");
+            "messages/log");
     static final Duration KUBECTL = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -167,7 +167,7 @@ class AggregatedApiIT {
         assertEquals(first.getStatus().getResult(), message.path("result").asText(), message.toString());
 
         // the full event stream of the run, through the aggregation layer, ending with the result
-        Kubectl.Result events = Kubectl.run(kubeconfigA, KUBECTL, "get", "--raw", a + "/messages/" + SECOND + "/events");
+        Kubectl.Result events = Kubectl.run(kubeconfigA, KUBECTL, "get", "--raw", a + "/messages/" + SECOND + "/log");
         assertEquals(0, events.exitCode(), events.toString());
         List<SseClient.Event> parsed = parseSse(events.stdout());
         assertEquals(RealOperatorTier.eventLines(runOf(SECOND).log()), parsed.stream().map(SseClient.Event::data).toList(),
@@ -177,7 +177,7 @@ class AggregatedApiIT {
         // the same identity in team-b: the API server lets it through (the chart's grant), the operator forbids it
         String b = ApiPaths.BASE + "/namespaces/" + TEAM_B;
         for (String path : List.of(b + "/sessions", b + "/sessions/" + B_SESSION + "/history", b + "/messages/" + B_MESSAGE
-                + "/events")) {
+                + "/log")) {
             Kubectl.Result forbidden = Kubectl.run(kubeconfigA, KUBECTL, "get", "--raw", path);
             assertNotEquals(0, forbidden.exitCode(), forbidden.toString());
             assertTrue(forbidden.stderr().contains("Error from server (Forbidden)"), forbidden.toString());
@@ -197,7 +197,7 @@ class AggregatedApiIT {
         Harness.session(admin, TEAM_A, "slow", s -> {
         });
         Harness.message(admin, TEAM_A, "slow-01", "slow", "[[sleep 4000]] Take your time");
-        URI uri = URI.create(cluster.masterUrl() + ApiPaths.BASE + "/namespaces/" + TEAM_A + "/messages/slow-01/events");
+        URI uri = URI.create(cluster.masterUrl() + ApiPaths.BASE + "/namespaces/" + TEAM_A + "/messages/slow-01/log");
         SseClient.Received received = SseClient.subscribe(cluster.httpClient(), uri,
                 Map.of("Authorization", List.of("Bearer " + readerA)), null).get(120, TimeUnit.SECONDS);
         assertEquals(200, received.status(), received.raw());

@@ -193,7 +193,7 @@ class LocalModeIT {
                 Harness.awaitPhase(client, "default", "locked-01", MessagePhase.Succeeded);
                 // its events through the front (Server-Sent Events from the operator, streamed through)
                 HttpResponse<String> events = viaFront(lockedHome,
-                        "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/messages/locked-01/events");
+                        "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/messages/locked-01/log");
                 assertEquals(200, events.statusCode(), events.body());
                 assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), events.headers().toString());
                 assertTrue(events.body().contains("data:"), events.body());
