@@ -82,7 +82,7 @@ import io.smallrye.config.WithDefault;
  * The Helm chart, linted and rendered with the defaults and the value sets of its ci/ folder (external Redis,
  * namespaced RBAC for two namespaces, metrics with ServiceMonitor and NetworkPolicy, cert-manager), checked as
  * Kubernetes objects.
- * The comparison with the RBAC the operator SDK generates needs the packaged build: {@link ChartRbacIT}.
+ * The comparison with the RBAC the operator SDK generates needs the packaged build: {@link ChartRbacE2E}.
  */
 class HelmChartTest {
     static final String SA = HelmChart.RELEASE;
@@ -461,7 +461,7 @@ class HelmChartTest {
     /**
      * The chart's own serving certificate (the default): one Secret the operator mounts, whose CA the APIService
      * trusts, for the name the kube-apiserver connects to; and the pods roll when it changes. (An upgrade keeps it,
-     * through lookup: only a real API server shows that, see ChartOnRealApiServerIT.)
+     * through lookup: only a real API server shows that, see ChartOnRealApiServerE2E.)
      */
     @Test
     void apiServiceTrustsTheGeneratedServingCertificate() throws Exception {

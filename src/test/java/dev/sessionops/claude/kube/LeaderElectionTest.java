@@ -17,7 +17,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Leader election is on in production (only the Lease holder reconciles; OperatorOnRealApiServerIT shows a standby
+ * Leader election is on in production (only the Lease holder reconciles; OperatorOnRealApiServerE2E shows a standby
  * replica idle until the leader crashes) and off in tests, where one operator owns the mock API server.
  */
 @QuarkusTest

@@ -40,7 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * Kubernetes API with a kubeconfig, Jobs run as local processes with the real claude CLI (against the fake API), and
  * a redis-server it starts itself; a two-message session, then a restart keeps sessions, messages and history.
  */
-class LocalModeIT {
+class LocalModeE2E {
     private static final Pattern READY = Pattern.compile("Local mode: Kubernetes API (\\S+) .*Redis (redis://[^\\s,]+)");
     private static final Pattern OPERATOR_API = Pattern.compile("operator API https://127\\.0\\.0\\.1:(\\d+)");
     static FakeAnthropicApi api;

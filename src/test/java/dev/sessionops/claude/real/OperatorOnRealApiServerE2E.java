@@ -40,11 +40,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * controller's Pods (the real claude CLI against the fake Anthropic API) and serving their logs through the API
  * server. This tier proves what the mock cannot: schema validation, the status subresource, the real Job controller
  * deciding success, failure and deadline, pod logs, RBAC, and garbage collection after the session's finalizer. The
- * environment ({@link RealOperatorTier}) is shared with {@link AggregatedApiIT}, which tests the read API through the
+ * environment ({@link RealOperatorTier}) is shared with {@link AggregatedApiE2E}, which tests the read API through the
  * API server's aggregation layer.
  */
 @ExtendWith(RealOperatorTier.Shared.class)
-class OperatorOnRealApiServerIT {
+class OperatorOnRealApiServerE2E {
     static RealOperatorTier env;
     static KubernetesClient admin;
     static RealKubelet kubelet;

@@ -60,14 +60,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * certificate, requestheader CA in {@code kube-system/extension-apiserver-authentication}), callers authenticated by
  * the API server as ServiceAccounts and authorized twice: by the API server on the aggregated group (the chart's
  * grant to {@code system:authenticated}) and by the operator's SubjectAccessReview on the claude resources of the
- * namespace. Shares the tier ({@link RealOperatorTier}) with {@link OperatorOnRealApiServerIT}.
+ * namespace. Shares the tier ({@link RealOperatorTier}) with {@link OperatorOnRealApiServerE2E}.
  *
  * <p>{@code team-a} has a session of two messages whose name and prompts carry {@link #MARKER}; {@code reader} in
  * team-a may read claude resources there, {@code reader} in team-b only in team-b. Nothing team-b's reader sends,
  * however bent, returns the marker.
  */
 @ExtendWith(RealOperatorTier.Shared.class)
-class AggregatedApiIT {
+class AggregatedApiE2E {
     static final String TEAM_A = "team-a";
     static final String TEAM_B = "team-b";
     /** In team-a's session name and prompts only: a response to team-b's reader that carries it leaked team-a's data. */

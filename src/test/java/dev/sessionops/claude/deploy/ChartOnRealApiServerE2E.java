@@ -53,7 +53,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * <p>Failsafe, after {@code package}: needs target/quarkus-app and the binaries of scripts/k8s-test-env.sh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChartOnRealApiServerIT {
+class ChartOnRealApiServerE2E {
     static final String NS = HelmChart.NAMESPACE;
     static final String SA = "system:serviceaccount:" + NS + ":" + HelmChart.RELEASE;
     static final Path WORK = Path.of("target", "chart-on-real-api-server");

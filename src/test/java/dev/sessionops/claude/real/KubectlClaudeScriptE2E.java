@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * that the script's class path finds the CLI and its dependencies; the start-up time is printed, not asserted (CPU
  * is shared here).
  */
-class KubectlClaudeScriptIT {
+class KubectlClaudeScriptE2E {
 
     private record Run(int exitCode, String out, long millis) {
     }

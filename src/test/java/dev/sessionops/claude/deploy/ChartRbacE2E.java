@@ -29,7 +29,7 @@ import dev.sessionops.claude.deploy.RbacGrants.UnknownRole;
  *
  * <p>Failsafe, after {@code package}: the build writes target/kubernetes/ only then.
  */
-class ChartRbacIT {
+class ChartRbacE2E {
     static final Path GENERATED = Path.of("target", "kubernetes", "kubernetes.yml");
     static final String NS = HelmChart.NAMESPACE;
     /** Resources the SDK may grant that exist outside namespaces: a Role cannot grant them. */
