@@ -48,6 +48,30 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * The life of one ClaudeMessage: Pending (waiting for its session or inputs) → Queued (behind earlier messages of
  * its session) → Running (its Job exists) → Succeeded | Failed | Cancelled. A finished message is never touched
  * again, which (with the deterministic Job name and the history's applied set) makes a replay harmless.
+ *
+ * <p>The state machine as this class implements it. Phases: none (new), Pending, Queued, Running, and the terminal
+ * Succeeded, Failed, Cancelled. Events: the message itself, its Job ({@code jobs} informer), its session
+ * ({@code sessions}), any sibling of the session changing phase ({@code siblings}), and timers (10 s while waiting
+ * for inputs or Redis, 5 s while queued). Guards, tried in this order:
+ * <table>
+ * <tr><th>from</th><th>guard</th><th>to (reason)</th></tr>
+ * <tr><td>terminal</td><td>always</td><td>unchanged</td></tr>
+ * <tr><td>any</td><td>status names a Job that neither cache nor API server has</td><td>Cancelled (JobDeleted)</td></tr>
+ * <tr><td>any</td><td>Job unfinished, phase Running</td><td>Running, follow its live events</td></tr>
+ * <tr><td>any</td><td>Job unfinished, phase not Running (status write lost)</td><td>Running (JobCreated), adopted from
+ * the Job</td></tr>
+ * <tr><td>any</td><td>Job finished, Redis down</td><td>unchanged phase, condition HistoryStoreUnavailable, retry</td></tr>
+ * <tr><td>any</td><td>Job finished, recorded (now or before)</td><td>Verdict: Succeeded | Failed</td></tr>
+ * <tr><td>no Job</td><td>sessionRef names no session</td><td>Pending (SessionNotFound)</td></tr>
+ * <tr><td>no Job</td><td>phase Queued, not at the head (cache), session not suspended</td><td>Queued (no re-plan)</td></tr>
+ * <tr><td>no Job</td><td>planner: missing ConfigMap / Secret / key</td><td>Pending (its reason), retry</td></tr>
+ * <tr><td>no Job</td><td>planner: invalid input</td><td>Failed (its reason)</td></tr>
+ * <tr><td>no Job</td><td>session suspended</td><td>Queued (SessionSuspended)</td></tr>
+ * <tr><td>no Job</td><td>not at the head (cache), or the live LIST of messages and Jobs says not its turn
+ * ({@link SessionTurn})</td><td>Queued (Queued), poll 5 s</td></tr>
+ * <tr><td>no Job</td><td>Redis down reading the resume id</td><td>Pending (HistoryStoreUnavailable), retry</td></tr>
+ * <tr><td>no Job</td><td>otherwise: create the Job (409 is the same run)</td><td>Running (JobCreated)</td></tr>
+ * </table>
  */
 @ControllerConfiguration(name = "claudemessage")
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
