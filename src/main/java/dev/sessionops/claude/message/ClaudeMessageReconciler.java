@@ -9,7 +9,6 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
@@ -36,8 +35,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 /**
  * The life of one ClaudeMessage, as observe → {@link MessageTransition#next} → apply: {@link MessageObserver}
  * gathers the facts, the pure transition decides (its Javadoc is the state machine's table), {@link MessageEffects}
- * writes. A finished message is never touched again, which (with the deterministic Job name and the history's
- * applied set) makes a replay harmless.
+ * writes. It validates a message, follows its Job and records the outcome; the Job of a message with a session is
+ * created by the session's reconciler (turn-taking lives where the SDK already serializes), a one-shot message
+ * creates its own. A finished message is never touched again, which (with the deterministic Job name and the
+ * history's applied set) makes a replay harmless.
  */
 @ControllerConfiguration(name = "claudemessage")
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
@@ -84,25 +85,18 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClaudeMessage.class, false))
                 .build(), context);
 
-        // A session appearing (or resuming from suspend) wakes the messages that wait for it.
+        // A session appearing, or suspended / resumed, wakes the messages that wait for it (nothing else does: the
+        // session's reconciler starts them, and its status writes would wake every queued message for nothing).
         var sessions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeSession.class, ClaudeMessage.class)
                 .withName("sessions")
+                .withOnUpdateFilter((before, after) -> suspended(before) != suspended(after))
                 .withSecondaryToPrimaryMapper(s -> toIds(primaries.byIndex(BY_SESSION,
-                        sessionIndexKey(s.getMetadata().getNamespace(), s.getMetadata().getName())), null))
+                        sessionIndexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))))
                 .withPrimaryToSecondaryMapper((ClaudeMessage m) -> m.getSpec() == null || m.getSpec().getSessionRef() == null
                         ? Set.of()
                         : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
                 .build(), context);
-
-        // A message finishing wakes the next one in its session's queue.
-        var siblings = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeMessage.class, ClaudeMessage.class)
-                .withName("siblings")
-                .withOnUpdateFilter((oldM, newM) -> phaseOf(oldM) != phaseOf(newM))
-                .withSecondaryToPrimaryMapper(m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? Set.of()
-                        : toIds(primaries.byIndex(BY_SESSION,
-                                sessionIndexKey(m.getMetadata().getNamespace(), m.getSpec().getSessionRef().getName())), m))
-                .build(), context);
-        return List.of(jobs, sessions, siblings);
+        return List.of(jobs, sessions);
     }
 
     @Override
@@ -112,16 +106,13 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
             return UpdateControl.noUpdate();
         }
         ClaudeSession session = null;
-        List<ClaudeMessage> siblings = List.of();
         if (message.getSpec().getSessionRef() != null) {
             session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
             if (session != null) {
                 ensureOwnedBy(message, session, context);
-                siblings = context.getPrimaryCache().byIndex(BY_SESSION,
-                        sessionIndexKey(message.getMetadata().getNamespace(), session.getMetadata().getName()));
             }
         }
-        MessageObservation observation = observer.observe(message, session, siblings, context);
+        MessageObservation observation = observer.observe(message, session, context);
         return effects.apply(MessageTransition.next(observation), message, context);
     }
 
@@ -176,13 +167,11 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         return namespace + "/" + session;
     }
 
-    private static MessagePhase phaseOf(ClaudeMessage m) {
-        return m.getStatus() == null ? null : m.getStatus().getPhase();
+    private static boolean suspended(ClaudeSession s) {
+        return s.getSpec() != null && Boolean.TRUE.equals(s.getSpec().getSuspend());
     }
 
-    private static Set<ResourceID> toIds(List<ClaudeMessage> messages, ClaudeMessage except) {
-        return messages.stream()
-                .filter(m -> except == null || !m.getMetadata().getName().equals(except.getMetadata().getName()))
-                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    private static Set<ResourceID> toIds(List<ClaudeMessage> messages) {
+        return messages.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 }

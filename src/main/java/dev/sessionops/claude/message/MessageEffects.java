@@ -38,7 +38,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
  */
 final class MessageEffects {
     private static final Logger LOG = Logger.getLogger(MessageEffects.class);
-    static final String RESUMED_FROM_ANNOTATION = "claude.sessionops.dev/resumed-from";
 
     private final HistoryStore history;
     private final EventRecorder events;
@@ -88,10 +87,7 @@ final class MessageEffects {
     private UpdateControl<ClaudeMessage> createJob(ClaudeMessage message, CreateJob create, Context<ClaudeMessage> context) {
         String namespace = message.getMetadata().getNamespace();
         String resumeFrom = create.resumeFrom();
-        Job job = JobSpecBuilder.build(create.plan().resuming(resumeFrom));
-        if (resumeFrom != null) {
-            job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resumeFrom);
-        }
+        Job job = JobSpecBuilder.forRun(create.plan(), resumeFrom);
         try {
             context.getClient().batch().v1().jobs().inNamespace(namespace).resource(job).create();
             LOG.infof("message %s/%s: created Job %s%s", namespace, message.getMetadata().getName(),
@@ -120,7 +116,7 @@ final class MessageEffects {
         status.setPhase(MessagePhase.Running);
         status.setJobName(job.getMetadata().getName());
         status.setResumedFrom(job.getMetadata().getAnnotations() == null ? null
-                : job.getMetadata().getAnnotations().get(RESUMED_FROM_ANNOTATION));
+                : job.getMetadata().getAnnotations().get(JobSpecBuilder.RESUMED_FROM_ANNOTATION));
         status.setStartedAt(job.getMetadata().getCreationTimestamp());
         setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
         return writeStatus(message, context);

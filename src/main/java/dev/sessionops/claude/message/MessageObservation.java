@@ -17,16 +17,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param job its Job, from the cache or (when the status names one the cache lacks) the API server; null: none
  * @param session its session as the cache shows it
  * @param sessionName the session it names (null: a one-shot message)
- * @param ahead unfinished messages of the session ahead of it in the queue (cache)
- * @param atHead whether the queue (cache) says it may run: first unfinished, no other running
- * @param turnConfirmed the API server's word that it is this message's turn (live LISTs)
  * @param plan the planner's verdict on its inputs
  * @param resumeFrom the Claude session id the run resumes (Redis)
  * @param recorded whether the history already holds its outcome (Redis)
  * @param run the finished Job's log and what the CLI wrote in it
  */
 public record MessageObservation(MessagePhase phase, String reason, String jobName, Job job, Session session,
-        String sessionName, long ahead, boolean atHead, Supplier<Boolean> turnConfirmed, Supplier<PlanCheck> plan,
+        String sessionName, Supplier<PlanCheck> plan,
         Supplier<Redis<String>> resumeFrom, Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
 
     /** The message's session, as far as running it is concerned. */

@@ -1,6 +1,5 @@
 package dev.sessionops.claude.message;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -15,7 +14,6 @@ import dev.sessionops.claude.message.MessageObservation.FinishedRun;
 import dev.sessionops.claude.message.MessageObservation.PlanCheck;
 import dev.sessionops.claude.message.MessageObservation.Redis;
 import dev.sessionops.claude.message.MessageObservation.Session;
-import dev.sessionops.claude.session.MessageQueue;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
@@ -31,8 +29,7 @@ final class MessageObserver {
         this.logs = logs;
     }
 
-    MessageObservation observe(ClaudeMessage message, ClaudeSession session, List<ClaudeMessage> siblings,
-            Context<ClaudeMessage> context) {
+    MessageObservation observe(ClaudeMessage message, ClaudeSession session, Context<ClaudeMessage> context) {
         var status = message.getStatus();
         String sessionName = message.getSpec().getSessionRef() == null ? null : message.getSpec().getSessionRef().getName();
         Session sessionFact = sessionName == null ? Session.ONE_SHOT
@@ -49,8 +46,6 @@ final class MessageObserver {
                 .orElse(null);
         Job seen = job;
         return new MessageObservation(status.getPhase(), reason, status.getJobName(), job, sessionFact, sessionName,
-                MessageQueue.position(message, siblings), sessionName == null || MessageQueue.mayRun(message, siblings),
-                () -> SessionTurn.confirmed(context.getClient(), message, session),
                 memo(() -> plan(message, session)),
                 memo(() -> redis(() -> history.currentSessionId(key).orElse(null))),
                 memo(() -> redis(() -> history.isRecorded(key, message.getMetadata().getUid()))),

@@ -16,31 +16,33 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 /**
  * The message state machine as one pure function: no I/O, no clock, so every edge is a table row in
  * {@code MessageTransitionTest}. Phases: none (new), Pending, Queued, Running, and the terminal Succeeded, Failed,
- * Cancelled, never left. Guards, in this order:
+ * Cancelled, never left. A message of a session does not start itself: it is validated here and waits Queued until
+ * the session's reconciler creates its Job ({@code session.SessionDispatcher}), which this machine then adopts. A
+ * one-shot message (no sessionRef) has no queue and starts itself. Guards, in this order:
  * <table>
  * <tr><th>from</th><th>guard</th><th>action (to, reason)</th></tr>
  * <tr><td>terminal</td><td>always</td><td>Nothing</td></tr>
  * <tr><td>any</td><td>status names a Job the API server no longer has</td><td>EndWithoutRun (Cancelled, JobDeleted)</td></tr>
  * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
- * <tr><td>not Running</td><td>Job unfinished (the status write after creating it was lost)</td><td>Adopt (Running, JobCreated)</td></tr>
+ * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
+ * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
  * <tr><td>any</td><td>Job finished, Redis down</td><td>AwaitHistory (HistoryStoreUnavailable), retry</td></tr>
  * <tr><td>any</td><td>Job finished, not recorded / recorded before (a replay)</td><td>Finish with / without recording
  * (Verdict: Succeeded | Failed)</td></tr>
  * <tr><td>no Job</td><td>session missing</td><td>Wait (Pending, SessionNotFound)</td></tr>
- * <tr><td>Queued</td><td>not at the head, session active</td><td>Wait (Queued) without re-reading its inputs</td></tr>
+ * <tr><td>Queued (Queued)</td><td>session active</td><td>Nothing: validated, the session starts it</td></tr>
  * <tr><td>no Job</td><td>inputs missing (ConfigMap, Secret, key)</td><td>Wait (Pending, its reason), retry</td></tr>
  * <tr><td>no Job</td><td>inputs invalid</td><td>EndWithoutRun (Failed, its reason)</td></tr>
  * <tr><td>no Job</td><td>session suspended</td><td>Wait (Queued, SessionSuspended)</td></tr>
- * <tr><td>no Job</td><td>not at the head, or the API server says not its turn</td><td>Wait (Queued), poll</td></tr>
- * <tr><td>no Job</td><td>Redis down reading the resume id</td><td>Wait (Pending, HistoryStoreUnavailable), retry</td></tr>
- * <tr><td>no Job</td><td>otherwise</td><td>CreateJob (Running, JobCreated; a 409 is the same run)</td></tr>
+ * <tr><td>no Job</td><td>session active</td><td>Wait (Queued, Queued): the session starts it in its turn</td></tr>
+ * <tr><td>no Job, one-shot</td><td>Redis down reading the resume id</td><td>Wait (Pending, HistoryStoreUnavailable),
+ * retry</td></tr>
+ * <tr><td>no Job, one-shot</td><td>otherwise</td><td>CreateJob (Running, JobCreated; a 409 is the same run)</td></tr>
  * </table>
  */
 public final class MessageTransition {
     /** How often a message waiting for a Secret, ConfigMap or Redis looks again. */
     public static final Duration RECHECK = Duration.ofSeconds(10);
-    /** A safety net for the queue: earlier messages finishing also wake this one through the informer. */
-    public static final Duration QUEUE_RECHECK = Duration.ofSeconds(5);
     static final MessageAction NOTHING = new MessageAction.Nothing();
 
     private MessageTransition() {
@@ -77,10 +79,8 @@ public final class MessageTransition {
         if (o.session() == Session.MISSING) {
             return new Wait(MessagePhase.Pending, Reasons.SESSION_NOT_FOUND, "waiting for ClaudeSession " + o.sessionName(), null);
         }
-        boolean inSession = o.session() != Session.ONE_SHOT;
-        if (inSession && !o.atHead() && o.phase() == MessagePhase.Queued && o.session() != Session.SUSPENDED) {
-            // checked when first seen; checked again when its turn comes: no re-reading its inputs while it waits
-            return queued(o);
+        if (o.session() == Session.ACTIVE && o.phase() == MessagePhase.Queued && Reasons.QUEUED.equals(o.reason())) {
+            return NOTHING; // validated when it was queued; the session plans it again when it starts it
         }
         PlanCheck plan = o.plan().get();
         if (plan.problem() != null) {
@@ -91,8 +91,9 @@ public final class MessageTransition {
         if (o.session() == Session.SUSPENDED) {
             return new Wait(MessagePhase.Queued, Reasons.SESSION_SUSPENDED, "session " + o.sessionName() + " is suspended", null);
         }
-        if (inSession && (!o.atHead() || !o.turnConfirmed().get())) {
-            return queued(o);
+        if (o.session() == Session.ACTIVE) {
+            return new Wait(MessagePhase.Queued, Reasons.QUEUED, "session " + o.sessionName()
+                    + " starts it when the messages before it have finished", null);
         }
         Redis<String> resumeFrom = o.resumeFrom().get();
         if (resumeFrom.isDown()) {
@@ -100,10 +101,5 @@ public final class MessageTransition {
                     "cannot read the conversation from Redis: " + resumeFrom.unavailable(), RECHECK);
         }
         return new CreateJob(plan.plan(), resumeFrom.value());
-    }
-
-    private static Wait queued(MessageObservation o) {
-        return new Wait(MessagePhase.Queued, Reasons.QUEUED,
-                "waiting for " + o.ahead() + " earlier message(s) of session " + o.sessionName(), QUEUE_RECHECK);
     }
 }

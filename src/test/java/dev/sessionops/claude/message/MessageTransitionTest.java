@@ -41,55 +41,47 @@ class MessageTransitionTest {
             0.1, null, List.of(), "hi", List.of(), List.of());
 
     /** An observation with every costly fact unasked-for; rows override what they need. */
-    private record Obs(MessagePhase phase, String jobName, Job job, Session session, boolean atHead,
-            Supplier<Boolean> turn, Supplier<PlanCheck> plan, Supplier<Redis<String>> resume,
+    private record Obs(MessagePhase phase, String reason, String jobName, Job job, Session session,
+            Supplier<PlanCheck> plan, Supplier<Redis<String>> resume,
             Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
 
         static Obs of(MessagePhase phase, Session session) {
-            return new Obs(phase, null, null, session, true, unasked("turn"), unasked("plan"), unasked("resume id"),
-                    unasked("recorded"), unasked("log"));
+            return new Obs(phase, null, null, null, session, unasked("plan"), unasked("resume id"), unasked("recorded"),
+                    unasked("log"));
         }
 
         Obs job(String name, Job job) {
-            return new Obs(phase, name, job, session, atHead, turn, plan, resume, recorded, run);
+            return new Obs(phase, reason, name, job, session, plan, resume, recorded, run);
         }
 
-        Obs notAtHead() {
-            return new Obs(phase, jobName, job, session, false, turn, plan, resume, recorded, run);
-        }
-
-        Obs turn(boolean confirmed) {
-            return new Obs(phase, jobName, job, session, atHead, () -> confirmed, plan, resume, recorded, run);
+        Obs reason(String r) {
+            return new Obs(phase, r, jobName, job, session, plan, resume, recorded, run);
         }
 
         Obs plan(PlanCheck check) {
-            return new Obs(phase, jobName, job, session, atHead, turn, () -> check, resume, recorded, run);
+            return new Obs(phase, reason, jobName, job, session, () -> check, resume, recorded, run);
         }
 
         Obs resume(Redis<String> r) {
-            return new Obs(phase, jobName, job, session, atHead, turn, plan, () -> r, recorded, run);
+            return new Obs(phase, reason, jobName, job, session, plan, () -> r, recorded, run);
         }
 
         Obs recorded(Redis<Boolean> r) {
-            return new Obs(phase, jobName, job, session, atHead, turn, plan, resume, () -> r, run);
+            return new Obs(phase, reason, jobName, job, session, plan, resume, () -> r, run);
         }
 
         Obs run(RunOutcome outcome) {
-            return new Obs(phase, jobName, job, session, atHead, turn, plan, resume, recorded,
+            return new Obs(phase, reason, jobName, job, session, plan, resume, recorded,
                     () -> new FinishedRun("log", outcome));
         }
 
         Obs with(Session s) {
-            return new Obs(phase, jobName, job, s, atHead, turn, plan, resume, recorded, run);
-        }
-
-        Obs phase(MessagePhase p) {
-            return new Obs(p, jobName, job, session, atHead, turn, plan, resume, recorded, run);
+            return new Obs(phase, reason, jobName, job, s, plan, resume, recorded, run);
         }
 
         MessageObservation build() {
-            return new MessageObservation(phase, null, jobName, job, session, session == Session.ONE_SHOT ? null : "chat",
-                    atHead ? 0 : 2, atHead, turn, plan, resume, recorded, run);
+            return new MessageObservation(phase, reason, jobName, job, session, session == Session.ONE_SHOT ? null : "chat",
+                    plan, resume, recorded, run);
         }
     }
 
@@ -113,8 +105,8 @@ class MessageTransitionTest {
         return Obs.of(null, Session.ACTIVE);
     }
 
-    private static Obs readyToRun(Session session) {
-        return Obs.of(null, session).turn(true).plan(PlanCheck.ok(PLAN)).resume(Redis.of("sid-0"));
+    private static Obs readyToRun() {
+        return Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.of("sid-0"));
     }
 
     /** edge, observation, expected action, expected phase (for Wait / EndWithoutRun / Finish), expected reason. */
@@ -150,10 +142,8 @@ class MessageTransitionTest {
                         .run(OK_RUN).recorded(Redis.down("connection refused")), AwaitHistory.class, null, null),
                 row("session not there (yet)", Obs.of(null, Session.MISSING), Wait.class, MessagePhase.Pending,
                         Reasons.SESSION_NOT_FOUND),
-                row("session gone while queued", Obs.of(MessagePhase.Queued, Session.MISSING), Wait.class, MessagePhase.Pending,
-                        Reasons.SESSION_NOT_FOUND),
-                row("queued behind others: its inputs are not read again", Obs.of(MessagePhase.Queued, Session.ACTIVE).notAtHead(),
-                        Wait.class, MessagePhase.Queued, Reasons.QUEUED),
+                row("session gone while queued", Obs.of(MessagePhase.Queued, Session.MISSING).reason(Reasons.QUEUED), Wait.class,
+                        MessagePhase.Pending, Reasons.SESSION_NOT_FOUND),
                 row("new, inputs missing", fresh().plan(PlanCheck.problem(MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
                         "no Secret"))), Wait.class, MessagePhase.Pending, Reasons.CREDENTIALS_MISSING),
                 row("new, inputs invalid", fresh().plan(PlanCheck.problem(MessageProblem.invalid(Reasons.PROMPT_MISSING,
@@ -161,21 +151,25 @@ class MessageTransitionTest {
                 row("one-shot, inputs invalid", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.problem(
                         MessageProblem.invalid(Reasons.INVALID_EFFORT, "no"))), EndWithoutRun.class, MessagePhase.Failed,
                         Reasons.INVALID_EFFORT),
-                row("new behind others: validated first, then queued", fresh().notAtHead().plan(PlanCheck.ok(PLAN)),
-                        Wait.class, MessagePhase.Queued, Reasons.QUEUED),
+                row("new, valid: queued for the session to start", fresh().plan(PlanCheck.ok(PLAN)), Wait.class,
+                        MessagePhase.Queued, Reasons.QUEUED),
+                row("queued: its inputs are not read again, the session starts it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.QUEUED), MessageAction.Nothing.class, null, null),
+                row("pending, inputs back: queued", Obs.of(MessagePhase.Pending, Session.ACTIVE).reason(Reasons.CREDENTIALS_MISSING)
+                        .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
                 row("suspended", fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED), Wait.class, MessagePhase.Queued,
                         Reasons.SESSION_SUSPENDED),
-                row("suspended, queued behind others: reported as suspended",
-                        Obs.of(MessagePhase.Queued, Session.SUSPENDED).notAtHead().plan(PlanCheck.ok(PLAN)), Wait.class,
-                        MessagePhase.Queued, Reasons.SESSION_SUSPENDED),
-                row("resumed: the head runs", readyToRun(Session.ACTIVE).phase(MessagePhase.Queued), CreateJob.class, null, null),
-                row("head by the cache, not by the API server", fresh().plan(PlanCheck.ok(PLAN)).turn(false), Wait.class,
-                        MessagePhase.Queued, Reasons.QUEUED),
-                row("head, Redis down", fresh().plan(PlanCheck.ok(PLAN)).turn(true).resume(Redis.down("refused")), Wait.class,
-                        MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE),
-                row("head: create its Job", readyToRun(Session.ACTIVE), CreateJob.class, null, null),
-                row("one-shot: no queue, no turn", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN))
-                        .resume(Redis.of(null)), CreateJob.class, null, null));
+                row("queued, then suspended", Obs.of(MessagePhase.Queued, Session.SUSPENDED).reason(Reasons.QUEUED)
+                        .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.SESSION_SUSPENDED),
+                row("resumed: queued again for the session to start", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.SESSION_SUSPENDED).plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
+                row("resumed, the session already started it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.SESSION_SUSPENDED).job(null, job(null, null)), MessageAction.Adopt.class, null, null),
+                row("one-shot, Redis down", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.down("refused")),
+                        Wait.class, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE),
+                row("one-shot: no queue, it creates its own Job", readyToRun(), CreateJob.class, null, null),
+                row("one-shot, 409 on create: the same run, adopted from the Job", Obs.of(null, Session.ONE_SHOT)
+                        .job(null, job(null, null)), MessageAction.Adopt.class, null, null));
     }
 
     private static Arguments row(String edge, Obs o, Class<? extends MessageAction> action, MessagePhase phase, String reason) {
@@ -208,19 +202,20 @@ class MessageTransitionTest {
 
     @Test
     void theJobResumesTheConversationsCurrentSession() {
-        CreateJob create = (CreateJob) MessageTransition.next(readyToRun(Session.ACTIVE).build());
+        CreateJob create = (CreateJob) MessageTransition.next(readyToRun().build());
         assertSame(PLAN, create.plan());
         assertEquals("sid-0", create.resumeFrom());
-        CreateJob first = (CreateJob) MessageTransition.next(readyToRun(Session.ONE_SHOT).resume(Redis.of(null)).build());
+        CreateJob first = (CreateJob) MessageTransition.next(readyToRun().resume(Redis.of(null)).build());
         assertNull(first.resumeFrom());
     }
 
     @Test
-    void waitingForInputsOrRedisLooksAgainButWaitingForTheSessionWaitsForItsEvent() {
+    void waitingForInputsOrRedisLooksAgainButWaitingForTheSessionOrItsTurnWaitsForAnEvent() {
         Wait inputs = (Wait) MessageTransition.next(fresh().plan(PlanCheck.problem(MessageProblem.waiting(
                 Reasons.CONFIG_MAP_NOT_FOUND, "no ConfigMap"))).build());
         assertEquals(MessageTransition.RECHECK, inputs.recheck());
         assertNull(((Wait) MessageTransition.next(Obs.of(null, Session.MISSING).build())).recheck());
         assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED).build())).recheck());
+        assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).build())).recheck(), "no queue poll");
     }
 }
