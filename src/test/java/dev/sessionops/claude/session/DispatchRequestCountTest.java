@@ -8,36 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
-import dev.sessionops.claude.api.v1alpha1.Credentials;
-import dev.sessionops.claude.api.v1alpha1.NameRef;
-import dev.sessionops.claude.history.ConversationKey;
-import dev.sessionops.claude.history.HistoryStore;
-import dev.sessionops.claude.kube.EventRecorder;
-import dev.sessionops.claude.message.RunPlanner;
-import dev.sessionops.claude.observability.OperatorMetrics;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * One dispatch (the session reconciler deciding from its caches and starting the head of its queue) costs the same
@@ -49,8 +29,11 @@ class DispatchRequestCountTest {
     KubernetesMockServer server;
     KubernetesClient client;
 
+    private DispatchFixture fixture;
+
     @Test
     void oneDispatchCostsTheSameWithOneOrFiveHundredOtherMessagesInTheNamespace() throws Exception {
+        fixture = new DispatchFixture(client);
         List<String> withOne = dispatchAmong("one", 1);
         List<String> withMany = dispatchAmong("many", 500);
 
@@ -63,13 +46,8 @@ class DispatchRequestCountTest {
 
     /** The requests of one dispatch in a namespace holding the session's head and {@code others} more messages. */
     private List<String> dispatchAmong(String ns, int others) throws Exception {
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("anthropic").endMetadata()
-                .withStringData(Map.of("ANTHROPIC_API_KEY", "sk-test")).build()).create();
-        ClaudeSession session = new ClaudeSession();
-        session.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace(ns).build());
-        session.setSpec(new ClaudeSessionSpec());
-        session.getSpec().setCredentials(new Credentials(new NameRef("anthropic")));
-        session = client.resource(session).create();
+        fixture.secret(ns);
+        ClaudeSession session = fixture.session(ns, "chat");
         List<ClaudeMessage> queue = new ArrayList<>();
         queue.add(message(ns, "chat-0000", "chat"));
         for (int i = 1; i <= others; i++) {
@@ -86,7 +64,7 @@ class DispatchRequestCountTest {
         SessionDispatch.Decision decision = SessionDispatch.next(false, queue, List.of());
         assertNotNull(decision.start(), decision.hold());
         assertEquals("chat-0000", decision.start().getMetadata().getName());
-        Duration recheck = dispatcher().start(session, decision.start(), client, job -> client.resource(job).create());
+        Duration recheck = fixture.dispatcher().start(session, decision.start(), client, job -> client.resource(job).create());
         assertNull(recheck, "started");
 
         List<String> requests = drain();
@@ -97,14 +75,8 @@ class DispatchRequestCountTest {
     }
 
     private ClaudeMessage message(String ns, String name, String session) {
-        ClaudeMessage m = new ClaudeMessage();
-        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        m.setSpec(new ClaudeMessageSpec());
-        m.getSpec().setPrompt("Hello " + name);
-        if (session != null) {
-            m.getSpec().setSessionRef(new NameRef(session));
-        }
-        return client.resource(m).create();
+        return fixture.message(ns, name, session, spec -> {
+        });
     }
 
     /** The requests the server received since the last drain, as "METHOD path". */
@@ -115,20 +87,5 @@ class DispatchRequestCountTest {
             requests.add(r.getMethod() + " " + r.getPath());
         }
         return requests;
-    }
-
-    private SessionDispatcher dispatcher() {
-        OperatorConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(OperatorConfig.class).build()
-                .getConfigMapping(OperatorConfig.class);
-        OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
-        // Redis is not the API server: a conversation without a Claude session yet
-        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
-            @Override
-            public Optional<String> currentSessionId(ConversationKey key) {
-                return Optional.empty();
-            }
-        };
-        return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics);
     }
 }
