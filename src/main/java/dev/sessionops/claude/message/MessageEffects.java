@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
  * Carries out a {@link MessageAction}: the only place that writes a message's status, creates its Job, records its
@@ -89,7 +90,10 @@ final class MessageEffects {
         String resumeFrom = create.resumeFrom();
         Job job = JobSpecBuilder.forRun(create.plan(), resumeFrom);
         try {
-            context.getClient().batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            // into this controller's Job cache too, so the next reconcile sees the Job (no live GET to make sure)
+            @SuppressWarnings("unchecked")
+            var jobs = (InformerEventSource<Job, ClaudeMessage>) context.eventSourceRetriever().getEventSourceFor(Job.class);
+            context.resourceOperations().create(job, jobs);
             LOG.infof("message %s/%s: created Job %s%s", namespace, message.getMetadata().getName(),
                     job.getMetadata().getName(), resumeFrom == null ? "" : " resuming " + resumeFrom);
         } catch (KubernetesClientException e) {

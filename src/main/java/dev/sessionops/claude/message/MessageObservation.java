@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param phase the message's phase now (null: never reconciled)
  * @param reason the reason of its Succeeded condition now (null: none)
  * @param jobName the Job its status names (null: none yet)
- * @param job its Job, from the cache or (when the status names one the cache lacks) the API server; null: none
+ * @param job its Job, from the cache (null: none)
  * @param session its session as the cache shows it
  * @param sessionName the session it names (null: a one-shot message)
  * @param plan the planner's verdict on its inputs

@@ -35,12 +35,9 @@ final class MessageObserver {
         Session sessionFact = sessionName == null ? Session.ONE_SHOT
                 : session == null ? Session.MISSING
                 : Boolean.TRUE.equals(session.getSpec().getSuspend()) ? Session.SUSPENDED : Session.ACTIVE;
+        // The cache alone: a one-shot's Job is created into it, a session's Job is adopted from its event, and a new
+        // leader starts from a full LIST; so a status naming a Job the cache lacks means the Job was deleted.
         Job job = context.getSecondaryResource(Job.class).orElse(null);
-        if (job == null && status.getJobName() != null) {
-            // The informer may not have seen a Job we just created; ask the API server before concluding it is gone.
-            job = context.getClient().batch().v1().jobs().inNamespace(message.getMetadata().getNamespace())
-                    .withName(status.getJobName()).get();
-        }
         ConversationKey key = ConversationKey.of(message);
         String reason = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED).map(c -> c.getReason())
                 .orElse(null);

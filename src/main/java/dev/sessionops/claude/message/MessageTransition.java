@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * <table>
  * <tr><th>from</th><th>guard</th><th>action (to, reason)</th></tr>
  * <tr><td>terminal</td><td>always</td><td>Nothing</td></tr>
- * <tr><td>any</td><td>status names a Job the API server no longer has</td><td>EndWithoutRun (Cancelled, JobDeleted)</td></tr>
+ * <tr><td>any</td><td>status names a Job the cache no longer has (deleted)</td><td>EndWithoutRun (Cancelled, JobDeleted)</td></tr>
  * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
  * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
  * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
