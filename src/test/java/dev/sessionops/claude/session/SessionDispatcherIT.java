@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 /** What starting the head does on the API server: the Job, or the reason on the message when it cannot start. */
 @EnableKubernetesMockClient(crud = true)
-class SessionDispatcherTest {
+class SessionDispatcherIT {
     KubernetesClient client;
 
     @Test

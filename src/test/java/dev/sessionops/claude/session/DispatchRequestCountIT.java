@@ -25,7 +25,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * queued message. The requests are counted at the server, exactly, for the dispatch alone.
  */
 @EnableKubernetesMockClient(crud = true)
-class DispatchRequestCountTest {
+class DispatchRequestCountIT {
     KubernetesMockServer server;
     KubernetesClient client;
 
