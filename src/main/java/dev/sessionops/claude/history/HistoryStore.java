@@ -101,6 +101,12 @@ public class HistoryStore {
         return r != null && r.toInteger() == 1;
     }
 
+    /** Whether the message's completion is in the history already (its UID is in the applied set). */
+    public boolean isRecorded(ConversationKey key, String messageUid) {
+        Response r = call(RECORD, "SISMEMBER", key.applied(), messageUid);
+        return r != null && r.toInteger() == 1;
+    }
+
     /** The Claude session id the next message resumes, if the conversation has one. */
     public Optional<String> currentSessionId(ConversationKey key) {
         Response r = call(CURRENT_SESSION_ID, "HGET", key.meta(), "currentSessionId");

@@ -27,6 +27,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
  * session's state volume, and credentials only through secretKeyRefs.
  */
 public final class JobSpecBuilder {
+    public static final String RESUMED_FROM_ANNOTATION = "claude.sessionops.dev/resumed-from";
+    public static final String SESSION_ANNOTATION = "claude.sessionops.dev/session";
+
     public static final String COMPONENT = "claude-run";
     static final String STATE_VOLUME = "state";
     static final String WORKSPACE_VOLUME = "workspace";
@@ -45,6 +48,7 @@ public final class JobSpecBuilder {
                     .withName(plan.jobName())
                     .withNamespace(plan.namespace())
                     .withLabels(labels)
+                    .withAnnotations(annotations(plan))
                     .withOwnerReferences(new OwnerReferenceBuilder()
                             .withApiVersion(plan.owner().apiVersion())
                             .withKind(plan.owner().kind())
@@ -67,6 +71,27 @@ public final class JobSpecBuilder {
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The Job that runs a planned message, resuming {@code resumeFrom} (null: a new conversation); the annotation
+     * lets a status write lost after the create be rebuilt from the Job.
+     */
+    public static Job forRun(RunPlanner.PlannedRun plan, String resumeFrom) {
+        Job job = build(plan.resuming(resumeFrom));
+        if (resumeFrom != null) {
+            job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resumeFrom);
+        }
+        return job;
+    }
+
+    /** The full session name (labels may be shortened): how the session reconciler finds its Jobs. */
+    private static Map<String, String> annotations(JobPlan plan) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (plan.sessionName() != null) {
+            annotations.put(SESSION_ANNOTATION, plan.sessionName());
+        }
+        return annotations;
     }
 
     static Map<String, String> labels(JobPlan plan) {

@@ -21,9 +21,13 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.Labels;
 import dev.sessionops.claude.message.JobNames;
+import dev.sessionops.claude.message.JobSpecBuilder;
+import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -39,12 +43,17 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * Keeps a session's state volume, mirrors its conversation (Redis) and its messages into the status, and on delete
- * removes its Redis keys (the one piece of state Kubernetes garbage collection cannot reach).
+ * Keeps a session's state volume, starts its messages one at a time ({@link SessionDispatcher}: the SDK never
+ * reconciles one session twice at once, so this is where turn-taking needs no locks), mirrors its conversation
+ * (Redis) and its messages into the status, and on delete removes its Redis keys (the one piece of state Kubernetes
+ * garbage collection cannot reach).
  */
 @ControllerConfiguration(name = "claudesession")
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// starting the queue head: its Job, and the planner's reads
+@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
+@RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
 // the leader-election Lease (kube/LeaderElection; the name is cso.leader-election.lease-name's default): only that one
 // Lease may be read and renewed (the client renews by patch); create cannot be narrowed by name in RBAC, and the SDK merges rules on the same
@@ -60,13 +69,16 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final EventRecorder events;
     private final OperatorConfig config;
     private final OperatorMetrics metrics;
+    private final SessionDispatcher dispatcher;
+    private InformerEventSource<Job, ClaudeSession> jobs;
 
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config,
-            OperatorMetrics metrics) {
+            OperatorMetrics metrics, RunPlanner planner) {
         this.history = history;
         this.events = events;
         this.config = config;
         this.metrics = metrics;
+        this.dispatcher = new SessionDispatcher(planner, history, events, metrics);
     }
 
     @Override
@@ -76,7 +88,20 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
                 .withSecondaryToPrimaryMapper(m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? Set.of()
                         : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
                 .build(), context);
-        return List.of(messages);
+        // the session's Jobs, found by the annotation with its full name (labels may be shortened); Jobs created
+        // before the annotation existed by their label
+        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeSession.class)
+                .withName("jobs")
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(j -> {
+                    String session = valueOf(j.getMetadata().getAnnotations(), JobSpecBuilder.SESSION_ANNOTATION);
+                    if (session == null) {
+                        session = valueOf(j.getMetadata().getLabels(), Labels.SESSION);
+                    }
+                    return session == null ? Set.of() : Set.of(new ResourceID(session, j.getMetadata().getNamespace()));
+                })
+                .build(), context);
+        return List.of(messages, jobs);
     }
 
     @Override
@@ -91,13 +116,13 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         ensureStateVolume(session, context);
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
+        Duration recheck = start(session, messages, context);
         var running = MessageQueue.running(messages);
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));
         status.setActiveMessage(running.map(m -> m.getMetadata().getName()).orElse(null));
         status.setCreated(session.getMetadata().getCreationTimestamp());
         status.setObservedGeneration(generation);
-        Duration recheck = null;
         try {
             ConversationSummary summary = history.summary(ConversationKey.session(session.getMetadata().getNamespace(),
                     session.getMetadata().getName()));
@@ -113,7 +138,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
                 events.warning(session, "HistoryStoreUnavailable", e.getMessage());
             }
-            recheck = RECHECK;
+            recheck = earliest(recheck, RECHECK);
         }
         status.setPhase(Boolean.TRUE.equals(session.getSpec().getSuspend()) ? SessionPhase.Suspended
                 : running.isPresent() ? SessionPhase.Running : SessionPhase.Idle);
@@ -131,6 +156,14 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         }
         UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /** Starts the head of the queue when its turn has come; returns when to look again (null: on the next event). */
+    private Duration start(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
+        var decision = SessionDispatch.next(Boolean.TRUE.equals(session.getSpec().getSuspend()), messages,
+                List.copyOf(context.getSecondaryResources(Job.class)));
+        return decision.start() == null ? null : dispatcher.start(session, decision.start(), context.getClient(),
+                job -> context.resourceOperations().create(job, jobs));
     }
 
     private void ensureStateVolume(ClaudeSession session, Context<ClaudeSession> context) {
@@ -183,6 +216,10 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         }
         Duration left = Duration.between(Instant.now(), Instant.parse(since).plusSeconds(ttl));
         return left.isNegative() ? Duration.ZERO : left.plusSeconds(1);
+    }
+
+    private static String valueOf(java.util.Map<String, String> map, String key) {
+        return map == null ? null : map.get(key);
     }
 
     private static Duration earliest(Duration a, Duration b) {

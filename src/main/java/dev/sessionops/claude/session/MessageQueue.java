@@ -23,18 +23,6 @@ public final class MessageQueue {
         return sessionMessages.stream().filter(m -> !isTerminal(m)).min(ORDER);
     }
 
-    /** True when every message ahead of this one has finished and no other message of the session is running. */
-    public static boolean mayRun(ClaudeMessage message, List<ClaudeMessage> sessionMessages) {
-        boolean otherRunning = sessionMessages.stream()
-                .anyMatch(m -> !sameMessage(m, message) && phase(m) == MessagePhase.Running);
-        return !otherRunning && head(sessionMessages).map(h -> sameMessage(h, message)).orElse(false);
-    }
-
-    /** How many messages wait before this one (for the Queued condition's message). */
-    public static long position(ClaudeMessage message, List<ClaudeMessage> sessionMessages) {
-        return sessionMessages.stream().filter(m -> !isTerminal(m) && ORDER.compare(m, message) < 0).count();
-    }
-
     /** How many messages wait to run: neither finished nor running (a message without a status waits too). */
     public static long waiting(List<ClaudeMessage> sessionMessages) {
         return sessionMessages.stream().filter(m -> !isTerminal(m) && phase(m) != MessagePhase.Running).count();
@@ -51,11 +39,6 @@ public final class MessageQueue {
 
     static MessagePhase phase(ClaudeMessage m) {
         return m.getStatus() == null ? null : m.getStatus().getPhase();
-    }
-
-    private static boolean sameMessage(ClaudeMessage a, ClaudeMessage b) {
-        return a.getMetadata().getName().equals(b.getMetadata().getName())
-                && a.getMetadata().getNamespace().equals(b.getMetadata().getNamespace());
     }
 
     private static String nullToEmpty(String s) {

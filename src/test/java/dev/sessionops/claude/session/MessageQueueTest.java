@@ -1,8 +1,6 @@
 package dev.sessionops.claude.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,91 +74,35 @@ class MessageQueueTest {
         ClaudeMessage fresh = message("m1", T1, null);
         fresh.setStatus(null);
         ClaudeMessage later = message("m2", T2, MessagePhase.Queued);
-        List<ClaudeMessage> messages = List.of(later, fresh);
-        assertEquals(Optional.of(fresh), MessageQueue.head(messages));
-        assertTrue(MessageQueue.mayRun(fresh, messages));
-        assertFalse(MessageQueue.mayRun(later, messages));
-        assertEquals(1, MessageQueue.position(later, messages));
+        assertEquals(Optional.of(fresh), MessageQueue.head(List.of(later, fresh)));
     }
 
     @Test
     void aMessageWithStatusButNoPhaseIsUnfinished() {
         ClaudeMessage noPhase = message("m1", T1, null);
         ClaudeMessage later = message("m2", T2, null);
-        assertFalse(MessageQueue.mayRun(later, List.of(noPhase, later)));
+        assertEquals(Optional.of(noPhase), MessageQueue.head(List.of(later, noPhase)));
     }
 
     @Test
-    void theHeadMayRun() {
-        ClaudeMessage head = message("m2", T2, MessagePhase.Queued);
-        List<ClaudeMessage> messages = List.of(message("m1", T1, MessagePhase.Succeeded), head,
-                message("m3", T3, MessagePhase.Queued));
-        assertTrue(MessageQueue.mayRun(head, messages));
-    }
-
-    @Test
-    void aMessageMayNotRunWhileAnEarlierOneIsUnfinished() {
+    void anEarlierPendingMessageIsTheHead() {
         ClaudeMessage earlier = message("m1", T1, MessagePhase.Pending);
         ClaudeMessage later = message("m2", T2, MessagePhase.Queued);
-        assertFalse(MessageQueue.mayRun(later, List.of(earlier, later)));
+        assertEquals(Optional.of(earlier), MessageQueue.head(List.of(later, earlier)));
     }
 
     @Test
-    void aMessageMayRunAfterAnEarlierOneFailed() {
+    void theNextMessageIsTheHeadOnceAnEarlierOneFailed() {
         ClaudeMessage failed = message("m1", T1, MessagePhase.Failed);
         ClaudeMessage next = message("m2", T2, MessagePhase.Queued);
-        assertTrue(MessageQueue.mayRun(next, List.of(failed, next)));
+        assertEquals(Optional.of(next), MessageQueue.head(List.of(failed, next)));
     }
 
     @Test
-    void theHeadMayNotRunWhileAnotherMessageOfTheSessionIsRunning() {
-        // "b" started before "a" reached the cache: the one running blocks even the head
-        ClaudeMessage head = message("a", T1, MessagePhase.Queued);
-        ClaudeMessage running = message("b", T1, MessagePhase.Running);
-        assertFalse(MessageQueue.mayRun(head, List.of(head, running)));
-    }
-
-    @Test
-    void theRunningMessageItselfMayGoOnRunning() {
-        ClaudeMessage running = message("m1", T1, MessagePhase.Running);
-        List<ClaudeMessage> messages = List.of(running, message("m2", T2, MessagePhase.Queued));
-        assertTrue(MessageQueue.mayRun(running, messages));
-    }
-
-    @Test
-    void aFinishedMessageMayNotRunAgain() {
-        ClaudeMessage done = message("m1", T1, MessagePhase.Succeeded);
-        List<ClaudeMessage> messages = List.of(done, message("m2", T2, MessagePhase.Queued));
-        assertFalse(MessageQueue.mayRun(done, messages));
-    }
-
-    @Test
-    void aMessageOfTheSameNameInAnotherNamespaceIsAnotherMessage() {
-        ClaudeMessage here = message("m1", T1, MessagePhase.Queued);
-        ClaudeMessage elsewhere = message("m1", T1, MessagePhase.Running);
-        elsewhere.getMetadata().setNamespace("other");
-        assertFalse(MessageQueue.mayRun(here, List.of(here, elsewhere)));
-    }
-
-    @Test
-    void positionCountsUnfinishedMessagesAhead() {
-        ClaudeMessage running = message("m1", T1, MessagePhase.Running);
-        ClaudeMessage queued = message("m2", T2, MessagePhase.Queued);
-        ClaudeMessage last = message("m4", T3, MessagePhase.Queued);
-        List<ClaudeMessage> messages = List.of(last, message("m0", T1, MessagePhase.Succeeded), running,
-                message("m3", T2, MessagePhase.Cancelled), queued);
-        assertEquals(0, MessageQueue.position(running, messages));
-        assertEquals(1, MessageQueue.position(queued, messages));
-        assertEquals(2, MessageQueue.position(last, messages));
-    }
-
-    @Test
-    void positionBreaksTimestampTiesByName() {
+    void timestampTiesAreBrokenByName() {
         ClaudeMessage a = message("a", T1, MessagePhase.Queued);
         ClaudeMessage b = message("b", T1, MessagePhase.Queued);
-        List<ClaudeMessage> messages = List.of(b, a);
-        assertEquals(0, MessageQueue.position(a, messages));
-        assertEquals(1, MessageQueue.position(b, messages));
+        assertEquals(Optional.of(a), MessageQueue.head(List.of(b, a)));
     }
 
     @Test
@@ -185,7 +127,7 @@ class MessageQueueTest {
         assertEquals(0, MessageQueue.waiting(List.of()));
     }
 
-    private static ClaudeMessage message(String name, String created, MessagePhase phase) {
+    static ClaudeMessage message(String name, String created, MessagePhase phase) {
         ClaudeMessage m = new ClaudeMessage();
         m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withCreationTimestamp(created).build());
         ClaudeMessageStatus status = new ClaudeMessageStatus();

@@ -1,0 +1,67 @@
+package dev.sessionops.claude.message;
+
+import java.util.function.Supplier;
+
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.cli.RunOutcome;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+/**
+ * What the message reconciler knows when {@link MessageTransition#next} decides. The cheap facts are values; the
+ * ones that cost a request (the planner's GETs, Redis, the pod log) are suppliers that {@code next} calls only on
+ * the branch that needs them, so a running message reads nothing but caches. Tests pass constants.
+ *
+ * @param phase the message's phase now (null: never reconciled)
+ * @param reason the reason of its Succeeded condition now (null: none)
+ * @param jobName the Job its status names (null: none yet)
+ * @param job its Job, from the cache (null: none)
+ * @param session its session as the cache shows it
+ * @param sessionName the session it names (null: a one-shot message)
+ * @param plan the planner's verdict on its inputs
+ * @param resumeFrom the Claude session id the run resumes (Redis)
+ * @param recorded whether the history already holds its outcome (Redis)
+ * @param run the finished Job's log and what the CLI wrote in it
+ */
+public record MessageObservation(MessagePhase phase, String reason, String jobName, Job job, Session session,
+        String sessionName, Supplier<PlanCheck> plan,
+        Supplier<Redis<String>> resumeFrom, Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
+
+    /** The message's session, as far as running it is concerned. */
+    public enum Session {
+        /** No sessionRef: the message is its own conversation. */
+        ONE_SHOT,
+        MISSING,
+        SUSPENDED,
+        ACTIVE
+    }
+
+    /** The planner's answer: a plan, or the problem that stops the message (waiting or invalid). */
+    public record PlanCheck(RunPlanner.PlannedRun plan, MessageProblem problem) {
+        public static PlanCheck ok(RunPlanner.PlannedRun plan) {
+            return new PlanCheck(plan, null);
+        }
+
+        public static PlanCheck problem(MessageProblem problem) {
+            return new PlanCheck(null, problem);
+        }
+    }
+
+    /** A finished run's log (null: unreadable) and the CLI's outcome parsed from it (null: no log). */
+    public record FinishedRun(String log, RunOutcome outcome) {
+    }
+
+    /** A Redis read: its value, or why Redis could not answer. */
+    public record Redis<T>(T value, String unavailable) {
+        public static <T> Redis<T> of(T value) {
+            return new Redis<>(value, null);
+        }
+
+        public static <T> Redis<T> down(String error) {
+            return new Redis<>(null, error);
+        }
+
+        public boolean isDown() {
+            return unavailable != null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sessionops.claude.message;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.cli.StreamJsonParser;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.kube.Conditions;
+import dev.sessionops.claude.message.MessageObservation.FinishedRun;
+import dev.sessionops.claude.message.MessageObservation.PlanCheck;
+import dev.sessionops.claude.message.MessageObservation.Redis;
+import dev.sessionops.claude.message.MessageObservation.Session;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+
+/** Gathers a {@link MessageObservation}: caches now, everything that costs a request only when asked. */
+final class MessageObserver {
+    private final RunPlanner planner;
+    private final HistoryStore history;
+    private final JobLogs logs;
+
+    MessageObserver(RunPlanner planner, HistoryStore history, JobLogs logs) {
+        this.planner = planner;
+        this.history = history;
+        this.logs = logs;
+    }
+
+    MessageObservation observe(ClaudeMessage message, ClaudeSession session, Context<ClaudeMessage> context) {
+        var status = message.getStatus();
+        String sessionName = message.getSpec().getSessionRef() == null ? null : message.getSpec().getSessionRef().getName();
+        Session sessionFact = sessionName == null ? Session.ONE_SHOT
+                : session == null ? Session.MISSING
+                : Boolean.TRUE.equals(session.getSpec().getSuspend()) ? Session.SUSPENDED : Session.ACTIVE;
+        // The cache alone: a one-shot's Job is created into it, a session's Job is adopted from its event, and a new
+        // leader starts from a full LIST; so a status naming a Job the cache lacks means the Job was deleted.
+        Job job = context.getSecondaryResource(Job.class).orElse(null);
+        ConversationKey key = ConversationKey.of(message);
+        String reason = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED).map(c -> c.getReason())
+                .orElse(null);
+        Job seen = job;
+        return new MessageObservation(status.getPhase(), reason, status.getJobName(), job, sessionFact, sessionName,
+                memo(() -> plan(message, session)),
+                memo(() -> redis(() -> history.currentSessionId(key).orElse(null))),
+                memo(() -> redis(() -> history.isRecorded(key, message.getMetadata().getUid()))),
+                memo(() -> {
+                    Optional<String> log = logs.read(seen);
+                    return new FinishedRun(log.orElse(null), log.map(StreamJsonParser::parse).orElse(null));
+                }));
+    }
+
+    private PlanCheck plan(ClaudeMessage message, ClaudeSession session) {
+        try {
+            return PlanCheck.ok(planner.plan(message, session));
+        } catch (MessageProblem p) {
+            return PlanCheck.problem(p);
+        }
+    }
+
+    private static <T> Redis<T> redis(Supplier<T> read) {
+        try {
+            return Redis.of(read.get());
+        } catch (HistoryStoreUnavailableException e) {
+            return Redis.down(e.getMessage());
+        }
+    }
+
+    /** Asked at most once, whichever branch asks. */
+    private static <T> Supplier<T> memo(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private boolean done;
+            private T value;
+
+            @Override
+            public T get() {
+                if (!done) {
+                    value = supplier.get();
+                    done = true;
+                }
+                return value;
+            }
+        };
+    }
+}

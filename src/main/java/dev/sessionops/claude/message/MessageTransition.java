@@ -1,0 +1,105 @@
+package dev.sessionops.claude.message;
+
+import java.time.Duration;
+
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.message.MessageAction.AwaitHistory;
+import dev.sessionops.claude.message.MessageAction.CreateJob;
+import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
+import dev.sessionops.claude.message.MessageAction.Finish;
+import dev.sessionops.claude.message.MessageAction.Wait;
+import dev.sessionops.claude.message.MessageObservation.PlanCheck;
+import dev.sessionops.claude.message.MessageObservation.Redis;
+import dev.sessionops.claude.message.MessageObservation.Session;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+
+/**
+ * The message state machine as one pure function: no I/O, no clock, so every edge is a table row in
+ * {@code MessageTransitionTest}. Phases: none (new), Pending, Queued, Running, and the terminal Succeeded, Failed,
+ * Cancelled, never left. A message of a session does not start itself: it is validated here and waits Queued until
+ * the session's reconciler creates its Job ({@code session.SessionDispatcher}), which this machine then adopts. A
+ * one-shot message (no sessionRef) has no queue and starts itself. Guards, in this order:
+ * <table>
+ * <tr><th>from</th><th>guard</th><th>action (to, reason)</th></tr>
+ * <tr><td>terminal</td><td>always</td><td>Nothing</td></tr>
+ * <tr><td>any</td><td>status names a Job the cache no longer has (deleted)</td><td>EndWithoutRun (Cancelled, JobDeleted)</td></tr>
+ * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
+ * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
+ * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
+ * <tr><td>any</td><td>Job finished, Redis down</td><td>AwaitHistory (HistoryStoreUnavailable), retry</td></tr>
+ * <tr><td>any</td><td>Job finished, not recorded / recorded before (a replay)</td><td>Finish with / without recording
+ * (Verdict: Succeeded | Failed)</td></tr>
+ * <tr><td>no Job</td><td>session missing</td><td>Wait (Pending, SessionNotFound)</td></tr>
+ * <tr><td>Queued (Queued)</td><td>session active</td><td>Nothing: validated, the session starts it</td></tr>
+ * <tr><td>no Job</td><td>inputs missing (ConfigMap, Secret, key)</td><td>Wait (Pending, its reason), retry</td></tr>
+ * <tr><td>no Job</td><td>inputs invalid</td><td>EndWithoutRun (Failed, its reason)</td></tr>
+ * <tr><td>no Job</td><td>session suspended</td><td>Wait (Queued, SessionSuspended)</td></tr>
+ * <tr><td>no Job</td><td>session active</td><td>Wait (Queued, Queued): the session starts it in its turn</td></tr>
+ * <tr><td>no Job, one-shot</td><td>Redis down reading the resume id</td><td>Wait (Pending, HistoryStoreUnavailable),
+ * retry</td></tr>
+ * <tr><td>no Job, one-shot</td><td>otherwise</td><td>CreateJob (Running, JobCreated; a 409 is the same run)</td></tr>
+ * </table>
+ */
+public final class MessageTransition {
+    /** How often a message waiting for a Secret, ConfigMap or Redis looks again. */
+    public static final Duration RECHECK = Duration.ofSeconds(10);
+    static final MessageAction NOTHING = new MessageAction.Nothing();
+
+    private MessageTransition() {
+    }
+
+    public static MessageAction next(MessageObservation o) {
+        if (o.phase() != null && o.phase().isTerminal()) {
+            return NOTHING;
+        }
+        if (o.job() == null && o.jobName() != null) {
+            return new EndWithoutRun(MessagePhase.Cancelled, Reasons.JOB_DELETED,
+                    "Job " + o.jobName() + " was deleted before it finished");
+        }
+        return o.job() != null ? following(o, o.job()) : starting(o);
+    }
+
+    private static MessageAction following(MessageObservation o, Job job) {
+        JobState state = JobState.of(job);
+        if (!state.finished()) {
+            return o.phase() == MessagePhase.Running ? new MessageAction.Follow(job) : new MessageAction.Adopt(job);
+        }
+        MessageObservation.FinishedRun run = o.run().get();
+        long timeout = job.getSpec() == null || job.getSpec().getActiveDeadlineSeconds() == null ? 0
+                : job.getSpec().getActiveDeadlineSeconds();
+        Verdict verdict = Verdict.of(state, run.outcome(), timeout);
+        Redis<Boolean> recorded = o.recorded().get();
+        if (recorded.isDown()) {
+            return new AwaitHistory(recorded.unavailable());
+        }
+        return new Finish(job, run, verdict, !recorded.value());
+    }
+
+    private static MessageAction starting(MessageObservation o) {
+        if (o.session() == Session.MISSING) {
+            return new Wait(MessagePhase.Pending, Reasons.SESSION_NOT_FOUND, "waiting for ClaudeSession " + o.sessionName(), null);
+        }
+        if (o.session() == Session.ACTIVE && o.phase() == MessagePhase.Queued && Reasons.QUEUED.equals(o.reason())) {
+            return NOTHING; // validated when it was queued; the session plans it again when it starts it
+        }
+        PlanCheck plan = o.plan().get();
+        if (plan.problem() != null) {
+            MessageProblem p = plan.problem();
+            return p.isWaiting() ? new Wait(MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK)
+                    : new EndWithoutRun(MessagePhase.Failed, p.reason(), p.getMessage());
+        }
+        if (o.session() == Session.SUSPENDED) {
+            return new Wait(MessagePhase.Queued, Reasons.SESSION_SUSPENDED, "session " + o.sessionName() + " is suspended", null);
+        }
+        if (o.session() == Session.ACTIVE) {
+            return new Wait(MessagePhase.Queued, Reasons.QUEUED, "session " + o.sessionName()
+                    + " starts it when the messages before it have finished", null);
+        }
+        Redis<String> resumeFrom = o.resumeFrom().get();
+        if (resumeFrom.isDown()) {
+            return new Wait(MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
+                    "cannot read the conversation from Redis: " + resumeFrom.unavailable(), RECHECK);
+        }
+        return new CreateJob(plan.plan(), resumeFrom.value());
+    }
+}

@@ -1,0 +1,221 @@
+package dev.sessionops.claude.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.cli.RunOutcome;
+import dev.sessionops.claude.message.MessageAction.AwaitHistory;
+import dev.sessionops.claude.message.MessageAction.CreateJob;
+import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
+import dev.sessionops.claude.message.MessageAction.Finish;
+import dev.sessionops.claude.message.MessageAction.Wait;
+import dev.sessionops.claude.message.MessageObservation.FinishedRun;
+import dev.sessionops.claude.message.MessageObservation.PlanCheck;
+import dev.sessionops.claude.message.MessageObservation.Redis;
+import dev.sessionops.claude.message.MessageObservation.Session;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+/**
+ * The message state machine, edge by edge: plain JUnit on {@link MessageTransition#next}, no Kubernetes, no Redis.
+ * Every fact that costs a request fails the test when asked for unless the row provides it, so each row also pins
+ * down what the reconciler reads on that edge.
+ */
+class MessageTransitionTest {
+    private static final RunPlanner.PlannedRun PLAN = new RunPlanner.PlannedRun(null, null);
+    private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
+            0.1, null, List.of(), "hi", List.of(), List.of());
+
+    /** An observation with every costly fact unasked-for; rows override what they need. */
+    private record Obs(MessagePhase phase, String reason, String jobName, Job job, Session session,
+            Supplier<PlanCheck> plan, Supplier<Redis<String>> resume,
+            Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
+
+        static Obs of(MessagePhase phase, Session session) {
+            return new Obs(phase, null, null, null, session, unasked("plan"), unasked("resume id"), unasked("recorded"),
+                    unasked("log"));
+        }
+
+        Obs job(String name, Job job) {
+            return new Obs(phase, reason, name, job, session, plan, resume, recorded, run);
+        }
+
+        Obs reason(String r) {
+            return new Obs(phase, r, jobName, job, session, plan, resume, recorded, run);
+        }
+
+        Obs plan(PlanCheck check) {
+            return new Obs(phase, reason, jobName, job, session, () -> check, resume, recorded, run);
+        }
+
+        Obs resume(Redis<String> r) {
+            return new Obs(phase, reason, jobName, job, session, plan, () -> r, recorded, run);
+        }
+
+        Obs recorded(Redis<Boolean> r) {
+            return new Obs(phase, reason, jobName, job, session, plan, resume, () -> r, run);
+        }
+
+        Obs run(RunOutcome outcome) {
+            return new Obs(phase, reason, jobName, job, session, plan, resume, recorded,
+                    () -> new FinishedRun("log", outcome));
+        }
+
+        Obs with(Session s) {
+            return new Obs(phase, reason, jobName, job, s, plan, resume, recorded, run);
+        }
+
+        MessageObservation build() {
+            return new MessageObservation(phase, reason, jobName, job, session, session == Session.ONE_SHOT ? null : "chat",
+                    plan, resume, recorded, run);
+        }
+    }
+
+    private static <T> Supplier<T> unasked(String what) {
+        return () -> {
+            throw new AssertionError("the transition asked for " + what + " on this edge");
+        };
+    }
+
+    private static Job job(String condition, String reason) {
+        JobBuilder b = new JobBuilder().withNewMetadata().withName("chat-01-abc").endMetadata().withNewSpec()
+                .withActiveDeadlineSeconds(600L).endSpec();
+        if (condition != null) {
+            b.withNewStatus().addNewCondition().withType(condition).withStatus("True").withReason(reason).endCondition()
+                    .endStatus();
+        }
+        return b.build();
+    }
+
+    private static Obs fresh() {
+        return Obs.of(null, Session.ACTIVE);
+    }
+
+    private static Obs readyToRun() {
+        return Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.of("sid-0"));
+    }
+
+    /** edge, observation, expected action, expected phase (for Wait / EndWithoutRun / Finish), expected reason. */
+    static Stream<Arguments> edges() {
+        return Stream.of(
+                row("terminal: never touched again", Obs.of(MessagePhase.Succeeded, Session.ACTIVE).job("j", null),
+                        MessageAction.Nothing.class, null, null),
+                row("terminal Failed, Job still there", Obs.of(MessagePhase.Failed, Session.ACTIVE).job("j", job(null, null)),
+                        MessageAction.Nothing.class, null, null),
+                row("Job deleted mid-run", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", null),
+                        EndWithoutRun.class, MessagePhase.Cancelled, Reasons.JOB_DELETED),
+                row("session deleted mid-run: its Job (and then the message) go with it", Obs.of(MessagePhase.Running,
+                        Session.MISSING).job("chat-01-abc", null), EndWithoutRun.class, MessagePhase.Cancelled, Reasons.JOB_DELETED),
+                row("Running, Job unfinished", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", job(null, null)),
+                        MessageAction.Follow.class, null, null),
+                row("Running, session deleted, Job still running", Obs.of(MessagePhase.Running, Session.MISSING)
+                        .job("chat-01-abc", job(null, null)), MessageAction.Follow.class, null, null),
+                row("lost status write after create: Job runs, phase Queued", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .job(null, job(null, null)), MessageAction.Adopt.class, null, null),
+                row("lost status write, new message", Obs.of(null, Session.ONE_SHOT).job(null, job(null, null)),
+                        MessageAction.Adopt.class, null, null),
+                row("Job complete, not recorded", Obs.of(MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null))
+                        .run(OK_RUN).recorded(Redis.of(false)), Finish.class, MessagePhase.Succeeded, Reasons.SUCCEEDED),
+                row("Job complete, lost status write replayed: recorded before", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("j", job("Complete", null)).run(OK_RUN).recorded(Redis.of(true)), Finish.class,
+                        MessagePhase.Succeeded, Reasons.SUCCEEDED),
+                row("Job failed by deadline", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("j", job("Failed", "DeadlineExceeded")).run(null).recorded(Redis.of(false)), Finish.class,
+                        MessagePhase.Failed, Reasons.DEADLINE_EXCEEDED),
+                row("Job failed, no log", Obs.of(MessagePhase.Running, Session.ONE_SHOT).job("j", job("Failed", "BackoffLimitExceeded"))
+                        .run(null).recorded(Redis.of(false)), Finish.class, MessagePhase.Failed, Reasons.JOB_FAILED),
+                row("Job finished, Redis down", Obs.of(MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null))
+                        .run(OK_RUN).recorded(Redis.down("connection refused")), AwaitHistory.class, null, null),
+                row("session not there (yet)", Obs.of(null, Session.MISSING), Wait.class, MessagePhase.Pending,
+                        Reasons.SESSION_NOT_FOUND),
+                row("session gone while queued", Obs.of(MessagePhase.Queued, Session.MISSING).reason(Reasons.QUEUED), Wait.class,
+                        MessagePhase.Pending, Reasons.SESSION_NOT_FOUND),
+                row("new, inputs missing", fresh().plan(PlanCheck.problem(MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
+                        "no Secret"))), Wait.class, MessagePhase.Pending, Reasons.CREDENTIALS_MISSING),
+                row("new, inputs invalid", fresh().plan(PlanCheck.problem(MessageProblem.invalid(Reasons.PROMPT_MISSING,
+                        "empty"))), EndWithoutRun.class, MessagePhase.Failed, Reasons.PROMPT_MISSING),
+                row("one-shot, inputs invalid", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.problem(
+                        MessageProblem.invalid(Reasons.INVALID_EFFORT, "no"))), EndWithoutRun.class, MessagePhase.Failed,
+                        Reasons.INVALID_EFFORT),
+                row("new, valid: queued for the session to start", fresh().plan(PlanCheck.ok(PLAN)), Wait.class,
+                        MessagePhase.Queued, Reasons.QUEUED),
+                row("queued: its inputs are not read again, the session starts it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.QUEUED), MessageAction.Nothing.class, null, null),
+                row("pending, inputs back: queued", Obs.of(MessagePhase.Pending, Session.ACTIVE).reason(Reasons.CREDENTIALS_MISSING)
+                        .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
+                row("suspended", fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED), Wait.class, MessagePhase.Queued,
+                        Reasons.SESSION_SUSPENDED),
+                row("queued, then suspended", Obs.of(MessagePhase.Queued, Session.SUSPENDED).reason(Reasons.QUEUED)
+                        .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.SESSION_SUSPENDED),
+                row("resumed: queued again for the session to start", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.SESSION_SUSPENDED).plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
+                row("resumed, the session already started it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                        .reason(Reasons.SESSION_SUSPENDED).job(null, job(null, null)), MessageAction.Adopt.class, null, null),
+                row("one-shot, Redis down", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.down("refused")),
+                        Wait.class, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE),
+                row("one-shot: no queue, it creates its own Job", readyToRun(), CreateJob.class, null, null),
+                row("one-shot, 409 on create: the same run, adopted from the Job", Obs.of(null, Session.ONE_SHOT)
+                        .job(null, job(null, null)), MessageAction.Adopt.class, null, null));
+    }
+
+    private static Arguments row(String edge, Obs o, Class<? extends MessageAction> action, MessagePhase phase, String reason) {
+        return Arguments.of(edge, o, action, phase, reason);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("edges")
+    void edge(String edge, Obs o, Class<? extends MessageAction> expected, MessagePhase phase, String reason) {
+        MessageAction action = MessageTransition.next(o.build());
+        assertInstanceOf(expected, action, edge);
+        if (action instanceof Wait w) {
+            assertEquals(phase, w.phase(), edge);
+            assertEquals(reason, w.reason(), edge);
+        } else if (action instanceof EndWithoutRun e) {
+            assertEquals(phase, e.phase(), edge);
+            assertEquals(reason, e.reason(), edge);
+        } else if (action instanceof Finish f) {
+            assertEquals(phase, f.verdict().phase(), edge);
+            assertEquals(reason, f.verdict().reason(), edge);
+        }
+    }
+
+    @Test
+    void aReplayedCompletionIsNotRecordedTwice() {
+        Obs running = Obs.of(MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null)).run(OK_RUN);
+        assertTrue(((Finish) MessageTransition.next(running.recorded(Redis.of(false)).build())).record());
+        assertFalse(((Finish) MessageTransition.next(running.recorded(Redis.of(true)).build())).record());
+    }
+
+    @Test
+    void theJobResumesTheConversationsCurrentSession() {
+        CreateJob create = (CreateJob) MessageTransition.next(readyToRun().build());
+        assertSame(PLAN, create.plan());
+        assertEquals("sid-0", create.resumeFrom());
+        CreateJob first = (CreateJob) MessageTransition.next(readyToRun().resume(Redis.of(null)).build());
+        assertNull(first.resumeFrom());
+    }
+
+    @Test
+    void waitingForInputsOrRedisLooksAgainButWaitingForTheSessionOrItsTurnWaitsForAnEvent() {
+        Wait inputs = (Wait) MessageTransition.next(fresh().plan(PlanCheck.problem(MessageProblem.waiting(
+                Reasons.CONFIG_MAP_NOT_FOUND, "no ConfigMap"))).build());
+        assertEquals(MessageTransition.RECHECK, inputs.recheck());
+        assertNull(((Wait) MessageTransition.next(Obs.of(null, Session.MISSING).build())).recheck());
+        assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED).build())).recheck());
+        assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).build())).recheck(), "no queue poll");
+    }
+}

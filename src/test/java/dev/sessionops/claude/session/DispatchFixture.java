@@ -1,0 +1,77 @@
+package dev.sessionops.claude.session;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
+import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.RunPlanner;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** A {@link SessionDispatcher} on a Fabric8 mock API server, outside Quarkus, and the objects a dispatch reads. */
+final class DispatchFixture {
+    static final String SECRET = "anthropic";
+    private final KubernetesClient client;
+    final OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
+
+    DispatchFixture(KubernetesClient client) {
+        this.client = client;
+    }
+
+    SessionDispatcher dispatcher() {
+        OperatorConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(OperatorConfig.class).build()
+                .getConfigMapping(OperatorConfig.class);
+        // Redis is not the API server: a conversation without a Claude session yet
+        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
+            @Override
+            public Optional<String> currentSessionId(ConversationKey key) {
+                return Optional.empty();
+            }
+        };
+        return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics);
+    }
+
+    void secret(String ns) {
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(SECRET).endMetadata()
+                .withStringData(Map.of("ANTHROPIC_API_KEY", "sk-test")).build()).create();
+    }
+
+    ClaudeSession session(String ns, String name) {
+        ClaudeSession session = new ClaudeSession();
+        session.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+        session.setSpec(new ClaudeSessionSpec());
+        session.getSpec().setCredentials(new Credentials(new NameRef(SECRET)));
+        return client.resource(session).create();
+    }
+
+    ClaudeMessage message(String ns, String name, String session, Consumer<ClaudeMessageSpec> spec) {
+        ClaudeMessage m = new ClaudeMessage();
+        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+        m.setSpec(new ClaudeMessageSpec());
+        m.getSpec().setPrompt("Hello " + name);
+        if (session != null) {
+            m.getSpec().setSessionRef(new NameRef(session));
+        }
+        spec.accept(m.getSpec());
+        return client.resource(m).create();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sessionops.claude.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * One dispatch (the session reconciler deciding from its caches and starting the head of its queue) costs the same
+ * requests at the Fabric8 mock API server whether the namespace holds 1 or 500 other messages: no LIST, nothing per
+ * queued message. The requests are counted at the server, exactly, for the dispatch alone.
+ */
+@EnableKubernetesMockClient(crud = true)
+class DispatchRequestCountIT {
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private DispatchFixture fixture;
+
+    @Test
+    void oneDispatchCostsTheSameWithOneOrFiveHundredOtherMessagesInTheNamespace() throws Exception {
+        fixture = new DispatchFixture(client);
+        List<String> withOne = dispatchAmong("one", 1);
+        List<String> withMany = dispatchAmong("many", 500);
+
+        assertEquals(withOne.size(), withMany.size(), withOne + " vs " + withMany);
+        assertEquals(withOne, withMany.stream().map(r -> r.replace("/many/", "/one/")).toList());
+        // what it is: the planner's read of the credentials Secret, the Job, its Event
+        assertEquals(List.of("GET /api/v1/namespaces/one/secrets/anthropic", "POST /apis/batch/v1/namespaces/one/jobs",
+                "POST /api/v1/namespaces/one/events"), withOne);
+    }
+
+    /** The requests of one dispatch in a namespace holding the session's head and {@code others} more messages. */
+    private List<String> dispatchAmong(String ns, int others) throws Exception {
+        fixture.secret(ns);
+        ClaudeSession session = fixture.session(ns, "chat");
+        List<ClaudeMessage> queue = new ArrayList<>();
+        queue.add(message(ns, "chat-0000", "chat"));
+        for (int i = 1; i <= others; i++) {
+            // half queued behind the head in the same session, half in other conversations of the namespace
+            ClaudeMessage m = message(ns, String.format("chat-%04d", i), i % 2 == 0 ? "chat" : null);
+            if (i % 2 == 0) {
+                queue.add(m);
+            }
+        }
+        drain();
+        int before = server.getRequestCount();
+
+        // the session reconciler's dispatch, on what its caches hold
+        SessionDispatch.Decision decision = SessionDispatch.next(false, queue, List.of());
+        assertNotNull(decision.start(), decision.hold());
+        assertEquals("chat-0000", decision.start().getMetadata().getName());
+        Duration recheck = fixture.dispatcher().start(session, decision.start(), client, job -> client.resource(job).create());
+        assertNull(recheck, "started");
+
+        List<String> requests = drain();
+        assertEquals(server.getRequestCount() - before, requests.size());
+        assertEquals(1, client.batch().v1().jobs().inNamespace(ns).list().getItems().size());
+        assertTrue(requests.stream().noneMatch(r -> r.matches("GET .*/(claudemessages|jobs)(\\?.*)?")), "no LIST: " + requests);
+        return requests;
+    }
+
+    private ClaudeMessage message(String ns, String name, String session) {
+        return fixture.message(ns, name, session, spec -> {
+        });
+    }
+
+    /** The requests the server received since the last drain, as "METHOD path". */
+    private List<String> drain() throws InterruptedException {
+        List<String> requests = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
+            requests.add(r.getMethod() + " " + r.getPath());
+        }
+        return requests;
+    }
+}
