@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 import dev.sessionops.claude.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.message.Durations;
+import dev.sessionops.claude.api.v1alpha1.Durations;
 
 /** {@code wait}: block until a message has ended; the exit code says how. */
 @Command(name = "wait", description = {"Wait until a message has ended.",

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import dev.sessionops.claude.message.JobState;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -203,7 +202,7 @@ public final class LocalKubelet extends KubeletCore {
         }
         String uid = job.getMetadata().getUid();
         if (runners.containsKey(uid) || refused.contains(uid) || Boolean.TRUE.equals(job.getSpec().getSuspend())
-                || JobState.of(job).finished()) {
+                || finished(job)) {
             return;
         }
         if (options.operatorJobsOnly()) {
@@ -274,7 +273,7 @@ public final class LocalKubelet extends KubeletCore {
                         || startedOnServer.contains(job.getMetadata().getUid()) || refused.contains(job.getMetadata().getUid()))) {
                     continue; // suspended, left behind by an earlier kubelet, or not ours to run
                 }
-                if (runner == null || !runner.isFinished() || !JobState.of(job).finished()) {
+                if (runner == null || !runner.isFinished() || !finished(job)) {
                     busy.add(runner == null ? job.getMetadata().getNamespace() + "/" + job.getMetadata().getName()
                             : runner.describe());
                 }
@@ -373,4 +372,14 @@ public final class LocalKubelet extends KubeletCore {
         }
     }
 
+
+    /**
+     * Whether the Job has ended, read from the conditions this kubelet's Job runner writes (as the Job controller
+     * does): its own reading, not the operator's, so the stand-in does not agree with the system under test by
+     * construction.
+     */
+    static boolean finished(Job job) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions().stream()
+                .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.api.v1alpha1.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.runner.PodLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

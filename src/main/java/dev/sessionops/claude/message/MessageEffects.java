@@ -9,6 +9,7 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.Usage;
 import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.events.EventFollower;
@@ -158,7 +159,9 @@ final class MessageEffects {
         }
         if (firstRecord) {
             // a replay (the status write of an earlier attempt was lost) was counted the first time
-            metrics.runFinished(message, f.verdict().phase(), f.verdict().reason(), completion);
+            metrics.runFinished(message, f.verdict().phase(), f.verdict().reason(), completion.costUsd(),
+                    new Usage(completion.inputTokens(), completion.outputTokens(), completion.cacheCreationInputTokens(),
+                            completion.cacheReadInputTokens()));
         }
         return finish(message, f.verdict().phase(), f.verdict().reason(), f.verdict().message(), context);
     }

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;

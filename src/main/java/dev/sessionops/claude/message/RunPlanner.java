@@ -1,5 +1,7 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.api.v1alpha1.Durations;
+import dev.sessionops.claude.runner.PodLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

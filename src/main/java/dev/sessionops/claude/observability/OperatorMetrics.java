@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.api.v1alpha1.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,8 +85,8 @@ public class OperatorMetrics {
         }
     }
 
-    /** A run whose completion the history store has just recorded for the first time. */
-    public void runFinished(ClaudeMessage message, MessagePhase phase, String reason, Completion recorded) {
+    /** A run whose completion the history store has just recorded for the first time, with its cost and tokens. */
+    public void runFinished(ClaudeMessage message, MessagePhase phase, String reason, double costUsd, Usage usage) {
         String namespace = message.getMetadata().getNamespace();
         completed(namespace, phase, reason);
         Long durationMs = message.getStatus() == null ? null : message.getStatus().getDurationMs();
@@ -101,11 +101,11 @@ public class OperatorMetrics {
                     .record(Duration.ofMillis(durationMs));
         }
         Counter.builder(COST).description("USD spent by finished Claude runs").baseUnit("usd")
-                .tags(TAG_NAMESPACE, namespace).register(registry).increment(recorded.costUsd());
-        tokens(namespace, "input", recorded.inputTokens());
-        tokens(namespace, "output", recorded.outputTokens());
-        tokens(namespace, "cache_read", recorded.cacheReadInputTokens());
-        tokens(namespace, "cache_creation", recorded.cacheCreationInputTokens());
+                .tags(TAG_NAMESPACE, namespace).register(registry).increment(costUsd);
+        tokens(namespace, "input", usage.getInputTokens());
+        tokens(namespace, "output", usage.getOutputTokens());
+        tokens(namespace, "cache_read", usage.getCacheReadInputTokens());
+        tokens(namespace, "cache_creation", usage.getCacheCreationInputTokens());
     }
 
     /** A message that ended without a run (invalid spec, its Job deleted), after its terminal status was written. */

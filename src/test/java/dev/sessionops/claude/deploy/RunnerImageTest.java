@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.OperatorConfig;
-import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.runner.PodLayout;
 import io.smallrye.config.WithDefault;
 
 /**

@@ -22,7 +22,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.message.JobNames;
-import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.runner.PodLayout;
 import dev.sessionops.claude.local.ContainerRun;
 import io.quarkus.test.junit.QuarkusTest;
 

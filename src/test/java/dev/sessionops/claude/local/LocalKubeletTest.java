@@ -2,7 +2,7 @@ package dev.sessionops.claude.local;
 
 import dev.sessionops.claude.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.message.PodLayout;
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.runner.PodLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

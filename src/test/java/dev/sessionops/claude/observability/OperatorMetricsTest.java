@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.api.v1alpha1.Usage;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
@@ -27,10 +27,10 @@ class OperatorMetricsTest {
     void aFinishedRunCountsItsOutcomeDurationCostAndTokens() {
         ClaudeMessage m = message("team-a", "m1", MessagePhase.Succeeded);
         m.getStatus().setDurationMs(2500L);
-        metrics.runFinished(m, MessagePhase.Succeeded, "Succeeded", completion(0.25, 120, 30, 10, 5));
+        metrics.runFinished(m, MessagePhase.Succeeded, "Succeeded", 0.25, new Usage(120, 30, 10, 5));
         ClaudeMessage n = message("team-a", "m2", MessagePhase.Failed);
         n.getStatus().setDurationMs(500L);
-        metrics.runFinished(n, MessagePhase.Failed, "CliError", completion(0.5, 1, 2, 3, 4));
+        metrics.runFinished(n, MessagePhase.Failed, "CliError", 0.5, new Usage(1, 2, 3, 4));
 
         assertEquals(1, registry.get(OperatorMetrics.MESSAGES_COMPLETED)
                 .tags("namespace", "team-a", "phase", "Succeeded", "reason", "Succeeded").counter().count());
@@ -55,7 +55,7 @@ class OperatorMetricsTest {
         ClaudeMessage m = message("team-a", "m1", MessagePhase.Succeeded);
         m.getStatus().setDurationMs(1500L);
         onPrometheus.countMessagesIn(List.of(m)::stream);
-        onPrometheus.runFinished(m, MessagePhase.Succeeded, "Succeeded", completion(0.5, 1, 2, 3, 4));
+        onPrometheus.runFinished(m, MessagePhase.Succeeded, "Succeeded", 0.5, new Usage(1, 2, 3, 4));
         onPrometheus.sessionQueue("team-a", "chat", 2);
         onPrometheus.historyStoreOperations(List.of("record"));
         String scrape = prometheus.scrape();
@@ -79,7 +79,7 @@ class OperatorMetricsTest {
     @Test
     void aRunWithoutADurationIsCountedButNotTimed() {
         metrics.runFinished(message("ns", "m1", MessagePhase.Failed), MessagePhase.Failed, "NoResult",
-                completion(0, 0, 0, 0, 0));
+                0, new Usage(0, 0, 0, 0));
         assertEquals(1, registry.get(OperatorMetrics.MESSAGES_COMPLETED).tags("reason", "NoResult").counter().count());
         assertNull(registry.find(OperatorMetrics.MESSAGE_DURATION).timer());
     }
@@ -142,11 +142,6 @@ class OperatorMetricsTest {
 
     private double phase(String phase) {
         return registry.get(OperatorMetrics.MESSAGES).tags("phase", phase).gauge().value();
-    }
-
-    private static Completion completion(double cost, long input, long output, long cacheCreation, long cacheRead) {
-        return new Completion("uid", "m", true, "prompt", "reply", "sid", null, null, cost, input, output, cacheCreation,
-                cacheRead);
     }
 
     private static ClaudeMessage message(String namespace, String name, MessagePhase phase) {

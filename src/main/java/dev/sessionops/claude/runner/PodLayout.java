@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.runner;
 
 /** Where things live inside a message's pod; the CLI files transcripts per cwd, so these paths never change. */
 public final class PodLayout {
