@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -22,7 +23,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
  * that has sessions or messages. The value stays in the embedded API's memory; it is never written to disk.
  */
 final class CredentialsSecrets {
-    static final List<String> KEYS = List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN");
+    static final List<String> KEYS = Credentials.SECRET_KEYS;
     private static final Logger LOG = Logger.getLogger(CredentialsSecrets.class.getName());
 
     private final KubernetesClient client;

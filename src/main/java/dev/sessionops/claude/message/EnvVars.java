@@ -9,9 +9,6 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 
 /** Environment helpers for the Job's containers. */
 final class EnvVars {
-    /** Names whose value is a credential: only ever set through a secretKeyRef. */
-    static final Set<String> CREDENTIAL_NAMES = Set.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN",
-            "ANTHROPIC_AUTH_TOKEN");
 
     private EnvVars() {
     }

@@ -1,6 +1,5 @@
 package dev.sessionops.claude.message;
 
-import dev.sessionops.claude.api.v1alpha1.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.sessionops.claude.api.v1alpha1.Durations;
 import dev.sessionops.claude.api.v1alpha1.Effort;
 import dev.sessionops.claude.api.v1alpha1.PermissionMode;
 

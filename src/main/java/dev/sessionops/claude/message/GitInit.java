@@ -1,10 +1,10 @@
 package dev.sessionops.claude.message;
 
-import dev.sessionops.claude.runner.PodLayout;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.sessionops.claude.api.v1alpha1.GitWorkspace;
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,13 +1,14 @@
 package dev.sessionops.claude.message;
 
-import dev.sessionops.claude.runner.PodLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import dev.sessionops.claude.api.v1alpha1.GitWorkspace;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.KeyRef;
 import dev.sessionops.claude.api.v1alpha1.VolumeClaimWorkspace;
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -72,7 +73,7 @@ public record JobPlan(
         env = env == null ? List.of() : List.copyOf(env);
         for (EnvVar e : env) {
             // defense in depth: the CRD's CEL rule already forbids this
-            if (EnvVars.CREDENTIAL_NAMES.contains(e.getName()) && e.getValue() != null) {
+            if (Credentials.ENV_NAMES.contains(e.getName()) && e.getValue() != null) {
                 throw new IllegalArgumentException(e.getName() + " must come from a Secret, not a plain value");
             }
         }
@@ -129,7 +130,7 @@ public record JobPlan(
      * secretKeyRef.
      */
     public record CredentialsRef(String secretName, List<String> keys) {
-        public static final List<String> KEYS = List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN");
+        public static final List<String> KEYS = Credentials.SECRET_KEYS;
 
         public CredentialsRef {
             Objects.requireNonNull(secretName, "secretName");

@@ -1,12 +1,12 @@
 package dev.sessionops.claude.message;
 
-import dev.sessionops.claude.runner.PodLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.sessionops.claude.Labels;
+import dev.sessionops.claude.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

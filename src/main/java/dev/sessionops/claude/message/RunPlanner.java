@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
@@ -33,10 +34,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 @ApplicationScoped
 public class RunPlanner {
-    /** The environment variables the CLI reads credentials from; only ever set through secretKeyRef. */
-    public static final List<String> CREDENTIAL_KEYS = List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN");
-    private static final Set<String> SECRET_ENV_NAMES = Set.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN",
-            "ANTHROPIC_AUTH_TOKEN");
 
     private final KubernetesClient client;
     private final OperatorConfig config;
@@ -201,7 +198,7 @@ public class RunPlanner {
                 if (e.getValue() != null && e.getValueFrom() != null) {
                     throw MessageProblem.invalid(Reasons.INVALID_ENV, "env " + e.getName() + " sets both value and valueFrom");
                 }
-                if (SECRET_ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null) {
+                if (Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null) {
                     throw MessageProblem.invalid(Reasons.PLAIN_TEXT_CREDENTIAL, "env " + e.getName()
                             + " must come from a Secret (valueFrom.secretKeyRef or spec.credentials), not a plain value");
                 }
@@ -229,7 +226,7 @@ public class RunPlanner {
         if (secret.getStringData() != null) {
             keys.addAll(secret.getStringData().keySet());
         }
-        List<String> present = CREDENTIAL_KEYS.stream().filter(keys::contains).toList();
+        List<String> present = Credentials.SECRET_KEYS.stream().filter(keys::contains).toList();
         if (present.isEmpty()) {
             throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
                     "credentials Secret " + secretName + " has neither ANTHROPIC_API_KEY nor CLAUDE_CODE_OAUTH_TOKEN");

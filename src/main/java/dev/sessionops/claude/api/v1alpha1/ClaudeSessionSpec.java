@@ -16,7 +16,7 @@ public class ClaudeSessionSpec extends RunSettings {
     private KeyRef mcpConfig;
     private List<String> addDirs;
     private Credentials credentials;
-    @ValidationRule(value = "self.all(e, !(e.name in ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN']) || !has(e.value))",
+    @ValidationRule(value = "self.all(e, !(e.name in " + Credentials.ENV_NAMES_CEL + ") || !has(e.value))",
             message = "credentials must come from a Secret (valueFrom.secretKeyRef or spec.credentials), not a plain value")
     private List<EnvVar> env;
     private Workspace workspace;
