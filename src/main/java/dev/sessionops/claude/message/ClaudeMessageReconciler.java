@@ -15,6 +15,8 @@ import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -24,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -62,6 +65,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
     private final EventFollower liveEvents;
     private final MessageObserver observer;
     private final MessageEffects effects;
+    private final EventRecorder events;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
@@ -70,6 +74,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         this.liveEvents = liveEvents;
         this.observer = new MessageObserver(planner, history, logs);
         this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
+        this.events = events;
     }
 
     @Override
@@ -105,6 +110,9 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
             return UpdateControl.noUpdate();
         }
+        if (message.getStatus().getConditions() != null && ReconcileErrors.clear(message.getStatus().getConditions())) {
+            StatusWriter.writePrimary(context, message, message.getStatus()); // the error is behind us
+        }
         ClaudeSession session = null;
         if (message.getSpec().getSessionRef() != null) {
             session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
@@ -114,6 +122,16 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
         }
         MessageObservation observation = observer.observe(message, session, context);
         return effects.apply(MessageTransition.next(observation), message, context);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ClaudeMessage> updateErrorStatus(ClaudeMessage message, Context<ClaudeMessage> context,
+            Exception e) {
+        ClaudeMessageStatus status = ensureStatus(message);
+        if (status.getConditions() == null) {
+            status.setConditions(new java.util.ArrayList<>());
+        }
+        return ReconcileErrors.report(message, status, status.getConditions(), context, events, e);
     }
 
     /** Messages of a session are owned by it, so deleting the session deletes them (and through them their Jobs). */

@@ -20,6 +20,7 @@ import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.ReconcileErrors;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.Labels;
 import dev.sessionops.claude.message.JobNames;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -106,12 +108,9 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
     @Override
     public UpdateControl<ClaudeSession> reconcile(ClaudeSession session, Context<ClaudeSession> context) {
-        String before = snapshot(session);
-        ClaudeSessionStatus status = session.getStatus() == null ? new ClaudeSessionStatus() : session.getStatus();
-        session.setStatus(status);
-        if (status.getConditions() == null) {
-            status.setConditions(new ArrayList<>());
-        }
+        String before = SessionStatuses.snapshot(session);
+        ClaudeSessionStatus status = SessionStatuses.of(session);
+        ReconcileErrors.clear(status.getConditions()); // written with the rest of the status when it changed
         Long generation = session.getMetadata().getGeneration();
         ensureStateVolume(session, context);
 
@@ -151,12 +150,20 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             return UpdateControl.noUpdate();
         }
         recheck = earliest(recheck, untilExpiry(session, status));
-        if (!snapshot(session).equals(before)) {
+        if (!SessionStatuses.snapshot(session).equals(before)) {
             StatusWriter.writePrimary(context, session, session.getStatus());
         }
         UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
     }
+
+    @Override
+    public ErrorStatusUpdateControl<ClaudeSession> updateErrorStatus(ClaudeSession session, Context<ClaudeSession> context,
+            Exception e) {
+        ClaudeSessionStatus status = SessionStatuses.of(session);
+        return ReconcileErrors.report(session, status, status.getConditions(), context, events, e);
+    }
+
 
     /** Starts the head of the queue when its turn has come; returns when to look again (null: on the next event). */
     private Duration start(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
@@ -227,20 +234,5 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             return b;
         }
         return b == null || a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** A cheap change check so an unchanged status is not written again (each write wakes every watcher). */
-    private static String snapshot(ClaudeSession session) {
-        var s = session.getStatus();
-        if (s == null) {
-            return "";
-        }
-        return String.join("|", String.valueOf(s.getPhase()), String.valueOf(s.getCurrentSessionId()),
-                String.valueOf(s.getSessionChain()), String.valueOf(s.getMessageCount()), String.valueOf(s.getLastActive()),
-                String.valueOf(s.getActiveMessage()), String.valueOf(s.getTotalCostUsd()),
-                s.getUsage() == null ? "" : s.getUsage().getInputTokens() + "/" + s.getUsage().getOutputTokens(),
-                String.valueOf(s.getObservedGeneration()), String.valueOf(s.getCreated()),
-                s.getConditions() == null ? "" : s.getConditions().stream()
-                        .map(c -> c.getType() + c.getStatus() + c.getReason() + c.getMessage()).toList().toString());
     }
 }
