@@ -20,6 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.wire.HistoryItem;
+import dev.sessionops.claude.api.wire.HistoryPage;
+import dev.sessionops.claude.api.wire.MessageDetails;
 import dev.sessionops.claude.events.StreamIds;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
@@ -60,13 +63,13 @@ public class MessagesResource {
         ClaudeMessage message = kube.message(namespace, name);
         ConversationKey key = ConversationKey.of(message);
         if (key.oneShot()) {
-            List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItem::of).toList();
+            List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
             return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));
         }
         // a message of a session: only the page of its own entries is read, through the session's index
         HistoryStore.MessagePage own = history.messageHistory(key, message.getMetadata().getUid(), name, paging.offset(),
                 paging.limit());
-        List<HistoryItem> items = own.entries().stream().map(HistoryItem::of).toList();
+        List<HistoryItem> items = own.entries().stream().map(HistoryItems::of).toList();
         return new HistoryPage(items, paging.offset(), paging.limit(), own.total());
     }
 

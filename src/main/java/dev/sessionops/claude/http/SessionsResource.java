@@ -12,6 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.sessionops.claude.api.wire.HistoryItem;
+import dev.sessionops.claude.api.wire.HistoryPage;
+import dev.sessionops.claude.api.wire.ItemList;
+import dev.sessionops.claude.api.wire.SessionDetails;
+import dev.sessionops.claude.api.wire.SessionInfo;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 
@@ -53,7 +58,7 @@ public class SessionsResource {
         kube.session(namespace, name);
         ConversationKey key = ConversationKey.session(namespace, name);
         long total = history.length(key);
-        List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItem::of).toList();
+        List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
         return new HistoryPage(items, paging.offset(), paging.limit(), total);
     }
 }

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.wire.MessageDetails;
+import dev.sessionops.claude.api.wire.SessionDetails;
+import dev.sessionops.claude.api.wire.SessionInfo;
 import dev.sessionops.claude.http.ApiPaths;
 import dev.sessionops.claude.testing.TestPki;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -70,6 +73,7 @@ class HttpApiIT extends EndToEndTest {
         assertEquals(200, list.status(), list.raw());
         JsonNode chatInfo = item(list.body().get("items"), "chat");
         assertEquals(List.of("created", "currentSessionId", "lastActive", "messageCount", "name"), fields(chatInfo));
+        assertEquals(components(SessionInfo.class), fields(chatInfo));
         assertEquals(2, chatInfo.get("messageCount").asLong());
         assertEquals(chat.getStatus().getCurrentSessionId(), chatInfo.get("currentSessionId").asText());
         assertEquals(second.getStatus().getSessionId(), chatInfo.get("currentSessionId").asText());
@@ -85,6 +89,7 @@ class HttpApiIT extends EndToEndTest {
         ApiClient.Reply show = api.getAs(alice, base + "/sessions/chat");
         assertEquals(200, show.status(), show.raw());
         JsonNode s = show.body();
+        assertEquals(components(SessionDetails.class), fields(s));
         assertEquals("Idle", s.get("phase").asText());
         assertEquals(List.of(first.getStatus().getSessionId()), texts(s.get("sessionChain")));
         assertEquals(chat.getStatus().getTotalCostUsd(), s.get("totalCostUsd").asDouble(), 1e-12);
@@ -127,6 +132,8 @@ class HttpApiIT extends EndToEndTest {
         ApiClient.Reply msg = api.getAs(alice, base + "/messages/chat-02");
         assertEquals(200, msg.status(), msg.raw());
         JsonNode m = msg.body();
+        // every field of the record the plugin prints too (its -o json), nulls included
+        assertEquals(components(MessageDetails.class), fields(m));
         assertEquals("chat-02", m.get("name").asText());
         assertEquals("chat", m.get("session").asText());
         assertEquals("Succeeded", m.get("phase").asText());
@@ -296,6 +303,11 @@ class HttpApiIT extends EndToEndTest {
 
     static List<String> texts(JsonNode array) {
         return list(array).stream().map(JsonNode::asText).toList();
+    }
+
+    /** A wire record's JSON field names, sorted like {@link #fields}. */
+    static List<String> components(Class<? extends Record> type) {
+        return java.util.Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).sorted().toList();
     }
 
     static List<String> fields(JsonNode object) {

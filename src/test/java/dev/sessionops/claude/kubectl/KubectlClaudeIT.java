@@ -320,8 +320,9 @@ class KubectlClaudeIT extends EndToEndTest {
         Files.writeString(plain, "Plain {who}");
         JsonNode created = json(cli(kc, "run", "-f", plain.toString(), "--session", "files", "--data", "who=team",
                 "--name", "files-2", "-o", "json"));
-        assertEquals(List.of("name", "session", "phase", "prompt", "sessionId", "resumedFrom", "result", "costUsd",
-                "numTurns", "durationMs", "usage", "conditions"), fields(created));
+        assertEquals(List.of("name", "session", "created", "phase", "prompt", "sessionId", "resumedFrom", "result",
+                "resultTruncated", "costUsd", "numTurns", "durationMs", "usage", "jobName", "startedAt", "completedAt",
+                "permissionDenials", "conditions"), fields(created));
         assertEquals("files-2", created.get("name").asText());
         assertEquals("files", created.get("session").asText());
         assertEquals("Plain {who}", created.get("prompt").asText());
@@ -329,7 +330,9 @@ class KubectlClaudeIT extends EndToEndTest {
 
         // wait -o json: the finished message
         JsonNode done = json(cli(kc, "wait", "files-2", "-o", "json"));
+        assertEquals(fields(created), fields(done));
         assertEquals("Succeeded", done.get("phase").asText());
+        assertEquals(Harness.get(client, ns, "files-2").getStatus().getJobName(), done.get("jobName").asText());
         assertEquals("Received 3 messages. Last: Plain team", done.get("result").asText());
         assertEquals("Received 1 messages. Last: Hello world from a file", Harness.get(client, ns, "files-1").getStatus().getResult());
 

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.http;
+package dev.sessionops.claude.api.wire;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
@@ -9,7 +9,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
  */
 public record SessionInfo(String name, String created, String lastActive, long messageCount, String currentSessionId) {
 
-    static SessionInfo of(ClaudeSession session) {
+    public static SessionInfo of(ClaudeSession session) {
         ClaudeSessionStatus s = session.getStatus();
         String created = s != null && s.getCreated() != null ? s.getCreated() : session.getMetadata().getCreationTimestamp();
         return new SessionInfo(session.getMetadata().getName(), created, s == null ? null : s.getLastActive(),

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.http;
+package dev.sessionops.claude.api.wire;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.http;
+package dev.sessionops.claude.api.wire;
 
 import java.util.List;
 
@@ -11,7 +11,7 @@ import dev.sessionops.claude.api.v1alpha1.Usage;
 public record SessionDetails(String name, String created, String lastActive, long messageCount, String currentSessionId,
         SessionPhase phase, List<String> sessionChain, double totalCostUsd, Usage usage, List<String> messages) {
 
-    static SessionDetails of(ClaudeSession session, List<String> messages) {
+    public static SessionDetails of(ClaudeSession session, List<String> messages) {
         SessionInfo info = SessionInfo.of(session);
         ClaudeSessionStatus s = session.getStatus();
         return new SessionDetails(info.name(), info.created(), info.lastActive(), info.messageCount(),

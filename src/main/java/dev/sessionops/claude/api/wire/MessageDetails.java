@@ -1,4 +1,4 @@
-package dev.sessionops.claude.http;
+package dev.sessionops.claude.api.wire;
 
 import java.util.List;
 
@@ -17,7 +17,7 @@ public record MessageDetails(String name, String session, String created, Messag
         Long durationMs, Usage usage, String jobName, String startedAt, String completedAt, List<String> permissionDenials,
         List<Condition> conditions) {
 
-    static MessageDetails of(ClaudeMessage m) {
+    public static MessageDetails of(ClaudeMessage m) {
         ClaudeMessageStatus s = m.getStatus() == null ? new ClaudeMessageStatus() : m.getStatus();
         var spec = m.getSpec();
         return new MessageDetails(m.getMetadata().getName(),
