@@ -188,13 +188,16 @@ final class MessageEffects {
             status.setCompletedAt(Conditions.now());
         }
         setCondition(message, phase == MessagePhase.Succeeded ? Conditions.TRUE : Conditions.FALSE, reason, text);
+        // the status first, then the Event: a crash between them loses a courtesy Event; the other order would make
+        // the replay (which sees no terminal status) announce the outcome twice
+        UpdateControl<ClaudeMessage> control = writeStatus(message, context);
         if (phase == MessagePhase.Succeeded) {
             events.normal(message, reason, text);
         } else {
             events.warning(message, reason, text);
         }
         LOG.infof("message %s/%s: %s (%s)", message.getMetadata().getNamespace(), message.getMetadata().getName(), phase, reason);
-        return writeStatus(message, context);
+        return control;
     }
 
     /** A non-final state; the Event is written only when the reason changes, so waiting never floods events. */

@@ -136,7 +136,8 @@ class OperatorOnRealApiServerE2E {
         String ns = Harness.namespace(admin, "restart");
         Harness.session(admin, ns, "r", s -> {
         });
-        Harness.message(admin, ns, "r-01", "r", "[[sleep 3000]] Survive a restart");
+        // long enough to be still running when the leader is killed below (the standby's start takes a few seconds)
+        Harness.message(admin, ns, "r-01", "r", "[[sleep 20000]] Survive a restart");
         await().atMost(Duration.ofSeconds(60)).until(() -> !kubelet.mainRuns(ns).isEmpty());
         assertEquals(MessagePhase.Running, Harness.get(admin, ns, "r-01").getStatus().getPhase());
         OperatorProcess operator = env.leader();
@@ -149,6 +150,7 @@ class OperatorOnRealApiServerE2E {
         assertFalse(standby.isReconciling(), standby.log());
         assertTrue(operator.isReconciling());
         assertEquals(operator.identity(), env.leaseHolder());
+        assertEquals(MessagePhase.Running, Harness.get(admin, ns, "r-01").getStatus().getPhase(), "killed while it runs");
 
         operator.kill();
         await().atMost(Duration.ofSeconds(60)).until(standby::isReconciling);
