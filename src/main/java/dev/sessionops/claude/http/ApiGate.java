@@ -63,7 +63,7 @@ public class ApiGate {
         RequestHeaderAuthenticator.Result result = RequestHeaderAuthenticator.authenticate(peerChain(request),
                 headers(request), config.get(), new Date());
         if (result.caller().isEmpty()) {
-            if (result.refusal() != null && result.refusal().contains("not signed")) {
+            if (result.unknownIssuer()) {
                 trust.suspectStale();
             }
             LOG.debugf("HTTP API: unauthenticated request: %s", result.refusal());

@@ -3,8 +3,8 @@ package dev.sessionops.claude.http;
 import jakarta.enterprise.context.RequestScoped;
 
 /**
- * Who is calling, for the rest of the request: set by {@link ApiAuthFilter} once the caller is authenticated, read by
- * what needs the identity beyond the access check (per-user limits). Empty only where authentication is off.
+ * Who is calling, for the rest of the request: set by {@link ApiAuthFilter} from what {@link ApiGate} authenticated,
+ * read by what needs the identity beyond the access check (per-user limits). Every routed request has one.
  */
 @RequestScoped
 public class CurrentCaller {
@@ -14,13 +14,13 @@ public class CurrentCaller {
         this.caller = caller;
     }
 
-    /** The authenticated caller, or null when the API runs without authentication. */
+    /** The authenticated caller (null only outside a routed request). */
     public Caller get() {
         return caller;
     }
 
-    /** A key for per-user limits: the user name, or "anonymous" without authentication. */
+    /** A key for per-user limits: the user name. */
     public String userKey() {
-        return caller == null ? "anonymous" : caller.username();
+        return caller.username();
     }
 }

@@ -28,6 +28,16 @@ public record FrontProxyConfig(List<X509Certificate> clientCas, List<String> all
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
+     * The ConfigMap's data as a kube-apiserver started with the usual front-proxy flags publishes it (header names
+     * {@code X-Remote-User}, {@code X-Remote-Group}, {@code X-Remote-Extra-}): what local mode and the tests publish.
+     */
+    public static Map<String, String> published(String caPem, String allowedName) {
+        return Map.of(CA_KEY, caPem, ALLOWED_NAMES_KEY, "[\"" + allowedName + "\"]",
+                USERNAME_HEADERS_KEY, "[\"X-Remote-User\"]", GROUP_HEADERS_KEY, "[\"X-Remote-Group\"]",
+                EXTRA_PREFIXES_KEY, "[\"X-Remote-Extra-\"]");
+    }
+
+    /**
      * From the ConfigMap's data.
      *
      * @throws IllegalArgumentException when the CA is missing or unreadable, or no username header is named: without

@@ -37,9 +37,9 @@ public final class RequestHeaderAuthenticator {
     }
 
     /** Why a request is not trusted; for the log, never for the response (it would help an attacker tune a forgery). */
-    public record Result(Optional<Caller> caller, String refusal) {
+    public record Result(Optional<Caller> caller, String refusal, boolean unknownIssuer) {
         static Result refused(String why) {
-            return new Result(Optional.empty(), why);
+            return new Result(Optional.empty(), why, false);
         }
     }
 
@@ -54,7 +54,9 @@ public final class RequestHeaderAuthenticator {
         }
         X509Certificate leaf = chain.get(0);
         if (!verifies(chain, config.clientCas(), now)) {
-            return Result.refused("the client certificate " + leaf.getSubjectX500Principal() + " is not signed by the front-proxy CA");
+            // the CA may have rotated: the caller re-reads the trust
+            return new Result(Optional.empty(), "the client certificate " + leaf.getSubjectX500Principal()
+                    + " is not signed by the front-proxy CA", true);
         }
         if (!forClientAuth(leaf)) {
             return Result.refused("the client certificate is not for client authentication");
@@ -73,15 +75,20 @@ public final class RequestHeaderAuthenticator {
         Map<String, List<String>> extra = new LinkedHashMap<>();
         for (String prefix : config.extraHeaderPrefixes()) {
             String p = prefix.toLowerCase(Locale.ROOT);
-            headers.forEach((name, values) -> {
-                if (name.startsWith(p) && name.length() > p.length()) {
+            for (var h : headers.entrySet()) {
+                if (h.getKey().startsWith(p) && h.getKey().length() > p.length()) {
                     // header names cannot carry every character of an extra's key: Kubernetes percent-encodes them
-                    String key = URLDecoder.decode(name.substring(p.length()), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-                    extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+                    String key;
+                    try {
+                        key = URLDecoder.decode(h.getKey().substring(p.length()), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+                    } catch (IllegalArgumentException e) {
+                        return Result.refused("an extra header's name is not percent-encoded correctly");
+                    }
+                    extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(h.getValue());
                 }
-            });
+            }
         }
-        return new Result(Optional.of(new Caller(user, null, List.copyOf(groups), Map.copyOf(extra))), null);
+        return new Result(Optional.of(new Caller(user, null, List.copyOf(groups), Map.copyOf(extra))), null, false);
     }
 
     /** PKIX path validation to one of the CAs; a chain that presents a CA itself is trimmed before it. */

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.http.FrontProxyConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -61,7 +62,6 @@ public final class LocalMode implements AutoCloseable {
     static final String PKI = "pki";
     /** The front-proxy client certificate's CN, the one name the operator accepts identity headers from. */
     static final String FRONT_PROXY_CN = "front-proxy-client";
-    static final String AUTHENTICATION_CONFIG_MAP = "extension-apiserver-authentication";
 
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -214,15 +214,11 @@ public final class LocalMode implements AutoCloseable {
      * headers it sets, in {@code kube-system/extension-apiserver-authentication}, keyed as the kube-apiserver writes it.
      */
     private void publishFrontProxyTrust(Pki.Issued ca) {
-        ConfigMap trust = new ConfigMapBuilder().withNewMetadata().withName(AUTHENTICATION_CONFIG_MAP).withNamespace("kube-system")
+        ConfigMap trust = new ConfigMapBuilder().withNewMetadata().withName(FrontProxyConfig.NAME).withNamespace(FrontProxyConfig.NAMESPACE)
                 .endMetadata()
-                .addToData("requestheader-client-ca-file", ca.certPem())
-                .addToData("requestheader-allowed-names", "[\"" + FRONT_PROXY_CN + "\"]")
-                .addToData("requestheader-username-headers", "[\"" + ApiFront.REMOTE_USER + "\"]")
-                .addToData("requestheader-group-headers", "[\"" + ApiFront.REMOTE_GROUP + "\"]")
-                .addToData("requestheader-extra-headers-prefix", "[\"X-Remote-Extra-\"]")
+                .withData(FrontProxyConfig.published(ca.certPem(), FRONT_PROXY_CN))
                 .build();
-        client.configMaps().inNamespace("kube-system").resource(trust).createOr(r -> r.update());
+        client.configMaps().inNamespace(FrontProxyConfig.NAMESPACE).resource(trust).createOr(r -> r.update());
     }
 
     @Override

@@ -19,12 +19,8 @@ import dev.sessionops.claude.local.Pki;
 class RequestHeaderAuthenticatorTest {
     private static final Pki.Issued CA = Pki.ca("front-proxy-ca");
     private static final Pki.Issued PROXY = Pki.client(CA, "front-proxy-client", List.of());
-    private static final FrontProxyConfig CONFIG = FrontProxyConfig.parse(Map.of(
-            "requestheader-client-ca-file", CA.certPem(),
-            "requestheader-allowed-names", "[\"front-proxy-client\"]",
-            "requestheader-username-headers", "[\"X-Remote-User\"]",
-            "requestheader-group-headers", "[\"X-Remote-Group\"]",
-            "requestheader-extra-headers-prefix", "[\"X-Remote-Extra-\"]"));
+    private static final FrontProxyConfig CONFIG = FrontProxyConfig.parse(FrontProxyConfig.published(CA.certPem(),
+            "front-proxy-client"));
     private static final Map<String, List<String>> ALICE = Map.of("x-remote-user", List.of("alice"),
             "x-remote-group", List.of("devs", "system:authenticated"), "x-remote-extra-scopes%2fa", List.of("s1"));
 
@@ -49,6 +45,11 @@ class RequestHeaderAuthenticatorTest {
         Pki.Issued serving = Pki.server(CA, "front-proxy-client", List.of("x"), List.of()); // serverAuth only
         assertFalse(auth(List.of(), ALICE, CONFIG).caller().isPresent(), "no certificate");
         assertFalse(auth(List.of(forged.cert()), ALICE, CONFIG).caller().isPresent(), "another CA");
+        assertTrue(auth(List.of(forged.cert()), ALICE, CONFIG).unknownIssuer(), "another CA: re-read the trust");
+        assertFalse(auth(List.of(notAllowed.cert()), ALICE, CONFIG).unknownIssuer(), "known CA, wrong name");
+        Map<String, List<String>> badExtra = new HashMap<>(ALICE);
+        badExtra.put("x-remote-extra-%zz", List.of("v"));
+        assertFalse(auth(List.of(PROXY.cert()), badExtra, CONFIG).caller().isPresent(), "malformed extra name: refused, no exception");
         assertFalse(auth(List.of(forged.cert(), otherCa.cert()), ALICE, CONFIG).caller().isPresent(), "another CA with its chain");
         assertFalse(auth(List.of(notAllowed.cert()), ALICE, CONFIG).caller().isPresent(), "a name not allowed");
         assertFalse(auth(List.of(serving.cert()), ALICE, CONFIG).caller().isPresent(), "not for client auth");

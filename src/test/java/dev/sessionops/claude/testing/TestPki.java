@@ -56,11 +56,7 @@ public final class TestPki {
 
     /** The data of {@code kube-system/extension-apiserver-authentication} as a kube-apiserver with these flags writes it. */
     public static Map<String, String> extensionApiserverAuthentication() {
-        return Map.of("requestheader-client-ca-file", FRONT_PROXY_CA.certPem(),
-                "requestheader-allowed-names", "[\"" + FRONT_PROXY_NAME + "\"]",
-                "requestheader-username-headers", "[\"X-Remote-User\"]",
-                "requestheader-group-headers", "[\"X-Remote-Group\"]",
-                "requestheader-extra-headers-prefix", "[\"X-Remote-Extra-\"]");
+        return dev.sessionops.claude.http.FrontProxyConfig.published(FRONT_PROXY_CA.certPem(), FRONT_PROXY_NAME);
     }
 
     /** TLS that trusts the operator's serving CA and presents {@code client} (null: no client certificate). */
