@@ -1,0 +1,83 @@
+package dev.sessionops.claude.local;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar claude-session-local.jar [--operator <quarkus-run.jar>]}: starts what a cluster would provide, then
+ * the packaged operator against it; stops everything when the operator ends or on SIGTERM/Ctrl-C, and exits with the
+ * operator's exit code.
+ */
+public final class LocalMain {
+    private LocalMain() {
+    }
+
+    public static void main(String... args) throws InterruptedException {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s [%3$s] %5$s%6$s%n");
+        // the embedded API logs every request (bodies too, a Secret's among them) at INFO
+        Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
+        Path operatorJar;
+        try {
+            operatorJar = operatorJar(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("claude-session-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalMode local;
+        try {
+            local = LocalMode.start(LocalMode.Settings.fromEnvironment(operatorJar));
+        } catch (RuntimeException e) {
+            System.err.println("Local mode could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Thread shutdown = new Thread(local::close, "local-mode-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        int exit = local.awaitOperator();
+        System.exit(exit); // the hook stops the rest
+    }
+
+    /**
+     * {@code --operator <path>}, else {@code CSO_OPERATOR_JAR}, else the operator module's build next to this jar's
+     * module in the checkout ({@code local/target/…} → {@code operator/target/quarkus-app/quarkus-run.jar}), else the
+     * same below the working directory.
+     */
+    static Path operatorJar(List<String> args) {
+        List<String> rest = new ArrayList<>(args);
+        int i = rest.indexOf("--operator");
+        if (i >= 0) {
+            if (i + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--operator needs the path of the operator's quarkus-run.jar");
+            }
+            return Path.of(rest.get(i + 1));
+        }
+        if (!rest.isEmpty()) {
+            String arg = rest.get(0);
+            throw new IllegalArgumentException("unknown argument " + arg.substring(0, Math.min(arg.length(), 64))
+                    + "; usage: java -jar claude-session-local.jar [--operator <quarkus-run.jar>]");
+        }
+        String configured = System.getenv("CSO_OPERATOR_JAR");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path inCheckout = Path.of("operator", "target", "quarkus-app", "quarkus-run.jar");
+        try {
+            Path self = Path.of(LocalMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // local/target/claude-session-local.jar (or local/target/classes) → the checkout's root
+            Path root = self.getParent() == null || self.getParent().getParent() == null ? null
+                    : self.getParent().getParent().getParent();
+            if (root != null && Files.isRegularFile(root.resolve(inCheckout))) {
+                return root.resolve(inCheckout);
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through to the working directory
+        }
+        return inCheckout.toAbsolutePath();
+    }
+}

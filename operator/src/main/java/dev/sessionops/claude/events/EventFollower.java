@@ -1,0 +1,274 @@
+package dev.sessionops.claude.events;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.history.ConversationKey;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Turns a running message's pod log into its live events: follows the claude container's log and appends each
+ * stream-json line to the message's Redis Stream ({@link EventStore}), from the first line, until the {@code result}
+ * line or the end of the container. One follower per message per operator instance (only the leader reconciles, so
+ * only the leader follows); the reconciler asks for one on every look at a running message, which also resumes
+ * following after an operator restart. Nothing here can fail a message: events are a view of the run, the pod log
+ * stays the record the reconciler reads when the Job ends.
+ */
+@ApplicationScoped
+public class EventFollower {
+    private static final Logger LOG = Logger.getLogger(EventFollower.class);
+    /** How soon a log that ended while the container still runs is opened again (and a pod not there yet looked for). */
+    static final Duration RETRY = Duration.ofMillis(300);
+
+    private final KubernetesClient client;
+    private final EventStore store;
+    private final PodLogStream logs;
+    private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(new ThreadFactory());
+
+    public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs) {
+        this.client = client;
+        this.store = store;
+        this.logs = logs;
+    }
+
+    /** Follows the run of {@code jobName} unless this instance already does; cheap, so call it on every reconcile. */
+    public void follow(ClaudeMessage message, String jobName) {
+        String uid = message.getMetadata().getUid();
+        Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(), jobName,
+                keyOf(message));
+        if (follows.putIfAbsent(uid, follow) == null) {
+            threads.execute(follow); // started once mapped, so its own removal when it ends cannot come first
+        }
+    }
+
+    /**
+     * The run has ended and {@code log} is its whole pod log (null when none is left): appends what the follower has
+     * not (it may have been behind, or not running at all), lets the stream expire, stops the follower. Done before
+     * the message's final status is written, so a subscriber who sees the message finished finds every event.
+     */
+    public void runEnded(ClaudeMessage message, String log) {
+        stop(message);
+        String key = keyOf(message);
+        try {
+            long last = store.last(key).map(EventEntry::line).orElse(0L);
+            if (log != null) {
+                for (LogLines.Line line : LogLines.of(log)) {
+                    if (line.number() > last) {
+                        StreamJsonLine.type(line.text()).ifPresent(type -> store.append(key, line.number(), type, line.text()));
+                    }
+                }
+            }
+            store.finished(key);
+        } catch (RuntimeException e) {
+            LOG.warnf("message %s/%s: its events were not completed: %s", message.getMetadata().getNamespace(),
+                    message.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    /** The message is gone: stop following and drop its events (best effort: the stream expires anyway). */
+    public void forget(ClaudeMessage message) {
+        stop(message);
+        try {
+            store.delete(keyOf(message));
+        } catch (RuntimeException e) {
+            LOG.debugf("events of %s not deleted (they expire): %s", message.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    /** True while this instance follows the message (for tests and diagnostics). */
+    public boolean isFollowing(ClaudeMessage message) {
+        return follows.containsKey(message.getMetadata().getUid());
+    }
+
+    public static String keyOf(ClaudeMessage message) {
+        return ConversationKey.of(message).events(message.getMetadata().getName());
+    }
+
+    private void stop(ClaudeMessage message) {
+        Follow follow = follows.remove(message.getMetadata().getUid());
+        if (follow != null) {
+            follow.stop();
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        follows.values().forEach(Follow::abort);
+        threads.shutdownNow();
+    }
+
+    /** One message's follower: its own thread, blocked on the log stream most of the time. */
+    private final class Follow implements Runnable {
+        private final String uid;
+        private final String namespace;
+        private final String message;
+        private final String jobName;
+        private final String key;
+        private volatile boolean stopped;
+        private volatile boolean aborted;
+        /** Lines of the log already handled (appended, found appended, or not events); -1 until Redis was asked. */
+        private long consumed = -1;
+
+        Follow(String uid, String namespace, String message, String jobName, String key) {
+            this.uid = uid;
+            this.namespace = namespace;
+            this.message = message;
+            this.jobName = jobName;
+            this.key = key;
+        }
+
+        @Override
+        public void run() {
+            try {
+                boolean failing = false;
+                while (!stopped) {
+                    try {
+                        if (step()) {
+                            return;
+                        }
+                        failing = false;
+                    } catch (RuntimeException e) {
+                        // Redis or the API server unreachable: keep trying while the run lasts; say so once
+                        if (!failing) {
+                            LOG.warnf("message %s/%s: following its log failed, retrying: %s", namespace, message, e.getMessage());
+                        }
+                        failing = true;
+                    }
+                    Thread.sleep(RETRY.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                follows.remove(uid, this);
+            }
+        }
+
+        /** One look at the run; true when following is over (result appended, container ended, Job gone). */
+        private boolean step() throws InterruptedException {
+            if (consumed < 0) {
+                Optional<EventEntry> last = store.last(key);
+                if (last.map(EventEntry::isResult).orElse(false)) {
+                    return true; // followed to the end before (an operator restart after the result)
+                }
+                consumed = last.map(EventEntry::line).orElse(0L); // resume: the log is read again from its start
+            }
+            Optional<Pod> pod = newestPod();
+            if (pod.isEmpty()) {
+                return client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null;
+            }
+            if (!started(pod.get())) {
+                return false;
+            }
+            boolean ended = ended(pod.get());
+            return readLog(pod.get().getMetadata().getName(), ended) || ended;
+        }
+
+        /**
+         * Reads the log from its start (a follow stream while the container runs), skipping the lines handled before.
+         *
+         * @param ended the container has ended: the log is complete, so a last line without a newline counts
+         * @return true when the result line has been appended
+         */
+        private boolean readLog(String pod, boolean ended) throws InterruptedException {
+            LogLines lines = new LogLines();
+            boolean[] result = { false };
+            try {
+                // read to the end even past the result line (see PodLogStream on closing early)
+                logs.read(namespace, pod, !ended, chunk -> {
+                    if (!result[0] && !stopped) {
+                        result[0] = handle(lines.feed(chunk, chunk.length));
+                    }
+                }, () -> aborted);
+                return result[0] || !stopped && ended && handle(lines.finish());
+            } catch (IOException | RuntimeException e) {
+                if (!result[0] && !stopped) {
+                    LOG.debugf("message %s/%s: log of pod %s interrupted (%s), reading it again", namespace, message, pod,
+                            e.getMessage());
+                }
+                return result[0];
+            }
+        }
+
+        private boolean handle(List<LogLines.Line> lines) {
+            for (LogLines.Line line : lines) {
+                if (line.number() <= consumed) {
+                    continue;
+                }
+                Optional<String> type = StreamJsonLine.type(line.text());
+                type.ifPresent(t -> store.append(key, line.number(), t, line.text()));
+                consumed = line.number();
+                if (type.filter(StreamJsonLine.RESULT::equals).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private Optional<Pod> newestPod() {
+            return client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, jobName).list().getItems().stream()
+                    .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+        }
+
+        /** Stops appending; a read in progress ends with its log (the pod has ended, or is being deleted). */
+        void stop() {
+            stopped = true;
+        }
+
+        /** Only when the operator shuts down: cancels a read of a pod that still runs. */
+        void abort() {
+            stopped = true;
+            aborted = true;
+        }
+    }
+
+    /** The claude container has started (its log can be read). */
+    static boolean started(Pod pod) {
+        return claudeContainer(pod).map(s -> s.getState() != null
+                && (s.getState().getRunning() != null || s.getState().getTerminated() != null)).orElse(false)
+                || ended(pod);
+    }
+
+    /** The pod is done or its claude container has ended: its log will not grow. */
+    static boolean ended(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase)
+                || claudeContainer(pod).map(s -> s.getState() != null && s.getState().getTerminated() != null).orElse(false);
+    }
+
+    private static Optional<ContainerStatus> claudeContainer(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> PodLogStream.CONTAINER.equals(s.getName())).findFirst();
+    }
+
+    private static final class ThreadFactory implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "event-follower-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.sessionops.claude.message;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.kube.Conditions;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+
+/**
+ * The life of one ClaudeMessage, as observe → {@link MessageTransition#next} → apply: {@link MessageObserver}
+ * gathers the facts, the pure transition decides (its Javadoc is the state machine's table), {@link MessageEffects}
+ * writes. It validates a message, follows its Job and records the outcome; the Job of a message with a session is
+ * created by the session's reconciler (turn-taking lives where the SDK already serializes), a one-shot message
+ * creates its own. A finished message is never touched again, which (with the deterministic Job name and the
+ * history's applied set) makes a replay harmless.
+ */
+@ControllerConfiguration(name = "claudemessage")
+@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
+@RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
+@RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
+@RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
+@RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+@RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
+// creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "create" })
+// the read API (dev.sessionops.claude.http): whether the user the front proxy names may get claudesessions /
+// claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
+@RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get" })
+public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {
+    static final String SUCCEEDED = "Succeeded";
+    static final String BY_SESSION = "bySession";
+
+    private final HistoryStore history;
+    private final OperatorMetrics metrics;
+    private final EventFollower liveEvents;
+    private final MessageObserver observer;
+    private final MessageEffects effects;
+    private final EventRecorder events;
+
+    public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
+            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
+        this.history = history;
+        this.metrics = metrics;
+        this.liveEvents = liveEvents;
+        this.observer = new MessageObserver(planner, history, logs);
+        this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, ClaudeMessage>> prepareEventSources(EventSourceContext<ClaudeMessage> context) {
+        var primaries = context.getPrimaryCache();
+        metrics.countMessagesIn(primaries::list);
+        primaries.addIndexer(BY_SESSION, m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? List.of()
+                : List.of(sessionIndexKey(m.getMetadata().getNamespace(), m.getSpec().getSessionRef().getName())));
+
+        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeMessage.class)
+                .withName("jobs")
+                .withLabelSelector(dev.sessionops.claude.api.runner.Labels.MANAGED_BY + "=" + dev.sessionops.claude.api.runner.Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClaudeMessage.class, false))
+                .build(), context);
+
+        // A session appearing, or suspended / resumed, wakes the messages that wait for it (nothing else does: the
+        // session's reconciler starts them, and its status writes would wake every queued message for nothing).
+        var sessions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeSession.class, ClaudeMessage.class)
+                .withName("sessions")
+                .withOnUpdateFilter((before, after) -> suspended(before) != suspended(after))
+                .withSecondaryToPrimaryMapper(s -> toIds(primaries.byIndex(BY_SESSION,
+                        sessionIndexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))))
+                .withPrimaryToSecondaryMapper((ClaudeMessage m) -> m.getSpec() == null || m.getSpec().getSessionRef() == null
+                        ? Set.of()
+                        : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
+                .build(), context);
+        return List.of(jobs, sessions);
+    }
+
+    @Override
+    public UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message, Context<ClaudeMessage> context) {
+        ensureStatus(message);
+        if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
+            return UpdateControl.noUpdate();
+        }
+        if (message.getStatus().getConditions() != null && ReconcileErrors.clear(message.getStatus().getConditions())) {
+            StatusWriter.writePrimary(context, message, message.getStatus()); // the error is behind us
+        }
+        ClaudeSession session = null;
+        if (message.getSpec().getSessionRef() != null) {
+            session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
+            if (session != null) {
+                ensureOwnedBy(message, session, context);
+            }
+        }
+        MessageObservation observation = observer.observe(message, session, context);
+        return effects.apply(MessageTransition.next(observation), message, context);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ClaudeMessage> updateErrorStatus(ClaudeMessage message, Context<ClaudeMessage> context,
+            Exception e) {
+        ClaudeMessageStatus status = ensureStatus(message);
+        if (status.getConditions() == null) {
+            status.setConditions(new java.util.ArrayList<>());
+        }
+        return ReconcileErrors.report(message, status, status.getConditions(), context, events, e);
+    }
+
+    /** Messages of a session are owned by it, so deleting the session deletes them (and through them their Jobs). */
+    private static void ensureOwnedBy(ClaudeMessage message, ClaudeSession session, Context<ClaudeMessage> context) {
+        boolean owned = message.getMetadata().getOwnerReferences() != null && message.getMetadata().getOwnerReferences()
+                .stream().anyMatch(o -> session.getMetadata().getUid().equals(o.getUid()));
+        if (owned) {
+            return;
+        }
+        var owner = new OwnerReferenceBuilder().withApiVersion(session.getApiVersion()).withKind(session.getKind())
+                .withName(session.getMetadata().getName()).withUid(session.getMetadata().getUid())
+                .withBlockOwnerDeletion(false).withController(false).build();
+        context.getClient().resources(ClaudeMessage.class).inNamespace(message.getMetadata().getNamespace())
+                .withName(message.getMetadata().getName())
+                .edit(m -> {
+                    m.getMetadata().getOwnerReferences().removeIf(o -> owner.getUid().equals(o.getUid()));
+                    m.getMetadata().getOwnerReferences().add(owner);
+                    return m;
+                });
+    }
+
+    @Override
+    public DeleteControl cleanup(ClaudeMessage message, Context<ClaudeMessage> context) {
+        liveEvents.forget(message);
+        if (message.getSpec() != null && message.getSpec().getSessionRef() == null) {
+            // A one-shot message is its own conversation: its history goes with it.
+            try {
+                history.delete(conversationOf(message));
+            } catch (HistoryStoreUnavailableException e) {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(MessageTransition.RECHECK);
+            }
+        }
+        return DeleteControl.defaultDelete();
+    }
+
+    static ConversationKey conversationOf(ClaudeMessage message) {
+        return ConversationKey.of(message);
+    }
+
+    private static ClaudeMessageStatus ensureStatus(ClaudeMessage message) {
+        if (message.getStatus() == null) {
+            message.setStatus(new ClaudeMessageStatus());
+        }
+        if (message.getStatus().getConditions() == null) {
+            message.getStatus().setConditions(new java.util.ArrayList<>());
+        }
+        return message.getStatus();
+    }
+
+    static String sessionIndexKey(String namespace, String session) {
+        return namespace + "/" + session;
+    }
+
+    private static boolean suspended(ClaudeSession s) {
+        return s.getSpec() != null && Boolean.TRUE.equals(s.getSpec().getSuspend());
+    }
+
+    private static Set<ResourceID> toIds(List<ClaudeMessage> messages) {
+        return messages.stream().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+}

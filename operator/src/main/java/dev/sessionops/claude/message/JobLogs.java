@@ -1,0 +1,64 @@
+package dev.sessionops.claude.message;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.events.PodLogStream;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Reads the CLI's stream-json output of a finished Job from its pod's log. One plain GET of {@code pods/log}
+ * ({@link PodLogStream}): Fabric8's {@code getLog()} first waits for the pod with a list and a watch, which the
+ * operator's RBAC rightly does not grant (a 403 under load).
+ */
+@ApplicationScoped
+public class JobLogs {
+    private final KubernetesClient client;
+    private final PodLogStream logs;
+
+    public JobLogs(KubernetesClient client, PodLogStream logs) {
+        this.client = client;
+        this.logs = logs;
+    }
+
+    /** The claude container's log of the Job's newest pod, or empty when no pod (or log) is left. */
+    public Optional<String> read(Job job) {
+        String namespace = job.getMetadata().getNamespace();
+        try {
+            Optional<Pod> pod = client.pods().inNamespace(namespace)
+                    .withLabel(Labels.JOB_NAME, job.getMetadata().getName())
+                    .list().getItems().stream()
+                    .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+            if (pod.isEmpty()) {
+                return Optional.empty();
+            }
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            logs.read(namespace, pod.get().getMetadata().getName(), false, log::writeBytes, () -> false);
+            return Optional.of(log.toString(StandardCharsets.UTF_8));
+        } catch (PodLogStream.Refused e) {
+            if (e.code() == 404) {
+                return Optional.empty();
+            }
+            throw new KubernetesClientException(e.getMessage(), e.code(), null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new KubernetesClientException("reading the log of " + job.getMetadata().getName() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while reading the log of " + job.getMetadata().getName(), e);
+        }
+    }
+}

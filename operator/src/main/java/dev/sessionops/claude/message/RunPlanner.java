@@ -1,0 +1,258 @@
+package dev.sessionops.claude.message;
+
+import dev.sessionops.claude.api.runner.JobNames;
+
+import dev.sessionops.claude.api.v1alpha1.Durations;
+import dev.sessionops.claude.api.runner.PodLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.api.v1alpha1.Effort;
+import dev.sessionops.claude.api.v1alpha1.KeyRef;
+import dev.sessionops.claude.api.v1alpha1.PermissionMode;
+import dev.sessionops.claude.api.v1alpha1.RunSettings;
+import dev.sessionops.claude.cli.ClaudeCommand;
+import dev.sessionops.claude.cli.RunOptions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Turns a message (and its session, if any) into everything its Job needs, or says precisely why it cannot run.
+ * The only I/O is reading the referenced ConfigMaps and checking which credential keys the Secret has.
+ */
+@ApplicationScoped
+public class RunPlanner {
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+
+    public RunPlanner(KubernetesClient client, OperatorConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
+    public record PlannedRun(JobPlan job, RunOptions options) {
+        /** The Job that resumes {@code sessionId} (null: a new conversation). */
+        public JobPlan resuming(String sessionId) {
+            return job.withCommand(ClaudeCommand.argv(options.toBuilder().resumeSessionId(sessionId).build()));
+        }
+    }
+
+    /**
+     * Validates and resolves everything a message needs, so bad input is reported as soon as the message is seen,
+     * not only when it reaches the head of its session's queue.
+     */
+    public PlannedRun plan(ClaudeMessage message, ClaudeSession session) throws MessageProblem {
+        String namespace = message.getMetadata().getNamespace();
+        ClaudeMessageSpec spec = message.getSpec();
+        ClaudeSessionSpec sessionSpec = session == null ? new ClaudeSessionSpec() : session.getSpec();
+
+        PromptFile promptFile = readPrompt(namespace, spec);
+        if (promptFile.sessionRequired() && spec.getSessionRef() == null) {
+            throw MessageProblem.invalid(PromptException.SESSION_REQUIRED,
+                    "the prompt file requires a session (session.required: true) but the message has no sessionRef");
+        }
+        String prompt;
+        try {
+            prompt = PromptTemplate.render(promptFile.body(), variables(promptFile, spec));
+        } catch (PromptException e) {
+            throw MessageProblem.invalid(e.reason(), e.getMessage());
+        }
+        if (prompt.isBlank()) {
+            throw MessageProblem.invalid(Reasons.PROMPT_MISSING, "the prompt is empty");
+        }
+
+        RunSettings effective = RunSettingsMerger.merge(operatorDefaults(), sessionSpec, promptFile.settings(), spec);
+        validate(effective);
+        List<EnvVar> env = env(sessionSpec);
+        String secretName = sessionSpec.getCredentials() != null ? sessionSpec.getCredentials().getSecretRef().getName()
+                : config.defaults().credentialsSecret().orElse(null);
+        List<String> credentialKeys = credentialKeys(namespace, secretName);
+        KeyRef mcpConfig = sessionSpec.getMcpConfig();
+        if (mcpConfig != null) {
+            requireConfigMapKey(namespace, mcpConfig);
+        }
+
+        RunOptions options = new RunOptions(prompt, null, effective.getModel(), effective.getFallbackModel(),
+                effective.getEffort(), effective.getSystemPrompt(), effective.getAppendSystemPrompt(),
+                effective.getAllowedTools(), effective.getDisallowedTools(), effective.getPermissionMode(),
+                effective.getMaxTurns(), effective.getMaxBudgetUsd(),
+                mcpConfig == null ? null : PodLayout.MCP_CONFIG, sessionSpec.getAddDirs());
+
+        String sessionName = session == null ? null : session.getMetadata().getName();
+        JobPlan job = new JobPlan(
+                message.getApiVersion(), message.getKind(), message.getMetadata().getName(), message.getMetadata().getUid(),
+                namespace, sessionName,
+                JobNames.forMessage(message.getMetadata().getName(), message.getMetadata().getUid()),
+                sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image(),
+                ClaudeCommand.argv(options), env, secretName, credentialKeys,
+                sessionName == null ? null : JobNames.stateClaim(sessionName),
+                sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getGit(),
+                sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getVolumeClaim(),
+                mcpConfig, resources(sessionSpec), Durations.parseSeconds(effective.getTimeout()),
+                config.job().ttlSecondsAfterFinished(),
+                sessionSpec.getServiceAccountName() != null ? sessionSpec.getServiceAccountName()
+                        : config.defaults().serviceAccountName().orElse(null),
+                sessionSpec.getNodeSelector(), sessionSpec.getTolerations(), sessionSpec.getPodLabels(),
+                sessionSpec.getPodAnnotations());
+        return new PlannedRun(job, options);
+    }
+
+    private PromptFile readPrompt(String namespace, ClaudeMessageSpec spec) throws MessageProblem {
+        boolean inline = spec.getPrompt() != null;
+        boolean fromFile = spec.getPromptFrom() != null && spec.getPromptFrom().getConfigMapKeyRef() != null;
+        if (inline && fromFile) {
+            throw MessageProblem.invalid(Reasons.PROMPT_AMBIGUOUS, "set exactly one of prompt or promptFrom, not both");
+        }
+        if (!inline && !fromFile) {
+            throw MessageProblem.invalid(Reasons.PROMPT_MISSING, "set exactly one of prompt or promptFrom");
+        }
+        if (inline) {
+            return PromptFile.plain(spec.getPrompt());
+        }
+        String text = requireConfigMapKey(namespace, spec.getPromptFrom().getConfigMapKeyRef());
+        try {
+            return PromptFile.parse(text);
+        } catch (PromptException e) {
+            throw MessageProblem.invalid(e.reason(), "prompt file " + describe(spec.getPromptFrom().getConfigMapKeyRef())
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private String requireConfigMapKey(String namespace, KeyRef ref) throws MessageProblem {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
+        if (cm == null) {
+            throw MessageProblem.waiting(Reasons.CONFIG_MAP_NOT_FOUND, "ConfigMap " + ref.getName() + " not found");
+        }
+        String value = cm.getData() == null ? null : cm.getData().get(ref.getKey());
+        if (value == null) {
+            throw MessageProblem.waiting(Reasons.CONFIG_MAP_KEY_NOT_FOUND,
+                    "ConfigMap " + ref.getName() + " has no key " + ref.getKey());
+        }
+        return value;
+    }
+
+    private static Map<String, Object> variables(PromptFile file, ClaudeMessageSpec spec) {
+        Map<String, Object> vars = new java.util.LinkedHashMap<>(file.variables());
+        if (spec.getVariables() != null) {
+            vars.putAll(spec.getVariables());
+        }
+        return vars;
+    }
+
+    private RunSettings operatorDefaults() {
+        FrontMatterSettings defaults = new FrontMatterSettings();
+        config.defaults().model().ifPresent(defaults::setModel);
+        config.defaults().permissionMode().ifPresent(defaults::setPermissionMode);
+        defaults.setTimeout(config.defaults().timeout());
+        return defaults;
+    }
+
+    /** Checks what the schema also checks, for API servers that do not (the mock server, or no CEL before 1.25). */
+    static void validate(RunSettings s) throws MessageProblem {
+        if (s.getPermissionMode() != null && PermissionMode.fromCli(s.getPermissionMode()).isEmpty()) {
+            throw MessageProblem.invalid(Reasons.INVALID_PERMISSION_MODE, "permissionMode " + s.getPermissionMode()
+                    + " is not one of acceptEdits, auto, bypassPermissions, manual, dontAsk, plan");
+        }
+        if (s.getEffort() != null && Effort.fromCli(s.getEffort()).isEmpty()) {
+            throw MessageProblem.invalid(Reasons.INVALID_EFFORT,
+                    "effort " + s.getEffort() + " is not one of low, medium, high, xhigh, max");
+        }
+        if (s.getMaxTurns() != null && s.getMaxTurns() < 1) {
+            throw MessageProblem.invalid(Reasons.INVALID_MAX_TURNS, "maxTurns must be at least 1, got " + s.getMaxTurns());
+        }
+        if (s.getMaxBudgetUsd() != null && !(s.getMaxBudgetUsd() > 0 && Double.isFinite(s.getMaxBudgetUsd()))) {
+            throw MessageProblem.invalid(Reasons.INVALID_BUDGET,
+                    "maxBudgetUsd must be greater than 0, got " + s.getMaxBudgetUsd());
+        }
+        try {
+            Durations.parseSeconds(s.getTimeout());
+        } catch (IllegalArgumentException e) {
+            throw MessageProblem.invalid(Reasons.INVALID_TIMEOUT,
+                    "timeout " + s.getTimeout() + " is not a duration such as 30m or 1h30m");
+        }
+    }
+
+    /** The session's env plus the operator's; credentials may only come from Secrets. */
+    List<EnvVar> env(ClaudeSessionSpec sessionSpec) throws MessageProblem {
+        List<EnvVar> env = new ArrayList<>();
+        config.defaults().env().forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        if (sessionSpec.getEnv() != null) {
+            for (EnvVar e : sessionSpec.getEnv()) {
+                if (e.getName() == null || e.getName().isBlank()) {
+                    throw MessageProblem.invalid(Reasons.INVALID_ENV, "every env entry needs a name");
+                }
+                if (e.getValue() != null && e.getValueFrom() != null) {
+                    throw MessageProblem.invalid(Reasons.INVALID_ENV, "env " + e.getName() + " sets both value and valueFrom");
+                }
+                if (Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null) {
+                    throw MessageProblem.invalid(Reasons.PLAIN_TEXT_CREDENTIAL, "env " + e.getName()
+                            + " must come from a Secret (valueFrom.secretKeyRef or spec.credentials), not a plain value");
+                }
+                env.removeIf(existing -> existing.getName().equals(e.getName()));
+                env.add(e);
+            }
+        }
+        return env;
+    }
+
+    private List<String> credentialKeys(String namespace, String secretName) throws MessageProblem {
+        if (secretName == null) {
+            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
+                    "no credentials: set spec.credentials.secretRef on the session or the operator's default Secret");
+        }
+        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+        if (secret == null) {
+            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING, "credentials Secret " + secretName + " not found");
+        }
+        // Only key names are looked at; values never leave the Secret except through secretKeyRef.
+        Set<String> keys = new java.util.HashSet<>();
+        if (secret.getData() != null) {
+            keys.addAll(secret.getData().keySet());
+        }
+        if (secret.getStringData() != null) {
+            keys.addAll(secret.getStringData().keySet());
+        }
+        List<String> present = Credentials.SECRET_KEYS.stream().filter(keys::contains).toList();
+        if (present.isEmpty()) {
+            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
+                    "credentials Secret " + secretName + " has neither ANTHROPIC_API_KEY nor CLAUDE_CODE_OAUTH_TOKEN");
+        }
+        return present;
+    }
+
+    private ResourceRequirements resources(ClaudeSessionSpec spec) {
+        if (spec.getResources() != null) {
+            return spec.getResources();
+        }
+        ResourceRequirements r = new ResourceRequirements();
+        Map<String, Quantity> requests = new java.util.HashMap<>();
+        Map<String, Quantity> limits = new java.util.HashMap<>();
+        config.defaults().cpuRequest().ifPresent(v -> requests.put("cpu", new Quantity(v)));
+        config.defaults().memoryRequest().ifPresent(v -> requests.put("memory", new Quantity(v)));
+        config.defaults().cpuLimit().ifPresent(v -> limits.put("cpu", new Quantity(v)));
+        config.defaults().memoryLimit().ifPresent(v -> limits.put("memory", new Quantity(v)));
+        r.setRequests(requests.isEmpty() ? null : requests);
+        r.setLimits(limits.isEmpty() ? null : limits);
+        return r;
+    }
+
+    private static String describe(KeyRef ref) {
+        return ref.getName() + "/" + ref.getKey();
+    }
+}

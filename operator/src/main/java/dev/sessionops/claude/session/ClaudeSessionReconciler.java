@@ -1,0 +1,238 @@
+package dev.sessionops.claude.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
+import dev.sessionops.claude.api.v1alpha1.SessionPhase;
+import dev.sessionops.claude.api.v1alpha1.Usage;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.ConversationSummary;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.kube.Conditions;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.api.runner.JobNames;
+import dev.sessionops.claude.message.JobSpecBuilder;
+import dev.sessionops.claude.message.RunPlanner;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * Keeps a session's state volume, starts its messages one at a time ({@link SessionDispatcher}: the SDK never
+ * reconciles one session twice at once, so this is where turn-taking needs no locks), mirrors its conversation
+ * (Redis) and its messages into the status, and on delete removes its Redis keys (the one piece of state Kubernetes
+ * garbage collection cannot reach).
+ */
+@ControllerConfiguration(name = "claudesession")
+@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "create" })
+@RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// starting the queue head: its Job, and the planner's reads
+@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
+@RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
+@RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
+// the leader-election Lease (kube/LeaderElection; the name is cso.leader-election.lease-name's default): only that one
+// Lease may be read and renewed (the client renews by patch); create cannot be narrowed by name in RBAC, and the SDK merges rules on the same
+// resource (which would narrow create too), so ClaudeMessageReconciler's role grants create
+@RBACRule(apiGroups = "coordination.k8s.io", resources = "leases", verbs = { "get", "update", "patch" },
+        resourceNames = "claude-session-operator")
+public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Cleaner<ClaudeSession> {
+    private static final Logger LOG = Logger.getLogger(ClaudeSessionReconciler.class);
+    static final String READY = "Ready";
+    static final Duration RECHECK = Duration.ofSeconds(10);
+
+    private final HistoryStore history;
+    private final EventRecorder events;
+    private final OperatorConfig config;
+    private final OperatorMetrics metrics;
+    private final SessionDispatcher dispatcher;
+    private InformerEventSource<Job, ClaudeSession> jobs;
+
+    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config,
+            OperatorMetrics metrics, RunPlanner planner) {
+        this.history = history;
+        this.events = events;
+        this.config = config;
+        this.metrics = metrics;
+        this.dispatcher = new SessionDispatcher(planner, history, events, metrics);
+    }
+
+    @Override
+    public List<EventSource<?, ClaudeSession>> prepareEventSources(EventSourceContext<ClaudeSession> context) {
+        var messages = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeMessage.class, ClaudeSession.class)
+                .withName("messages")
+                .withSecondaryToPrimaryMapper(m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? Set.of()
+                        : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
+                .build(), context);
+        // the session's Jobs, found by the annotation with its full name (labels may be shortened); Jobs created
+        // before the annotation existed by their label
+        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeSession.class)
+                .withName("jobs")
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(j -> {
+                    String session = valueOf(j.getMetadata().getAnnotations(), JobSpecBuilder.SESSION_ANNOTATION);
+                    if (session == null) {
+                        session = valueOf(j.getMetadata().getLabels(), Labels.SESSION);
+                    }
+                    return session == null ? Set.of() : Set.of(new ResourceID(session, j.getMetadata().getNamespace()));
+                })
+                .build(), context);
+        return List.of(messages, jobs);
+    }
+
+    @Override
+    public UpdateControl<ClaudeSession> reconcile(ClaudeSession session, Context<ClaudeSession> context) {
+        String before = SessionStatuses.snapshot(session);
+        ClaudeSessionStatus status = SessionStatuses.of(session);
+        ReconcileErrors.clear(status.getConditions()); // written with the rest of the status when it changed
+        Long generation = session.getMetadata().getGeneration();
+        ensureStateVolume(session, context);
+
+        List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
+        Duration recheck = start(session, messages, context);
+        var running = MessageQueue.running(messages);
+        metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
+                MessageQueue.waiting(messages));
+        status.setActiveMessage(running.map(m -> m.getMetadata().getName()).orElse(null));
+        status.setCreated(session.getMetadata().getCreationTimestamp());
+        status.setObservedGeneration(generation);
+        try {
+            ConversationSummary summary = history.summary(ConversationKey.session(session.getMetadata().getNamespace(),
+                    session.getMetadata().getName()));
+            status.setCurrentSessionId(summary.currentSessionId());
+            status.setSessionChain(summary.chain());
+            status.setMessageCount(summary.messageCount());
+            status.setLastActive(summary.lastActive());
+            status.setTotalCostUsd(summary.totalCostUsd());
+            status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
+                    summary.cacheReadInputTokens()));
+            Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable", generation);
+        } catch (HistoryStoreUnavailableException e) {
+            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
+                events.warning(session, "HistoryStoreUnavailable", e.getMessage());
+            }
+            recheck = earliest(recheck, RECHECK);
+        }
+        status.setPhase(Boolean.TRUE.equals(session.getSpec().getSuspend()) ? SessionPhase.Suspended
+                : running.isPresent() ? SessionPhase.Running : SessionPhase.Idle);
+
+        if (expired(session, status)) {
+            LOG.infof("session %s/%s idle for more than %ds: deleting it", session.getMetadata().getNamespace(),
+                    session.getMetadata().getName(), session.getSpec().getTtlSecondsAfterIdle());
+            events.normal(session, "IdleExpired", "Idle for more than " + session.getSpec().getTtlSecondsAfterIdle() + "s");
+            context.getClient().resource(session).delete();
+            return UpdateControl.noUpdate();
+        }
+        recheck = earliest(recheck, untilExpiry(session, status));
+        if (!SessionStatuses.snapshot(session).equals(before)) {
+            StatusWriter.writePrimary(context, session, session.getStatus());
+        }
+        UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
+        return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ClaudeSession> updateErrorStatus(ClaudeSession session, Context<ClaudeSession> context,
+            Exception e) {
+        ClaudeSessionStatus status = SessionStatuses.of(session);
+        return ReconcileErrors.report(session, status, status.getConditions(), context, events, e);
+    }
+
+
+    /** Starts the head of the queue when its turn has come; returns when to look again (null: on the next event). */
+    private Duration start(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
+        var decision = SessionDispatch.next(Boolean.TRUE.equals(session.getSpec().getSuspend()), messages,
+                List.copyOf(context.getSecondaryResources(Job.class)));
+        return decision.start() == null ? null : dispatcher.start(session, decision.start(), context.getClient(),
+                job -> context.resourceOperations().create(job, jobs));
+    }
+
+    private void ensureStateVolume(ClaudeSession session, Context<ClaudeSession> context) {
+        String namespace = session.getMetadata().getNamespace();
+        String claim = JobNames.stateClaim(session.getMetadata().getName());
+        var pvcs = context.getClient().persistentVolumeClaims().inNamespace(namespace);
+        if (pvcs.withName(claim).get() != null) {
+            return;
+        }
+        PersistentVolumeClaim pvc = StateVolumes.build(session, config.defaults());
+        try {
+            pvcs.resource(pvc).create();
+            events.normal(session, "StateVolumeCreated", "Created PersistentVolumeClaim " + claim);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public DeleteControl cleanup(ClaudeSession session, Context<ClaudeSession> context) {
+        try {
+            history.delete(ConversationKey.session(session.getMetadata().getNamespace(), session.getMetadata().getName()));
+            LOG.infof("session %s/%s deleted: removed its history", session.getMetadata().getNamespace(),
+                    session.getMetadata().getName());
+            metrics.sessionDeleted(session.getMetadata().getNamespace(), session.getMetadata().getName());
+            return DeleteControl.defaultDelete();
+        } catch (HistoryStoreUnavailableException e) {
+            // Keep the finalizer: the keys must not outlive the session unnoticed.
+            events.warning(session, "HistoryStoreUnavailable", "Cannot delete the history yet: " + e.getMessage());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+        }
+    }
+
+    private static boolean expired(ClaudeSession session, ClaudeSessionStatus status) {
+        Duration left = untilExpiry(session, status);
+        return left != null && left.isZero();
+    }
+
+    /** Time until an idle session with ttlSecondsAfterIdle is deleted; null when it never expires now. */
+    private static Duration untilExpiry(ClaudeSession session, ClaudeSessionStatus status) {
+        Long ttl = session.getSpec().getTtlSecondsAfterIdle();
+        if (ttl == null || status.getPhase() != SessionPhase.Idle) {
+            return null;
+        }
+        String since = status.getLastActive() != null ? status.getLastActive() : session.getMetadata().getCreationTimestamp();
+        if (since == null) {
+            return null;
+        }
+        Duration left = Duration.between(Instant.now(), Instant.parse(since).plusSeconds(ttl));
+        return left.isNegative() ? Duration.ZERO : left.plusSeconds(1);
+    }
+
+    private static String valueOf(java.util.Map<String, String> map, String key) {
+        return map == null ? null : map.get(key);
+    }
+
+    private static Duration earliest(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+}

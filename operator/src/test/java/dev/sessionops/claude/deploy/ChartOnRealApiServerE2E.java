@@ -1,0 +1,262 @@
+package dev.sessionops.claude.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.marcnuri.helm.Helm;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.local.Pki;
+import dev.sessionops.claude.local.RedisServer;
+import dev.sessionops.claude.testing.Project;
+import dev.sessionops.claude.testing.RealControlPlane;
+import dev.sessionops.claude.testing.TestPki;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributesBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The chart installed with helm-java onto a real kube-apiserver (the real-API-server tier's control plane) in
+ * namespaced mode for team-a and team-b: the API server accepts every object, an upgrade keeps the generated Redis
+ * password (the {@code lookup} path no template test can reach), the RBAC authorizes the operator's identity where
+ * it should and nowhere else, and the packaged operator, run with the Deployment's environment as that identity,
+ * reconciles in its namespaces without a single Forbidden and leaves the others alone.
+ *
+ * <p>Failsafe, after {@code package}: needs target/quarkus-app and the binaries of scripts/k8s-test-env.sh.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartOnRealApiServerE2E {
+    static final String NS = HelmChart.NAMESPACE;
+    static final String SA = "system:serviceaccount:" + NS + ":" + HelmChart.RELEASE;
+    static final Path WORK = Path.of("target", "chart-on-real-api-server");
+
+    static RealControlPlane cluster;
+    static KubernetesClient admin;
+    static Path kubeconfig;
+    static RedisServer redis;
+    static Process operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(RealControlPlane.binariesPresent(), "run scripts/k8s-test-env.sh first (scripts/install-test-deps.sh does)");
+        Files.createDirectories(WORK);
+        cluster = RealControlPlane.start();
+        admin = cluster.adminClient();
+        kubeconfig = cluster.kubeconfig(WORK.resolve("admin.kubeconfig"));
+        for (String ns : new String[] { "team-a", "team-b", "team-c" }) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (operator != null) {
+            operator.destroy();
+            if (!operator.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                operator.destroyForcibly().waitFor();
+            }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void helmInstallsTheChartAndAnUpgradeKeepsTheRedisPassword() {
+        new Helm(HelmChart.DIR).install().withName(HelmChart.RELEASE).withNamespace(NS).createNamespace()
+                .withKubeConfig(kubeconfig).withValuesFile(HelmChart.CI.resolve("namespaced-values.yaml"))
+                // policy/v1 PodDisruptionBudgets came with Kubernetes 1.21; this API server is 1.20
+                .set("podDisruptionBudget.enabled", false).call();
+        assertNotNull(admin.apiextensions().v1().customResourceDefinitions().withName("claudesessions.claude.sessionops.dev").get(),
+                "Helm installed the CRDs");
+        assertNotNull(admin.rbac().roles().inNamespace("team-b").withName(HelmChart.RELEASE).get());
+        String password = admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-redis").get().getData().get("redis-password");
+        assertNotNull(password);
+
+        new Helm(HelmChart.DIR).upgrade().withName(HelmChart.RELEASE).withNamespace(NS).withKubeConfig(kubeconfig)
+                .withValuesFile(HelmChart.CI.resolve("namespaced-values.yaml")).set("podDisruptionBudget.enabled", false)
+                .set("replicas", 3).call();
+        assertEquals(3, admin.apps().deployments().inNamespace(NS).withName(HelmChart.RELEASE).get().getSpec().getReplicas());
+        assertEquals(password, admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-redis").get().getData()
+                .get("redis-password"), "the upgrade kept the password");
+    }
+
+    @Test
+    @Order(2)
+    void rbacAuthorizesTheOperatorInItsNamespacesOnly() {
+        assertTrue(allowed("team-a", "", "secrets", "get"));
+        assertFalse(allowed("team-a", "", "secrets", "list"), "Secrets are read by name only");
+        assertTrue(allowed("team-b", "batch", "jobs", "create"));
+        assertTrue(allowed("team-b", "claude.sessionops.dev", "claudemessages", "watch"));
+        assertFalse(allowed("team-c", "claude.sessionops.dev", "claudesessions", "list"), "team-c is not watched");
+        assertFalse(allowed("team-c", "", "secrets", "get"));
+        assertFalse(allowed(null, "claude.sessionops.dev", "claudesessions", "list"), "nothing cluster-wide");
+        assertTrue(allowed(null, "apiextensions.k8s.io", "customresourcedefinitions", "get"), "reads the CRDs");
+        for (String verb : new String[] { "get", "update", "patch" }) {
+            assertTrue(allowed(NS, "coordination.k8s.io", "leases", HelmChart.RELEASE, verb), "leader election: " + verb);
+            assertFalse(allowed(NS, "coordination.k8s.io", "leases", "someone-elses", verb), "only its own Lease: " + verb);
+        }
+        assertTrue(allowed(NS, "coordination.k8s.io", "leases", "create"));
+        assertFalse(allowed(NS, "coordination.k8s.io", "leases", HelmChart.RELEASE, "delete"));
+        assertFalse(allowed("team-a", "coordination.k8s.io", "leases", "create"), "Leases only where it runs");
+        assertFalse(allowed(NS, "", "pods", "list"), "no reconciler rights where the operator runs");
+    }
+
+    @Test
+    @Order(3)
+    void operatorRunsWithTheChartsEnvironmentAndRbac() throws Exception {
+        String ignoredName = "ignored";
+        admin.resource(session("team-c", ignoredName)).create();
+
+        redis = RedisServer.startOnFreePort();
+        String token = cluster.serviceAccountToken(NS, HelmChart.RELEASE);
+        Path operatorKubeconfig = cluster.kubeconfig(WORK.resolve("operator.kubeconfig"), token, "operator");
+        Deployment deployment = admin.apps().deployments().inNamespace(NS).withName(HelmChart.RELEASE).get();
+        File log = WORK.resolve("operator.log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Project.operatorJar().toString()).redirectErrorStream(true).redirectOutput(log);
+        Map<String, String> env = pb.environment();
+        for (EnvVar var : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            env.put(var.getName(), resolve(var));
+        }
+        assertEquals("team-a,team-b", env.get("QUARKUS_OPERATOR_SDK_NAMESPACES"));
+        // the in-chart Redis has no pod here (no kubelet): a local one without a password stands in for it
+        env.put("QUARKUS_REDIS_HOSTS", redis.uri());
+        env.remove("QUARKUS_REDIS_PASSWORD");
+        // the Secret-mounted serving certificate (/etc/cso/tls) and the pod's own ports, as this machine has them:
+        // a certificate for the release's Service, the API and management ports free ones on loopback
+        Path tls = Files.createDirectories(WORK.resolve("tls")).toAbsolutePath();
+        String service = HelmChart.RELEASE + "." + NS + ".svc";
+        Pki.server(TestPki.SERVING_CA, service, List.of(service, "localhost"), List.of("127.0.0.1"))
+                .write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+        int httpsPort = freePort();
+        int managementPort = freePort();
+        env.put("QUARKUS_HTTP_SSL_CERTIFICATE_FILES", tls.resolve("tls.crt").toString());
+        env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES", tls.resolve("tls.key").toString());
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_SSL_PORT", String.valueOf(httpsPort));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("KUBECONFIG", operatorKubeconfig.toAbsolutePath().toString());
+        operator = pb.start();
+
+        // the prod profile elects a leader: the operator reconciles only once it holds the chart's Lease
+        String watchedName = "watched";
+        admin.resource(session("team-a", watchedName)).create();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertTrue(operator.isAlive(), "the operator exited: see " + log);
+            ClaudeSession watched = admin.resources(ClaudeSession.class).inNamespace("team-a").withName(watchedName).get();
+            assertNotNull(watched.getStatus(), "team-a's session reconciled");
+            assertNotNull(watched.getStatus().getPhase());
+        });
+        Thread.sleep(2000);
+        // read untyped: ClaudeSession starts with an empty status object of its own
+        var ignored = admin.genericKubernetesResources("claude.sessionops.dev/v1alpha1", "ClaudeSession")
+                .inNamespace("team-c").withName(ignoredName).get();
+        assertNull(ignored.getAdditionalProperties().get("status"), "team-c's session (created first) is not the operator's business");
+        assertTrue(Files.readString(log.toPath()).contains("for namespace(s): [team-b, team-a]")
+                || Files.readString(log.toPath()).contains("for namespace(s): [team-a, team-b]"), "watches what the chart said");
+        Lease lease = admin.leases().inNamespace(NS).withName(env.get("CSO_LEADER_ELECTION_LEASE_NAME")).get();
+        assertNotNull(lease, "the Lease the chart names, in the release namespace");
+        assertNotNull(lease.getSpec().getHolderIdentity());
+        String output = Files.readString(log.toPath());
+        assertFalse(output.toLowerCase().contains("forbidden"), "the chart's RBAC sufficed: see " + log);
+        assertTrue(operator.isAlive());
+
+        // the Deployment's probes answer on the paths it names, on the management interface (plain HTTP, no
+        // credentials: the kubelet's probes and Prometheus have none)
+        URI management = URI.create("http://127.0.0.1:" + managementPort);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        HttpClient http = HttpClient.newHttpClient();
+        for (var probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
+            String path = probe.getHttpGet().getPath();
+            var response = http.send(HttpRequest.newBuilder(management.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+        }
+        // and the ServiceMonitor's default path serves the operator's metrics
+        String metricsPath = Files.readAllLines(HelmChart.DIR.resolve("values.yaml")).stream().map(String::strip)
+                .filter(l -> l.startsWith("path: ")).findFirst().orElseThrow().substring("path: ".length());
+        var metrics = http.send(HttpRequest.newBuilder(management.resolve(metricsPath)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metricsPath);
+        assertTrue(metrics.body().contains("cso_messages"), metricsPath + " has the operator's own metrics");
+        // the API port serves only the authenticated API: over TLS, and nothing without the front proxy's certificate
+        HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.clientContext(null)).build();
+        var api = anonymous.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, api.statusCode(), api.body());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean allowed(String namespace, String group, String resource, String verb) {
+        return allowed(namespace, group, resource, null, verb);
+    }
+
+    private static boolean allowed(String namespace, String group, String resource, String name, String verb) {
+        SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec().withUser(SA)
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + NS, "system:authenticated")
+                .withResourceAttributes(new ResourceAttributesBuilder().withNamespace(namespace).withGroup(group)
+                        .withResource(resource).withName(name).withVerb(verb).build())
+                .endSpec().build();
+        return admin.resource(review).create().getStatus().getAllowed();
+    }
+
+    /** What the kubelet would put in the variable: values, the pod's namespace, Secret keys. */
+    private static String resolve(EnvVar var) {
+        if (var.getValueFrom() == null) {
+            return var.getValue();
+        }
+        if (var.getValueFrom().getFieldRef() != null) {
+            assertEquals("metadata.namespace", var.getValueFrom().getFieldRef().getFieldPath(), var.getName());
+            return NS;
+        }
+        var ref = var.getValueFrom().getSecretKeyRef();
+        return new String(java.util.Base64.getDecoder().decode(admin.secrets().inNamespace(NS).withName(ref.getName()).get()
+                .getData().get(ref.getKey())), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static ClaudeSession session(String namespace, String name) {
+        ClaudeSession session = new ClaudeSession();
+        session.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        session.setSpec(new ClaudeSessionSpec());
+        return session;
+    }
+}
