@@ -14,13 +14,16 @@ import java.util.logging.Logger;
  * operator's exit code.
  */
 public final class LocalMain {
+    /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
     private LocalMain() {
     }
 
     public static void main(String... args) throws InterruptedException {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s [%3$s] %5$s%6$s%n");
         // the embedded API logs every request (bodies too, a Secret's among them) at INFO
-        Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
         Path operatorJar;
         try {
             operatorJar = operatorJar(List.of(args));

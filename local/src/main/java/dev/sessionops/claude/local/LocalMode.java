@@ -147,6 +147,7 @@ public final class LocalMode implements AutoCloseable {
         EmbeddedApiGuard.install(api, token, user); // before it listens: no request ever passes without the token
         api.init(loopbackV4(), internalPort);
         Discovery.serve(api);
+        ServerSideApply.serve(api); // the packaged operator applies server-side (status, finalizers, creates)
         resources.add(api::destroy);
         String internalUrl = "http://127.0.0.1:" + internalPort;
         Path operatorKubeconfig = Kubeconfigs.write(home.resolve(OPERATOR_KUBECONFIG), internalUrl, token);
@@ -253,7 +254,7 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /** Tells the embedded API our resources are namespaced (it learns it before any CRD is applied). */
-    private static CustomResourceDefinitionContext namespaced(Class<? extends HasMetadata> type) {
+    static CustomResourceDefinitionContext namespaced(Class<? extends HasMetadata> type) {
         return new CustomResourceDefinitionContext.Builder().withGroup(HasMetadata.getGroup(type))
                 .withVersion(HasMetadata.getVersion(type)).withPlural(HasMetadata.getPlural(type))
                 .withKind(HasMetadata.getKind(type)).withScope("Namespaced").build();

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -23,10 +22,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -44,7 +41,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * creates its own. A finished message is never touched again, which (with the deterministic Job name and the
  * history's applied set) makes a replay harmless.
  */
-@ControllerConfiguration(name = "claudemessage")
+// every event reaches reconcile (deletes too), so the reconciler decides which messages get a finalizer: only one-shot
+// ones, whose conversation in Redis is state outside Kubernetes; a session's message has nothing to clean up
+@ControllerConfiguration(name = "claudemessage", triggerReconcilerOnAllEvents = true)
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
@@ -57,7 +56,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 // claudemessages in the namespace asked about (SubjectAccessReview), and 404 for a missing namespace
 @RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get" })
-public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Cleaner<ClaudeMessage> {
+public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
+    /** On one-shot messages only (and the SDK's default name, so what older versions put on every message is known). */
+    public static final String FINALIZER = "claudemessages." + ClaudeSession.GROUP + "/finalizer";
     static final String SUCCEEDED = "Succeeded";
     static final String BY_SESSION = "bySession";
 
@@ -87,7 +88,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
 
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeMessage.class)
                 .withName("jobs")
-                .withLabelSelector(dev.sessionops.claude.api.runner.Labels.MANAGED_BY + "=" + dev.sessionops.claude.api.runner.Labels.OPERATOR)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClaudeMessage.class, false))
                 .build(), context);
 
@@ -107,6 +108,19 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
 
     @Override
     public UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message, Context<ClaudeMessage> context) {
+        if (context.isPrimaryResourceDeleted()) {
+            liveEvents.forget(message);
+            return UpdateControl.noUpdate();
+        }
+        if (message.isMarkedForDeletion()) {
+            return finishDeletion(message, context);
+        }
+        boolean oneShot = message.getSpec() != null && message.getSpec().getSessionRef() == null;
+        if (oneShot != message.hasFinalizer(FINALIZER)) {
+            // add it before anything outside Kubernetes exists; drop the one older versions put on every message
+            message = oneShot ? context.resourceOperations().addFinalizer(FINALIZER)
+                    : context.resourceOperations().removeFinalizer(FINALIZER);
+        }
         ensureStatus(message);
         if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
             return UpdateControl.noUpdate();
@@ -154,18 +168,22 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage>, Clean
                 });
     }
 
-    @Override
-    public DeleteControl cleanup(ClaudeMessage message, Context<ClaudeMessage> context) {
+    /** A one-shot message's history goes with it; then the finalizer (if any) is released. */
+    private UpdateControl<ClaudeMessage> finishDeletion(ClaudeMessage message, Context<ClaudeMessage> context) {
         liveEvents.forget(message);
+        if (!message.hasFinalizer(FINALIZER)) {
+            return UpdateControl.noUpdate();
+        }
         if (message.getSpec() != null && message.getSpec().getSessionRef() == null) {
-            // A one-shot message is its own conversation: its history goes with it.
             try {
                 history.delete(conversationOf(message));
             } catch (HistoryStoreUnavailableException e) {
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(MessageTransition.RECHECK);
+                events.warning(message, "HistoryStoreUnavailable", "Cannot delete the history yet: " + e.getMessage());
+                return UpdateControl.<ClaudeMessage> noUpdate().rescheduleAfter(MessageTransition.RECHECK);
             }
         }
-        return DeleteControl.defaultDelete();
+        context.resourceOperations().removeFinalizer(FINALIZER);
+        return UpdateControl.noUpdate();
     }
 
     static ConversationKey conversationOf(ClaudeMessage message) {

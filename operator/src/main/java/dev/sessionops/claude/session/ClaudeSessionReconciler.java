@@ -8,7 +8,6 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
-import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
@@ -21,15 +20,11 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.ReconcileErrors;
-import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.runner.Labels;
-import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -40,6 +35,8 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -51,7 +48,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * garbage collection cannot reach).
  */
 @ControllerConfiguration(name = "claudesession")
-@RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "create" })
+// the state volume always; the head's Job when the reconciler planned one (explicit: planning comes first)
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "state-volume", type = StateVolumeDependent.class),
+        @Dependent(name = "head-job", type = HeadJobDependent.class, dependsOn = "state-volume",
+                reconcilePrecondition = HeadJobDependent.Planned.class, useEventSourceWithName = "jobs") })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 // starting the queue head: its Job, and the planner's reads
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
@@ -69,16 +70,13 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
     private final HistoryStore history;
     private final EventRecorder events;
-    private final OperatorConfig config;
     private final OperatorMetrics metrics;
     private final SessionDispatcher dispatcher;
-    private InformerEventSource<Job, ClaudeSession> jobs;
 
-    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorConfig config,
-            OperatorMetrics metrics, RunPlanner planner) {
+    public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
+            RunPlanner planner) {
         this.history = history;
         this.events = events;
-        this.config = config;
         this.metrics = metrics;
         this.dispatcher = new SessionDispatcher(planner, history, events, metrics);
     }
@@ -92,7 +90,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
                 .build(), context);
         // the session's Jobs, found by the annotation with its full name (labels may be shortened); Jobs created
         // before the annotation existed by their label
-        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeSession.class)
+        var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeSession.class)
                 .withName("jobs")
                 .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
                 .withSecondaryToPrimaryMapper(j -> {
@@ -108,14 +106,14 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
     @Override
     public UpdateControl<ClaudeSession> reconcile(ClaudeSession session, Context<ClaudeSession> context) {
-        String before = SessionStatuses.snapshot(session);
+        ClaudeSessionStatus before = SessionStatuses.copy(session.getStatus());
         ClaudeSessionStatus status = SessionStatuses.of(session);
         ReconcileErrors.clear(status.getConditions()); // written with the rest of the status when it changed
         Long generation = session.getMetadata().getGeneration();
-        ensureStateVolume(session, context);
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
-        Duration recheck = start(session, messages, context);
+        Duration recheck = plan(session, messages, context);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow(); // state volume, head's Job
         var running = MessageQueue.running(messages);
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));
@@ -150,10 +148,8 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             return UpdateControl.noUpdate();
         }
         recheck = earliest(recheck, untilExpiry(session, status));
-        if (!SessionStatuses.snapshot(session).equals(before)) {
-            StatusWriter.writePrimary(context, session, session.getStatus());
-        }
-        UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
+        // each write wakes every watcher: only a status that differs from what was read
+        UpdateControl<ClaudeSession> control = status.equals(before) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(session);
         return recheck == null ? control : control.rescheduleAfter(recheck);
     }
 
@@ -165,30 +161,21 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     }
 
 
-    /** Starts the head of the queue when its turn has come; returns when to look again (null: on the next event). */
-    private Duration start(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
+    /**
+     * Plans the head of the queue when its turn has come, for the workflow to create its Job; returns when to look
+     * again (null: on the next event).
+     */
+    private Duration plan(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
         var decision = SessionDispatch.next(Boolean.TRUE.equals(session.getSpec().getSuspend()), messages,
                 List.copyOf(context.getSecondaryResources(Job.class)));
-        return decision.start() == null ? null : dispatcher.start(session, decision.start(), context.getClient(),
-                job -> context.resourceOperations().create(job, jobs));
-    }
-
-    private void ensureStateVolume(ClaudeSession session, Context<ClaudeSession> context) {
-        String namespace = session.getMetadata().getNamespace();
-        String claim = JobNames.stateClaim(session.getMetadata().getName());
-        var pvcs = context.getClient().persistentVolumeClaims().inNamespace(namespace);
-        if (pvcs.withName(claim).get() != null) {
-            return;
+        if (decision.start() == null) {
+            return null;
         }
-        PersistentVolumeClaim pvc = StateVolumes.build(session, config.defaults());
-        try {
-            pvcs.resource(pvc).create();
-            events.normal(session, "StateVolumeCreated", "Created PersistentVolumeClaim " + claim);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
+        SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
+        if (plan.start() != null) {
+            context.managedWorkflowAndDependentResourceContext().put(HeadJobDependent.PLANNED, plan.start());
         }
+        return plan.recheck();
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.sessionops.claude.session;
 
 import java.time.Duration;
-import java.util.function.UnaryOperator;
-
-import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
@@ -21,7 +18,6 @@ import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -30,8 +26,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * <li>Only this class creates the Job of a message that has a session, and only from the session's reconciler,
  * which the SDK never runs twice at once for one session: there is no second dispatcher to race with.</li>
  * <li>It starts only the head ({@link MessageQueue}), and only when no Job of the session is unfinished
- * ({@link SessionDispatch}). The Job is created through the SDK into the session's Job cache, so the next reconcile
- * sees it even before the watch does; a message ends (terminal phase) only after its Job finished, so the head
+ * ({@link SessionDispatch}). The Job is created by the session's workflow ({@link HeadJobDependent}) into the
+ * session's Job cache, so the next reconcile sees it even before the watch does; a message ends (terminal phase) only after its Job finished, so the head
  * cannot move on while a run is under way. A new leader starts from freshly listed caches.</li>
  * <li>The Job's name is fixed by the message (name and UID): a second create of the same run is a 409, not a second
  * run.</li>
@@ -39,9 +35,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * set makes a replayed record a no-op, and a terminal phase is never left.</li>
  * </ol>
  * Per dispatch the API calls are a fixed few (the planner's GETs, the create, an Event), whatever the namespace holds.
+ * This class plans (pure of the API but for the planner's reads and the head's status when it cannot start); the
+ * workflow creates.
  */
 final class SessionDispatcher {
-    private static final Logger LOG = Logger.getLogger(SessionDispatcher.class);
     static final Duration RECHECK = Duration.ofSeconds(10);
 
     private final RunPlanner planner;
@@ -56,23 +53,31 @@ final class SessionDispatcher {
         this.metrics = metrics;
     }
 
-    /**
-     * Creates the head's Job through {@code create} (the SDK's, which puts it in the session's Job cache); returns
-     * when to look again if it cannot start yet (null: on the next event).
-     */
-    Duration start(ClaudeSession session, ClaudeMessage head, KubernetesClient client, UnaryOperator<Job> create) {
+    /** A start: the head, its Job, the Claude session it resumes (null: a new one). */
+    record Start(ClaudeMessage head, Job job, String resumeFrom) {
+    }
+
+    /** Start (its Job for the workflow to create), or look again after {@code recheck} (null: on the next event). */
+    record Plan(Start start, Duration recheck) {
+        static Plan later(Duration recheck) {
+            return new Plan(null, recheck);
+        }
+    }
+
+    /** Plans the head's run; when it cannot start, its status says why. */
+    Plan plan(ClaudeSession session, ClaudeMessage head, KubernetesClient client) {
         RunPlanner.PlannedRun plan;
         try {
             plan = planner.plan(head, session); // its inputs may have changed since it was queued
         } catch (MessageProblem p) {
             if (p.isWaiting()) {
                 hold(head, MessagePhase.Pending, p.reason(), p.getMessage(), client);
-                return RECHECK;
+                return Plan.later(RECHECK);
             }
             if (hold(head, MessagePhase.Failed, p.reason(), p.getMessage(), client)) {
                 metrics.endedWithoutRun(head, MessagePhase.Failed, p.reason());
             }
-            return null;
+            return Plan.later(null);
         }
         String resumeFrom;
         try {
@@ -80,24 +85,9 @@ final class SessionDispatcher {
         } catch (HistoryStoreUnavailableException e) {
             hold(head, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + e.getMessage(), client);
-            return RECHECK;
+            return Plan.later(RECHECK);
         }
-        Job job = JobSpecBuilder.forRun(plan, resumeFrom);
-        String name = job.getMetadata().getName();
-        try {
-            create.apply(job);
-            LOG.infof("session %s/%s: created Job %s for %s%s", session.getMetadata().getNamespace(),
-                    session.getMetadata().getName(), name, head.getMetadata().getName(),
-                    resumeFrom == null ? "" : " resuming " + resumeFrom);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            return null; // created before (a lost cache entry, or another leader): the same run
-        }
-        events.normal(head, Reasons.JOB_CREATED, "Started Job " + name
-                + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
-        return null;
+        return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resumeFrom), resumeFrom), null);
     }
 
     /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
-/** A session's status as the reconciler handles it: always present, and compared before it is written. */
+/** A session's status as the reconciler handles it: always present, and compared (equals) before it is written. */
 final class SessionStatuses {
     private SessionStatuses() {
     }
@@ -21,18 +22,8 @@ final class SessionStatuses {
         return session.getStatus();
     }
 
-    /** A cheap change check so an unchanged status is not written again (each write wakes every watcher). */
-    static String snapshot(ClaudeSession session) {
-        var s = session.getStatus();
-        if (s == null) {
-            return "";
-        }
-        return String.join("|", String.valueOf(s.getPhase()), String.valueOf(s.getCurrentSessionId()),
-                String.valueOf(s.getSessionChain()), String.valueOf(s.getMessageCount()), String.valueOf(s.getLastActive()),
-                String.valueOf(s.getActiveMessage()), String.valueOf(s.getTotalCostUsd()),
-                s.getUsage() == null ? "" : s.getUsage().getInputTokens() + "/" + s.getUsage().getOutputTokens(),
-                String.valueOf(s.getObservedGeneration()), String.valueOf(s.getCreated()),
-                s.getConditions() == null ? "" : s.getConditions().stream()
-                        .map(c -> c.getType() + c.getStatus() + c.getReason() + c.getMessage()).toList().toString());
+    /** A deep copy, to compare the status the reconciler computed with the one it read. */
+    static ClaudeSessionStatus copy(ClaudeSessionStatus status) {
+        return status == null ? null : Serialization.clone(status);
     }
 }

@@ -40,7 +40,7 @@ public final class StateVolumes {
                     .withNamespace(session.getMetadata().getNamespace())
                     .withLabels(Map.of(
                             Labels.NAME, Labels.OPERATOR,
-                            Labels.COMPONENT, "session-state",
+                            Labels.COMPONENT, Labels.STATE_VOLUME,
                             Labels.MANAGED_BY, Labels.OPERATOR,
                             Labels.SESSION, JobNames.labelValue(session.getMetadata().getName())))
                     .withOwnerReferences(new OwnerReferenceBuilder()

@@ -19,7 +19,7 @@ import dev.sessionops.claude.testing.Project;
  */
 final class PlainManifests {
     static final Path FILE = Project.path("deploy", "claude-session-operator.yaml");
-    static final String REGENERATE = "./mvnw -q test -Dtest=PlainManifestsTest -Dcso.regenerate=true";
+    static final String REGENERATE = "./mvnw -q test -pl operator -am -Dtest=PlainManifestsTest -Dsurefire.failIfNoSpecifiedTests=false -Dcso.regenerate=true";
     static final String REDIS_SECRET = HelmChart.RELEASE + "-redis";
     static final String TLS_SECRET = HelmChart.RELEASE + "-tls";
     /** The name the kube-apiserver verifies the operator's certificate for: its Service's. */

@@ -18,27 +18,30 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
-/** What starting the head does on the API server: the Job, or the reason on the message when it cannot start. */
+/** What planning the head gives: its Job, or the reason on the message (and an Event) when it cannot start. */
 @EnableKubernetesMockClient(crud = true)
 class SessionDispatcherIT {
     KubernetesClient client;
 
     @Test
-    void theJobCarriesTheSessionsNameAndASecondCreateIsTheSameRun() {
+    void theJobCarriesTheSessionsNameAndIsNamedAfterItsMessage() {
         DispatchFixture fixture = new DispatchFixture(client);
         fixture.secret("ns");
         ClaudeSession session = fixture.session("ns", "chat");
         ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
         });
         SessionDispatcher dispatcher = fixture.dispatcher();
-        assertNull(dispatcher.start(session, head, client, job -> client.resource(job).create()));
-        // a lost cache entry or a new leader: the deterministic name makes the create a 409, not a second run
-        assertNull(dispatcher.start(session, head, client, job -> client.resource(job).create()));
+        SessionDispatcher.Plan first = dispatcher.plan(session, head, client);
+        // a lost cache entry or a new leader plans again: the same name, so the create is a 409, not a second run
+        SessionDispatcher.Plan again = dispatcher.plan(session, head, client);
 
-        List<Job> jobs = client.batch().v1().jobs().inNamespace("ns").list().getItems();
-        assertEquals(1, jobs.size());
-        assertEquals("chat", jobs.get(0).getMetadata().getAnnotations().get(JobSpecBuilder.SESSION_ANNOTATION));
-        assertEquals(1, events("chat-01").stream().filter(e -> Reasons.JOB_CREATED.equals(e.getReason())).count());
+        assertNull(first.recheck());
+        Job job = first.start().job();
+        assertEquals(job.getMetadata().getName(), again.start().job().getMetadata().getName());
+        assertEquals("chat", job.getMetadata().getAnnotations().get(JobSpecBuilder.SESSION_ANNOTATION));
+        assertEquals(head.getMetadata().getUid(), job.getMetadata().getOwnerReferences().get(0).getUid());
+        assertNull(first.start().resumeFrom());
+        assertEquals(List.of(), client.batch().v1().jobs().inNamespace("ns").list().getItems(), "planning creates nothing");
     }
 
     @Test
@@ -47,9 +50,9 @@ class SessionDispatcherIT {
         ClaudeSession session = fixture.session("ns", "chat"); // no Secret
         ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
         });
-        assertEquals(SessionDispatcher.RECHECK, fixture.dispatcher().start(session, head, client, job -> {
-            throw new AssertionError("no Job without credentials");
-        }));
+        SessionDispatcher.Plan plan = fixture.dispatcher().plan(session, head, client);
+        assertNull(plan.start(), "no Job without credentials");
+        assertEquals(SessionDispatcher.RECHECK, plan.recheck());
         ClaudeMessage held = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
         assertEquals(MessagePhase.Pending, held.getStatus().getPhase());
         assertEquals(Reasons.CREDENTIALS_MISSING, held.getStatus().getConditions().get(0).getReason());
@@ -62,9 +65,9 @@ class SessionDispatcherIT {
         fixture.secret("ns");
         ClaudeSession session = fixture.session("ns", "chat");
         ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> s.setEffort("extreme"));
-        assertNull(fixture.dispatcher().start(session, head, client, job -> {
-            throw new AssertionError("no Job for invalid inputs");
-        }));
+        SessionDispatcher.Plan plan = fixture.dispatcher().plan(session, head, client);
+        assertNull(plan.start(), "no Job for invalid inputs");
+        assertNull(plan.recheck(), "a failed head is not looked at again");
         ClaudeMessage failed = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
         assertEquals(Reasons.INVALID_EFFORT, failed.getStatus().getConditions().get(0).getReason());

@@ -9,6 +9,8 @@ public final class Labels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
     public static final String OPERATOR = "claude-session-operator";
+    /** {@link #COMPONENT} of a session's state volume claim. */
+    public static final String STATE_VOLUME = "session-state";
 
     /** The ClaudeSession a Job, Pod or volume claim belongs to. */
     public static final String SESSION = "claude.sessionops.dev/session";

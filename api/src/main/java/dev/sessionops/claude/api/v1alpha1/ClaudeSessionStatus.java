@@ -2,6 +2,7 @@ package dev.sessionops.claude.api.v1alpha1;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.Condition;
 
@@ -41,4 +42,21 @@ public class ClaudeSessionStatus {
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+
+    /** Value equality: the reconciler writes the status only when it differs from what it read. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClaudeSessionStatus s && phase == s.phase && Objects.equals(currentSessionId, s.currentSessionId)
+                && Objects.equals(sessionChain, s.sessionChain) && messageCount == s.messageCount
+                && Objects.equals(created, s.created) && Objects.equals(lastActive, s.lastActive)
+                && Objects.equals(activeMessage, s.activeMessage) && Double.compare(totalCostUsd, s.totalCostUsd) == 0
+                && Objects.equals(usage, s.usage) && Objects.equals(conditions, s.conditions)
+                && Objects.equals(observedGeneration, s.observedGeneration);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(phase, currentSessionId, sessionChain, messageCount, created, lastActive, activeMessage,
+                totalCostUsd, usage, conditions, observedGeneration);
+    }
 }

@@ -25,4 +25,15 @@ public class Usage {
     public void setCacheCreationInputTokens(long v) { this.cacheCreationInputTokens = v; }
     public long getCacheReadInputTokens() { return cacheReadInputTokens; }
     public void setCacheReadInputTokens(long v) { this.cacheReadInputTokens = v; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Usage u && inputTokens == u.inputTokens && outputTokens == u.outputTokens
+                && cacheCreationInputTokens == u.cacheCreationInputTokens && cacheReadInputTokens == u.cacheReadInputTokens;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens);
+    }
 }

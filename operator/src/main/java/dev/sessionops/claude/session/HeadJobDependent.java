@@ -1,0 +1,85 @@
+package dev.sessionops.claude.session;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.Reasons;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The Job of the session's queue head, as a create-only dependent resource: the reconciler plans it
+ * ({@link SessionDispatcher}) and puts it in the context; the workflow creates it only then ({@link Planned}), into
+ * the session's Job cache (the {@code jobs} event source), so the next reconcile sees it before the watch does. The
+ * Job is named after its message and owned by it (not by the session): it is never updated or deleted from here.
+ */
+public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSession> implements Creator<Job, ClaudeSession> {
+    private static final Logger LOG = Logger.getLogger(HeadJobDependent.class);
+    /** The context key of the {@link SessionDispatcher.Start} to create. */
+    static final String PLANNED = "planned-start";
+
+    @Inject
+    EventRecorder events;
+
+    public HeadJobDependent() {
+        super(Job.class);
+    }
+
+    @Override
+    protected Job desired(ClaudeSession session, Context<ClaudeSession> context) {
+        return planned(context).job();
+    }
+
+    /** The message owns the Job (set by the planner); no owner reference or mapping annotation to the session. */
+    @Override
+    protected void addReferenceHandlingMetadata(Job desired, ClaudeSession session) {
+    }
+
+    @Override
+    public Job create(Job desired, ClaudeSession session, Context<ClaudeSession> context) {
+        SessionDispatcher.Start start = planned(context);
+        String name = desired.getMetadata().getName();
+        Job created;
+        try {
+            created = super.create(desired, session, context);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // created before (the cache lags, or another leader did): the same run, since the name is the message's
+            Job existing = context.getClient().resources(Job.class).inNamespace(desired.getMetadata().getNamespace())
+                    .withName(name).get();
+            if (existing == null) {
+                throw e;
+            }
+            return existing;
+        }
+        LOG.infof("session %s/%s: created Job %s for %s%s", session.getMetadata().getNamespace(),
+                session.getMetadata().getName(), name, start.head().getMetadata().getName(),
+                start.resumeFrom() == null ? "" : " resuming " + start.resumeFrom());
+        events.normal(start.head(), Reasons.JOB_CREATED, "Started Job " + name
+                + (start.resumeFrom() == null ? "" : ", resuming Claude session " + start.resumeFrom()));
+        return created;
+    }
+
+    private static SessionDispatcher.Start planned(Context<ClaudeSession> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(PLANNED, SessionDispatcher.Start.class);
+    }
+
+    /** The workflow creates the Job only when the reconciler planned one in this reconcile. */
+    public static class Planned implements Condition<Job, ClaudeSession> {
+        @Override
+        public boolean isMet(DependentResource<Job, ClaudeSession> dependent, ClaudeSession session,
+                Context<ClaudeSession> context) {
+            return context.managedWorkflowAndDependentResourceContext().get(PLANNED, SessionDispatcher.Start.class).isPresent();
+        }
+    }
+}
