@@ -1,6 +1,7 @@
 package dev.sessionops.claude.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,8 +45,11 @@ class LeaderElectionTest {
                 "the Lease must outlive a renewal attempt");
         assertTrue(configured.getRenewDeadline().compareTo(configured.getRetryPeriod()) > 0);
         assertEquals(Duration.ofSeconds(15), configured.getLeaseDuration());
-        // a lost Lease stops the process, so a partitioned replica can never keep reconciling beside the new leader
-        assertTrue(configured.isExitOnStopLeading());
+        // not the SDK's System.exit (it blocks a SIGTERM's shutdown hook forever): our callback exits on a lost Lease,
+        // so a partitioned replica can never keep reconciling beside the new leader, and releases it on a shutdown
+        assertFalse(configured.isExitOnStopLeading());
+        assertTrue(configured.getLeaderCallbacks().isPresent());
+        assertFalse(LeaderElection.shuttingDown());
     }
 
     @Test

@@ -179,6 +179,34 @@ class OperatorOnRealApiServerE2E {
         assertEquals(4, new ObjectMapper().readTree(history.stdout()).path("total").asLong(), history.stdout());
     }
 
+    /**
+     * A rollout or a node drain: SIGTERM ends the leader within seconds (leader election on, as in production) and it
+     * hands its Lease back, so the standby takes over on its next retry instead of waiting the Lease out.
+     */
+    @Test
+    void sigtermStopsTheLeaderWithinSecondsAndTheStandbyTakesOverAtOnce() {
+        OperatorProcess operator = env.leader();
+        assertEquals(operator.identity(), env.leaseHolder());
+        OperatorProcess standby = env.startOperator("second-" + env.operators().size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> standby.log().contains("started in"));
+        assertFalse(standby.isReconciling(), standby.log());
+
+        Duration exit = operator.terminate(Duration.ofSeconds(30));
+        assertTrue(exit.compareTo(Duration.ofSeconds(10)) < 0, "exited " + exit + " after SIGTERM:\n" + operator.log());
+        // the Lease lasts 6 s from the last renewal: taken within 4 s means it was released, not waited out
+        await().atMost(Duration.ofSeconds(4)).until(() -> standby.identity().equals(env.leaseHolder()));
+        await().atMost(Duration.ofSeconds(30)).until(standby::isReconciling);
+        env.leaderIs(standby);
+        env.routeApiServiceToLeader();
+
+        // and it reconciles: a message runs under the new leader
+        String ns = Harness.namespace(admin, "sigterm");
+        Harness.session(admin, ns, "t", s -> {
+        });
+        Harness.message(admin, ns, "t-01", "t", "After a rollout");
+        Harness.awaitPhase(admin, ns, "t-01", MessagePhase.Succeeded);
+    }
+
     /** Every bad input the 1.20 schema can express is refused by the API server, naming the field; unknown fields are pruned. */
     @Test
     void apiServerRejectsWhatTheSchemaExpressesAndPrunesUnknownFields() {

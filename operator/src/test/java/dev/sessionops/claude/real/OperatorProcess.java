@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +207,24 @@ final class OperatorProcess implements AutoCloseable {
         process.destroyForcibly();
         waitFor();
         reap(descendants);
+    }
+
+    /**
+     * SIGTERM, as a rollout or a node drain sends it; returns how long the process took to exit (at most
+     * {@code patience}, after which it is killed and the result is {@code patience}).
+     */
+    Duration terminate(Duration patience) {
+        long start = System.nanoTime();
+        process.destroy();
+        try {
+            if (process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return patience;
     }
 
     /** SIGTERM, then SIGKILL after 20 s; whatever it started (local mode's operator, redis-server) does not outlive it. */
