@@ -29,6 +29,10 @@ public final class ClaudeCommand {
         }
         List<String> argv = new ArrayList<>(List.of(EXECUTABLE, "-p", "--output-format=stream-json", "--verbose"));
         option(argv, "--resume", o.resumeSessionId());
+        if (o.resumeSessionId() != null && !o.resumeSessionId().isBlank()) {
+            // not in --help, but pinned by a test against the real CLI (FakeAnthropicApiCliTest)
+            option(argv, "--resume-session-at", o.resumeAt());
+        }
         option(argv, "--model", o.model());
         option(argv, "--fallback-model", o.fallbackModel());
         option(argv, "--effort", o.effort());

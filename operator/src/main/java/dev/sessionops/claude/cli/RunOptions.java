@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param prompt the user prompt; always passed, also when resuming
  * @param resumeSessionId the Claude session to continue ({@code --resume})
+ * @param resumeAt with it, the uuid of the last assistant event to continue from ({@code --resume-session-at}):
+ *        what followed in the transcript (a failed turn's prompt) is left out
  * @param effort {@code low}, {@code medium}, {@code high}, {@code xhigh} or {@code max}
  * @param permissionMode e.g. {@code acceptEdits}, {@code dontAsk}, {@code plan}
  * @param allowedTools tool rules, one per entry, e.g. {@code Bash(npm run test:*)}
@@ -17,6 +19,7 @@ import java.util.Objects;
 public record RunOptions(
         String prompt,
         String resumeSessionId,
+        String resumeAt,
         String model,
         String fallbackModel,
         String effort,
@@ -42,7 +45,7 @@ public record RunOptions(
     }
 
     public Builder toBuilder() {
-        return new Builder().prompt(prompt).resumeSessionId(resumeSessionId).model(model)
+        return new Builder().prompt(prompt).resumeSessionId(resumeSessionId).resumeAt(resumeAt).model(model)
                 .fallbackModel(fallbackModel).effort(effort).systemPrompt(systemPrompt)
                 .appendSystemPrompt(appendSystemPrompt).allowedTools(allowedTools).disallowedTools(disallowedTools)
                 .permissionMode(permissionMode).maxTurns(maxTurns).maxBudgetUsd(maxBudgetUsd)
@@ -58,6 +61,7 @@ public record RunOptions(
     public static final class Builder {
         private String prompt;
         private String resumeSessionId;
+        private String resumeAt;
         private String model;
         private String fallbackModel;
         private String effort;
@@ -76,6 +80,7 @@ public record RunOptions(
 
         public Builder prompt(String v) { prompt = v; return this; }
         public Builder resumeSessionId(String v) { resumeSessionId = v; return this; }
+        public Builder resumeAt(String v) { resumeAt = v; return this; }
         public Builder model(String v) { model = v; return this; }
         public Builder fallbackModel(String v) { fallbackModel = v; return this; }
         public Builder effort(String v) { effort = v; return this; }
@@ -90,7 +95,7 @@ public record RunOptions(
         public Builder addDirs(List<String> v) { addDirs = v; return this; }
 
         public RunOptions build() {
-            return new RunOptions(prompt, resumeSessionId, model, fallbackModel, effort, systemPrompt,
+            return new RunOptions(prompt, resumeSessionId, resumeAt, model, fallbackModel, effort, systemPrompt,
                     appendSystemPrompt, allowedTools, disallowedTools, permissionMode, maxTurns, maxBudgetUsd,
                     mcpConfigPath, addDirs);
         }

@@ -17,6 +17,8 @@ import java.util.List;
  * @param permissionDenials tool names of the result's {@code permission_denials}, one per denied call
  * @param assistantText the text blocks of the main conversation's assistant events, joined by newlines
  * @param errors the result's {@code errors} and, for {@code is_error}, its text
+ * @param lastAssistantUuid the {@code uuid} of the main conversation's last assistant event: where a later run
+ *        resumes from ({@code --resume-session-at})
  * @param otherLines the lines that were not stream-json events (stray stderr in a pod log), at most the last
  *        {@value StreamJsonParser#MAX_OTHER_LINES}
  */
@@ -35,6 +37,7 @@ public record RunOutcome(
         TokenUsage usage,
         List<String> permissionDenials,
         String assistantText,
+        String lastAssistantUuid,
         List<String> errors,
         List<String> otherLines) {
 

@@ -31,6 +31,7 @@ public final class StreamJsonParser {
     private String model;
     private String cwd;
     private final List<String> assistantText = new ArrayList<>();
+    private String lastAssistantUuid;
     private final Deque<String> otherLines = new ArrayDeque<>();
     private JsonNode result;
     /** Tools the model called that were not in the tool list (a bare name in --disallowedTools removes the tool). */
@@ -82,6 +83,7 @@ public final class StreamJsonParser {
             case "assistant" -> {
                 // a subagent's messages carry the Task call's id; they are not the conversation's reply
                 if (event.path("parent_tool_use_id").isNull() || event.path("parent_tool_use_id").isMissingNode()) {
+                    lastAssistantUuid = text(event, "uuid") != null ? text(event, "uuid") : lastAssistantUuid;
                     for (JsonNode block : event.path("message").path("content")) {
                         if (block.path("type").asText().equals("text")) {
                             assistantText.add(block.path("text").asText());
@@ -135,6 +137,7 @@ public final class StreamJsonParser {
                 usage(r.path("usage")),
                 denials,
                 String.join("\n", assistantText),
+                lastAssistantUuid,
                 List.copyOf(errors),
                 List.copyOf(otherLines));
     }

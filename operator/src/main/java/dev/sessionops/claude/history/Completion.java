@@ -1,6 +1,11 @@
 package dev.sessionops.claude.history;
 
-/** What one finished message contributes to its conversation. */
+/**
+ * What one finished message contributes to its conversation.
+ *
+ * @param turnUuid a succeeded run's last assistant event ({@code uuid}): the next turn resumes there, so a failed
+ *        turn after it is not part of the conversation the model sees (null: resume at the end, as before)
+ */
 public record Completion(
         String messageUid,
         String messageName,
@@ -14,5 +19,6 @@ public record Completion(
         long inputTokens,
         long outputTokens,
         long cacheCreationInputTokens,
-        long cacheReadInputTokens) {
+        long cacheReadInputTokens,
+        String turnUuid) {
 }

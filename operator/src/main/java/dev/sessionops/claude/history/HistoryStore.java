@@ -22,7 +22,7 @@ import io.vertx.mutiny.redis.client.Response;
 public class HistoryStore {
 
     // KEYS: applied, history, meta, chain, index. ARGV: uid, succeeded, userJson, assistantJson, sessionId, now,
-    // cost, input, output, cacheCreation, cacheRead.
+    // cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end).
     // The index field (uid -> "start:count") is written with the entries, so it always names exactly them; a failed
     // message gets "start:0", so every message recorded since the index exists has a field.
     static final String RECORD_SCRIPT = """
@@ -33,6 +33,8 @@ public class HistoryStore {
               redis.call('HSET', KEYS[5], ARGV[1], start .. ':2')
               redis.call('HINCRBY', KEYS[3], 'messageCount', 1)
               redis.call('HSET', KEYS[3], 'currentSessionId', ARGV[5])
+              if ARGV[12] ~= '' then redis.call('HSET', KEYS[3], 'resumeAt', ARGV[12])
+              else redis.call('HDEL', KEYS[3], 'resumeAt') end
               if redis.call('LINDEX', KEYS[4], -1) ~= ARGV[5] then redis.call('RPUSH', KEYS[4], ARGV[5]) end
             else
               redis.call('HSET', KEYS[5], ARGV[1], start .. ':0')
@@ -97,7 +99,8 @@ public class HistoryStore {
         Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "5", key.applied(), key.history(), key.meta(), key.chain(), key.index(),
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
-                Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()));
+                Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()),
+                nullToEmpty(c.turnUuid()));
         return r != null && r.toInteger() == 1;
     }
 
@@ -111,6 +114,17 @@ public class HistoryStore {
     public Optional<String> currentSessionId(ConversationKey key) {
         Response r = call(CURRENT_SESSION_ID, "HGET", key.meta(), "currentSessionId");
         return r == null || r.toString().isEmpty() ? Optional.empty() : Optional.of(r.toString());
+    }
+
+    /** Where the next turn continues, if the conversation has a Claude session (one read). */
+    public Optional<ResumePoint> resumePoint(ConversationKey key) {
+        Response r = call(CURRENT_SESSION_ID, "HMGET", key.meta(), "currentSessionId", "resumeAt");
+        String sessionId = r == null || r.get(0) == null ? null : r.get(0).toString();
+        if (sessionId == null || sessionId.isEmpty()) {
+            return Optional.empty();
+        }
+        String at = r.get(1) == null || r.get(1).toString().isEmpty() ? null : r.get(1).toString();
+        return Optional.of(new ResumePoint(sessionId, at));
     }
 
     public ConversationSummary summary(ConversationKey key) {

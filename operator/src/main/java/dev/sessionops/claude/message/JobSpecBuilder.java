@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.sessionops.claude.history.ResumePoint;
+
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
@@ -76,13 +78,13 @@ public final class JobSpecBuilder {
     }
 
     /**
-     * The Job that runs a planned message, resuming {@code resumeFrom} (null: a new conversation); the annotation
+     * The Job that runs a planned message, resuming at {@code resume} (null: a new conversation); the annotation
      * lets a status write lost after the create be rebuilt from the Job.
      */
-    public static Job forRun(RunPlanner.PlannedRun plan, String resumeFrom) {
-        Job job = build(plan.resuming(resumeFrom));
-        if (resumeFrom != null) {
-            job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resumeFrom);
+    public static Job forRun(RunPlanner.PlannedRun plan, ResumePoint resume) {
+        Job job = build(plan.resuming(resume));
+        if (resume != null && resume.sessionId() != null) {
+            job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resume.sessionId());
         }
         return job;
     }

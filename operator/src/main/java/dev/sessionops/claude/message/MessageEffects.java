@@ -14,6 +14,7 @@ import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
@@ -89,7 +90,8 @@ final class MessageEffects {
     private UpdateControl<ClaudeMessage> createJob(ClaudeMessage message, CreateJob create, Context<ClaudeMessage> context) {
         String namespace = message.getMetadata().getNamespace();
         String resumeFrom = create.resumeFrom();
-        Job job = JobSpecBuilder.forRun(create.plan(), resumeFrom);
+        // a one-shot message is its own conversation: nothing before it to leave out
+        Job job = JobSpecBuilder.forRun(create.plan(), resumeFrom == null ? null : new ResumePoint(resumeFrom, null));
         try {
             // into this controller's Job cache too, so the next reconcile sees the Job (no live GET to make sure)
             @SuppressWarnings("unchecked")
@@ -176,7 +178,8 @@ final class MessageEffects {
                 reply, run == null ? null : run.sessionId(), startedAt, completedAt,
                 run == null ? 0 : run.runCostUsd(),
                 usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
-                usage == null ? 0 : usage.cacheCreationInputTokens(), usage == null ? 0 : usage.cacheReadInputTokens());
+                usage == null ? 0 : usage.cacheCreationInputTokens(), usage == null ? 0 : usage.cacheReadInputTokens(),
+                run == null || verdict.phase() != MessagePhase.Succeeded ? null : run.lastAssistantUuid());
     }
 
     private UpdateControl<ClaudeMessage> finish(ClaudeMessage message, MessagePhase phase, String reason, String text,

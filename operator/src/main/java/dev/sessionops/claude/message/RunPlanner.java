@@ -23,6 +23,7 @@ import dev.sessionops.claude.api.v1alpha1.PermissionMode;
 import dev.sessionops.claude.api.v1alpha1.RunSettings;
 import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOptions;
+import dev.sessionops.claude.history.ResumePoint;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -47,9 +48,11 @@ public class RunPlanner {
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
     public record PlannedRun(JobPlan job, RunOptions options) {
-        /** The Job that resumes {@code sessionId} (null: a new conversation). */
-        public JobPlan resuming(String sessionId) {
-            return job.withCommand(ClaudeCommand.argv(options.toBuilder().resumeSessionId(sessionId).build()));
+        /** The Job that resumes at {@code resume} (null: a new conversation). */
+        public JobPlan resuming(ResumePoint resume) {
+            return job.withCommand(ClaudeCommand.argv(options.toBuilder()
+                    .resumeSessionId(resume == null ? null : resume.sessionId())
+                    .resumeAt(resume == null ? null : resume.atUuid()).build()));
         }
     }
 
@@ -88,7 +91,7 @@ public class RunPlanner {
             requireConfigMapKey(namespace, mcpConfig);
         }
 
-        RunOptions options = new RunOptions(prompt, null, effective.getModel(), effective.getFallbackModel(),
+        RunOptions options = new RunOptions(prompt, null, null, effective.getModel(), effective.getFallbackModel(),
                 effective.getEffort(), effective.getSystemPrompt(), effective.getAppendSystemPrompt(),
                 effective.getAllowedTools(), effective.getDisallowedTools(), effective.getPermissionMode(),
                 effective.getMaxTurns(), effective.getMaxBudgetUsd(),

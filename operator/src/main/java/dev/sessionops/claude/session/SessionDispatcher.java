@@ -9,6 +9,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
@@ -79,15 +80,15 @@ final class SessionDispatcher {
             }
             return Plan.later(null);
         }
-        String resumeFrom;
+        ResumePoint resume;
         try {
-            resumeFrom = history.currentSessionId(ConversationKey.of(head)).orElse(null);
+            resume = history.resumePoint(ConversationKey.of(head)).orElse(null);
         } catch (HistoryStoreUnavailableException e) {
             hold(head, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + e.getMessage(), client);
             return Plan.later(RECHECK);
         }
-        return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resumeFrom), resumeFrom), null);
+        return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resume), resume == null ? null : resume.sessionId()), null);
     }
 
     /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */

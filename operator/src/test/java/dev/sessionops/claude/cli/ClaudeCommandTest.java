@@ -62,6 +62,14 @@ class ClaudeCommandTest {
     }
 
     @Test
+    void resumingAtAnEventNamesItOnlyWhenResuming() {
+        assertEquals(argv("--resume=abc", "--resume-session-at=u-1", "--", "Next"),
+                ClaudeCommand.argv(RunOptions.builder("Next").resumeSessionId("abc").resumeAt("u-1").build()));
+        // without a session to resume there is nothing to resume at
+        assertEquals(argv("--", "Next"), ClaudeCommand.argv(RunOptions.builder("Next").resumeAt("u-1").build()));
+    }
+
+    @Test
     void promptStartingWithDashesStaysAfterDoubleDash() {
         List<String> argv = ClaudeCommand.argv(RunOptions.builder("--help me -p").build());
         assertEquals(List.of("--", "--help me -p"), argv.subList(argv.size() - 2, argv.size()));

@@ -65,6 +65,8 @@ class StreamJsonParserTest {
     void toolWrite() throws IOException {
         RunOutcome o = fixture("tool-write");
         assertTrue(o.succeeded());
+        // where the next turn resumes (--resume-session-at): the last assistant event, after the tool round trip
+        assertEquals("0deff0de-8faa-48d9-bbc9-4efa3fb4e0cf", o.lastAssistantUuid());
         assertEquals("49e05fc6-7b52-48a5-8ad7-ac3ae13b9300", o.sessionId());
         assertEquals("Tool result: ok", o.result());
         assertEquals("Tool result: ok", o.assistantText());
@@ -105,6 +107,16 @@ class StreamJsonParserTest {
         assertEquals(0, o.costUsd());
         assertEquals(0, o.runCostUsd());
         assertEquals(TokenUsage.ZERO, o.usage());
+    }
+
+    @Test
+    void aSubagentsAssistantEventIsNotWhereTheConversationResumes() {
+        RunOutcome o = StreamJsonParser.parse(String.join("\n",
+                "{\"type\":\"assistant\",\"uuid\":\"main-1\",\"parent_tool_use_id\":null,\"message\":{\"content\":[]}}",
+                "{\"type\":\"assistant\",\"uuid\":\"sub-1\",\"parent_tool_use_id\":\"toolu_1\",\"message\":{\"content\":[]}}",
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\"}"));
+        assertEquals("main-1", o.lastAssistantUuid());
+        assertNull(StreamJsonParser.parse("not json").lastAssistantUuid());
     }
 
     @Test

@@ -162,7 +162,8 @@ public final class Scenarios {
 
     /**
      * An API error fails its message with the CLI's own words (reason CliError, a Warning Event), adds nothing to the
-     * history, and the next message resumes the last good Claude session.
+     * history, and the next message resumes the last good Claude session at its last good turn: the API, which
+     * refuses any request holding the failed prompt, sees only the succeeded turns, so the session is not poisoned.
      */
     public static void apiErrorThenResumeLastGoodSession(Tier tier) {
         KubernetesClient client = tier.client();
@@ -171,7 +172,7 @@ public final class Scenarios {
         });
         message(client, ns, "errs-01", "errs", "A good start");
         String good = awaitPhase(client, ns, "errs-01", MessagePhase.Succeeded).getStatus().getSessionId();
-        message(client, ns, "errs-02", "errs", "[[error 400 Fake bad request for testing]]");
+        message(client, ns, "errs-02", "errs", "[[poison 400 Fake bad request for testing]]");
         ClaudeMessage failed = awaitPhase(client, ns, "errs-02", MessagePhase.Failed);
         assertEquals("CliError", reason(failed));
         assertTrue(conditionMessage(failed).contains("API Error: 400"), conditionMessage(failed));
@@ -181,10 +182,14 @@ public final class Scenarios {
         Job job = client.batch().v1().jobs().inNamespace(ns).withName(failed.getStatus().getJobName()).get();
         assertEquals(1, job.getStatus().getFailed(), "the Job failed: the CLI exited non-zero");
 
-        message(client, ns, "errs-03", "errs", "Carry on");
+        message(client, ns, "errs-03", "errs", "Carry on " + ns);
         ClaudeMessage next = awaitPhase(client, ns, "errs-03", MessagePhase.Succeeded);
         assertEquals(good, next.getStatus().getResumedFrom());
         assertEquals(good, next.getStatus().getSessionId());
+        assertEquals("Received 3 messages. Last: Carry on " + ns, next.getStatus().getResult());
+        var carryOn = tier.api().messageRequests().stream().filter(r -> r.lastUserText().equals("Carry on " + ns)).toList();
+        assertFalse(carryOn.isEmpty());
+        carryOn.forEach(r -> assertTrue(r.userTexts().stream().noneMatch(t -> t.contains("[[poison")), r.userTexts().toString()));
         // the failed run added nothing to the history: two good exchanges
         assertEquals(4, tier.history().history(ConversationKey.session(ns, "errs"), 0, -1).size());
     }

@@ -38,7 +38,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 class MessageTransitionTest {
     private static final RunPlanner.PlannedRun PLAN = new RunPlanner.PlannedRun(null, null);
     private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
-            0.1, null, List.of(), "hi", List.of(), List.of());
+            0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of());
 
     /** An observation with every costly fact unasked-for; rows override what they need. */
     private record Obs(MessagePhase phase, String reason, String jobName, Job job, Session session,

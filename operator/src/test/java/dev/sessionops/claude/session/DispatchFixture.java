@@ -16,6 +16,7 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -44,6 +45,11 @@ final class DispatchFixture {
         HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
             @Override
             public Optional<String> currentSessionId(ConversationKey key) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<ResumePoint> resumePoint(ConversationKey key) {
                 return Optional.empty();
             }
         };

@@ -88,6 +88,33 @@ class FakeAnthropicApiCliTest {
         assertEquals(3, requests.get(1).conversationLength());
     }
 
+    /**
+     * A failed turn stays in the CLI's transcript and is sent again, merged with the next prompt: an API that refused
+     * it refuses every later turn. Resuming at the last good turn's assistant event leaves it out and keeps the
+     * session id. {@code --resume-session-at} is not in {@code --help}: this pins it for the CLI we ship.
+     */
+    @Test
+    void resumingAtTheLastGoodTurnLeavesAFailedPromptOut() throws Exception {
+        CliRun first = run(RunOptions.builder("A good start").build());
+        assertTrue(first.outcome().succeeded(), first.output());
+        String sessionId = first.outcome().sessionId();
+        String goodTurn = first.outcome().lastAssistantUuid();
+        assertNotNull(goodTurn, first.output());
+
+        CliRun failed = run(RunOptions.builder("[[poison 400 Refused whatever follows]]").resumeSessionId(sessionId).build());
+        assertFalse(failed.outcome().succeeded(), failed.output());
+        CliRun atTheEnd = run(RunOptions.builder("Carry on").resumeSessionId(sessionId).build());
+        assertFalse(atTheEnd.outcome().succeeded(), "resumed at the end, the failed prompt goes again: " + atTheEnd.output());
+
+        CliRun atTheGoodTurn = run(RunOptions.builder("Carry on").resumeSessionId(sessionId).resumeAt(goodTurn).build());
+        assertTrue(atTheGoodTurn.outcome().succeeded(), atTheGoodTurn.output());
+        assertEquals(sessionId, atTheGoodTurn.outcome().sessionId());
+        assertEquals("Received 3 messages. Last: Carry on", atTheGoodTurn.outcome().result());
+        List<FakeAnthropicApi.Request> requests = api.messageRequests();
+        FakeAnthropicApi.Request last = requests.get(requests.size() - 1);
+        assertTrue(last.userTexts().stream().noneMatch(t -> t.contains("poison")), last.userTexts().toString());
+    }
+
     @Test
     void writeToolCreatesTheFileWithAcceptEdits() throws Exception {
         Path file = workspace().resolve("hello.txt");

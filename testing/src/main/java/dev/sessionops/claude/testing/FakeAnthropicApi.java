@@ -32,6 +32,9 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>it carries a {@code tool_result}: text {@code Tool result: ok} or {@code Tool result: error: <text>};</li>
  *   <li>{@code [[sleep <ms>]]}: waits that long first, then applies the rest of the script;</li>
  *   <li>{@code [[error <status> <message>]]}: an HTTP error in the API's error JSON shape;</li>
+ *   <li>{@code [[poison <status> <message>]]} in <em>any</em> user message of the request, not only the last: the
+ *       same error, as an API does for a request it refuses whatever follows (a failed turn resent later fails
+ *       again);</li>
  *   <li>{@code [[write <absolute-path> <content...>]]}: a {@code tool_use} of the {@code Write} tool;</li>
  *   <li>{@code [[tool <Name> <json-input>]]}: a {@code tool_use} of any tool, e.g.
  *       {@code [[tool Bash {"command":"echo hi"}]]};</li>
@@ -50,6 +53,7 @@ public final class FakeAnthropicApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SLEEP = Pattern.compile("\\[\\[sleep (\\d+)]]");
     private static final Pattern ERROR = Pattern.compile("\\[\\[error (\\d{3}) (.*?)]]", Pattern.DOTALL);
+    private static final Pattern POISON = Pattern.compile("\\[\\[poison (\\d{3}) (.*?)]]", Pattern.DOTALL);
     private static final Pattern WRITE = Pattern.compile("\\[\\[write (/\\S+) (.*?)]]", Pattern.DOTALL);
     private static final Pattern TOOL = Pattern.compile("\\[\\[tool (\\w+) (\\{.*?})]]", Pattern.DOTALL);
 
@@ -110,6 +114,26 @@ public final class FakeAnthropicApi implements AutoCloseable {
                 }
             }
             return text;
+        }
+
+        /** Every text of every user message (string content and text blocks), in order. */
+        public List<String> userTexts() {
+            List<String> texts = new ArrayList<>();
+            for (JsonNode m : body.path("messages")) {
+                if (!m.path("role").asText().equals("user")) {
+                    continue;
+                }
+                JsonNode content = m.path("content");
+                if (content.isTextual()) {
+                    texts.add(content.asText());
+                }
+                for (JsonNode block : content) {
+                    if (block.path("type").asText().equals("text")) {
+                        texts.add(block.path("text").asText());
+                    }
+                }
+            }
+            return texts;
         }
 
         /** The {@code tool_result} block of the last user message, or a missing node. */
@@ -254,6 +278,12 @@ public final class FakeAnthropicApi implements AutoCloseable {
             return Reply.text(toolResult.path("is_error").asBoolean(false)
                     ? "Tool result: error: " + toolResultText(toolResult)
                     : "Tool result: ok");
+        }
+        for (String earlier : request.userTexts()) {
+            Matcher poison = POISON.matcher(earlier);
+            if (poison.find()) {
+                return Reply.error(Integer.parseInt(poison.group(1)), poison.group(2));
+            }
         }
         String text = request.lastUserText();
         Matcher sleep = SLEEP.matcher(text);
