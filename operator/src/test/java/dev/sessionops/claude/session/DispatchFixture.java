@@ -1,6 +1,5 @@
 package dev.sessionops.claude.session;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -20,12 +19,11 @@ import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** A {@link SessionDispatcher} on a Fabric8 mock API server, outside Quarkus, and the objects a dispatch reads. */
 final class DispatchFixture {
@@ -38,9 +36,7 @@ final class DispatchFixture {
     }
 
     SessionDispatcher dispatcher() {
-        OperatorConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
-                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(OperatorConfig.class).build()
-                .getConfigMapping(OperatorConfig.class);
+        OperatorConfig config = TestOperatorConfig.with();
         // Redis is not the API server: a conversation without a Claude session yet
         HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
             @Override

@@ -1,0 +1,314 @@
+package dev.sessionops.claude.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.api.runner.PodLayout;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.events.PodLogStream;
+import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.kube.Conditions;
+import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import dev.sessionops.claude.testing.FakeHistoryStore;
+import dev.sessionops.claude.testing.TestContext;
+import dev.sessionops.claude.testing.TestOperatorConfig;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * {@link ClaudeMessageReconciler#reconcile} called directly, outside Quarkus and the SDK: the history in memory
+ * ({@link FakeHistoryStore}), the informer caches as the test hands them in ({@link TestContext}), every write on a
+ * Fabric8 mock API server, whose state is what is asserted.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClaudeMessageReconcilerIT {
+    private static final String NS = "ns";
+    private static final String SECRET = "anthropic";
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private final FakeHistoryStore history = new FakeHistoryStore();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private ClaudeMessageReconciler reconciler;
+
+    @BeforeEach
+    void reconciler() {
+        // the operator's default Secret, so a one-shot message (no session to name credentials) can start
+        OperatorConfig config = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET);
+        reconciler = new ClaudeMessageReconciler(new RunPlanner(client, config), history,
+                new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), config,
+                new OperatorMetrics(meters), new NoLiveEvents());
+    }
+
+    @Test
+    void aOneShotMessageGetsTheFinalizerAndStartsItsJob() {
+        secret();
+        ClaudeMessage message = message("solo", null);
+
+        reconcile(message);
+
+        ClaudeMessage stored = stored("solo");
+        assertTrue(stored.hasFinalizer(ClaudeMessageReconciler.FINALIZER), "its conversation in Redis needs cleaning up");
+        assertEquals(MessagePhase.Running, stored.getStatus().getPhase());
+        assertNotNull(client.batch().v1().jobs().inNamespace(NS).withName(stored.getStatus().getJobName()).get());
+    }
+
+    @Test
+    void aSessionsMessageIsQueuedAndOwnedByItsSessionWithoutAFinalizer() {
+        secret();
+        ClaudeSession session = session("chat");
+        ClaudeMessage message = message("chat-01", "chat");
+
+        UpdateControl<ClaudeMessage> control = reconcile(message, session);
+
+        ClaudeMessage stored = stored("chat-01");
+        assertFalse(stored.hasFinalizer(ClaudeMessageReconciler.FINALIZER), "the session's finalizer cleans up");
+        assertEquals(MessagePhase.Queued, stored.getStatus().getPhase());
+        Condition succeeded = succeeded(stored);
+        assertEquals(Conditions.UNKNOWN, succeeded.getStatus());
+        assertEquals(Reasons.QUEUED, succeeded.getReason());
+        assertEquals(List.of(session.getMetadata().getUid()),
+                stored.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).toList());
+        assertEquals(List.of(), client.batch().v1().jobs().inNamespace(NS).list().getItems(), "the session starts it");
+        assertTrue(control.getScheduleDelay().isEmpty(), "the session's events wake it, not a timer");
+    }
+
+    @Test
+    void theFinalizerAnOlderVersionPutOnASessionsMessageIsRemoved() {
+        secret();
+        ClaudeSession session = session("chat");
+        ClaudeMessage message = message("chat-01", "chat", ClaudeMessageReconciler.FINALIZER);
+
+        reconcile(message, session);
+
+        assertFalse(stored("chat-01").hasFinalizer(ClaudeMessageReconciler.FINALIZER));
+    }
+
+    @Test
+    void deletingAOneShotMessageDeletesItsConversationThenReleasesIt() {
+        ClaudeMessage message = message("solo", null, ClaudeMessageReconciler.FINALIZER);
+        ConversationKey key = ConversationKey.of(message);
+        history.record(key, completion(message));
+
+        ClaudeMessage deleting = markDeleted(message);
+        UpdateControl<ClaudeMessage> control = reconcile(deleting);
+
+        assertFalse(history.exists(key));
+        assertNull(stored("solo"), "the last finalizer gone, the API server deletes it");
+        assertTrue(control.getScheduleDelay().isEmpty());
+    }
+
+    @Test
+    void withRedisDownADeletedOneShotMessageKeepsItsFinalizerAndIsRetried() {
+        ClaudeMessage message = message("solo", null, ClaudeMessageReconciler.FINALIZER);
+        ConversationKey key = ConversationKey.of(message);
+        history.record(key, completion(message));
+        ClaudeMessage deleting = markDeleted(message);
+        history.down(true);
+
+        UpdateControl<ClaudeMessage> control = reconcile(deleting);
+
+        ClaudeMessage stored = stored("solo");
+        assertNotNull(stored, "released before its conversation was deleted");
+        assertTrue(stored.hasFinalizer(ClaudeMessageReconciler.FINALIZER), "the keys must not outlive it unnoticed");
+        assertEquals(Optional.of(MessageTransition.RECHECK.toMillis()), control.getScheduleDelay());
+        assertTrue(history.down(false).exists(key));
+    }
+
+    @Test
+    void aFinishedMessageIsNotWrittenAgain() {
+        ClaudeMessage message = message("solo", null, ClaudeMessageReconciler.FINALIZER);
+        ClaudeMessageStatus status = new ClaudeMessageStatus();
+        status.setPhase(MessagePhase.Succeeded);
+        ClaudeMessage finished = StatusWriter.write(client, message, status);
+        int requests = server.getRequestCount();
+
+        UpdateControl<ClaudeMessage> control = reconcile(finished);
+
+        assertTrue(control.isNoUpdate());
+        assertTrue(control.getScheduleDelay().isEmpty());
+        assertEquals(requests, server.getRequestCount(), "not a single request to the API server");
+        assertEquals(0, history.recordCalls());
+    }
+
+    @Test
+    void theDeleteEventOfAGoneMessageWritesNothing() {
+        ClaudeMessage message = message("chat-01", "chat");
+        client.resource(message).delete(); // no finalizer: gone at once
+        int requests = server.getRequestCount();
+
+        UpdateControl<ClaudeMessage> control = reconciler.reconcile(message,
+                new TestContext<>(message, client).primaryDeleted());
+
+        assertTrue(control.isNoUpdate());
+        assertEquals(requests, server.getRequestCount(), "nothing left to write to");
+    }
+
+    @Test
+    void aReplayAfterALostStatusWriteEndsTheSameWithoutRecordingTwice() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo"); // Running, its Job created
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+
+        // the Job's completion, then the same event again as if the first status write had been lost
+        reconcile(clone(running), finished);
+        ClaudeMessage first = stored("solo");
+        reconcile(clone(running), finished);
+        ClaudeMessage replayed = stored("solo");
+
+        assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
+        assertEquals(Reasons.SUCCEEDED, succeeded(first).getReason());
+        assertEquals(MessagePhase.Succeeded, replayed.getStatus().getPhase());
+        assertEquals(Reasons.SUCCEEDED, succeeded(replayed).getReason());
+        assertEquals(first.getStatus().getResult(), replayed.getStatus().getResult());
+        assertEquals(first.getStatus().getSessionId(), replayed.getStatus().getSessionId());
+        assertEquals(first.getStatus().getCostUsd(), replayed.getStatus().getCostUsd());
+
+        ConversationKey key = ConversationKey.of(running);
+        assertEquals(1, history.recordCalls(), "the replay saw the run recorded and did not record it again");
+        assertEquals(2, history.length(key), "one prompt, one reply");
+        assertEquals(1, history.summary(key).messageCount());
+        assertEquals(1.0, meters.get(OperatorMetrics.MESSAGES_COMPLETED).counter().count(), "counted once");
+    }
+
+    private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message) {
+        return reconciler.reconcile(message, new TestContext<>(message, client));
+    }
+
+    private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message, ClaudeSession session) {
+        return reconciler.reconcile(message, new TestContext<>(message, client).with(ClaudeSession.class, session));
+    }
+
+    private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message, Job job) {
+        return reconciler.reconcile(message, new TestContext<>(message, client).with(Job.class, job));
+    }
+
+    /** The Job as its informer shows it once finished, its pod, and that pod's log as the API server serves it. */
+    private Job finishedWithLog(String jobName, String log) {
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(jobName).get();
+        job.setStatus(new JobStatusBuilder().addNewCondition().withType("Complete").withStatus("True").endCondition()
+                .build());
+        String pod = jobName + "-x7k2p";
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
+                .withLabels(Map.of(Labels.JOB_NAME, jobName)).endMetadata().build()).create();
+        // the crud mock serves no pods/log: an expectation answers that one path, the rest stays crud
+        server.expect().get()
+                .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?container=" + PodLayout.CONTAINER)
+                .andReturn(200, log).always();
+        return job;
+    }
+
+    /** The API server deletes a resource with a finalizer by marking it; this is the marked copy. */
+    private ClaudeMessage markDeleted(ClaudeMessage message) {
+        client.resource(message).delete();
+        ClaudeMessage marked = stored(message.getMetadata().getName());
+        assertTrue(marked.isMarkedForDeletion());
+        return marked;
+    }
+
+    private ClaudeMessage message(String name, String session, String... finalizers) {
+        ClaudeMessage m = new ClaudeMessage();
+        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).withFinalizers(finalizers).build());
+        m.setSpec(new ClaudeMessageSpec());
+        m.getSpec().setPrompt("Hello " + name);
+        if (session != null) {
+            m.getSpec().setSessionRef(new NameRef(session));
+        }
+        return client.resource(m).create();
+    }
+
+    private ClaudeSession session(String name) {
+        ClaudeSession session = new ClaudeSession();
+        session.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        session.setSpec(new ClaudeSessionSpec());
+        session.getSpec().setCredentials(new Credentials(new NameRef(SECRET)));
+        return client.resource(session).create();
+    }
+
+    private void secret() {
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(SECRET).endMetadata()
+                .withStringData(Map.of("ANTHROPIC_API_KEY", "sk-test")).build()).create();
+    }
+
+    private ClaudeMessage stored(String name) {
+        return client.resources(ClaudeMessage.class).inNamespace(NS).withName(name).get();
+    }
+
+    private ClaudeMessage clone(ClaudeMessage message) {
+        return client.getKubernetesSerialization().clone(message);
+    }
+
+    private static Condition succeeded(ClaudeMessage message) {
+        return Conditions.find(message.getStatus().getConditions(), ClaudeMessageReconciler.SUCCEEDED).orElseThrow();
+    }
+
+    private static Completion completion(ClaudeMessage m) {
+        return new Completion(m.getMetadata().getUid(), m.getMetadata().getName(), true, "Hello", "Hi", "claude-1",
+                "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.01, 10, 5, 0, 0);
+    }
+
+    /** Real CLI output (see fixtures/stream-json/README.md). */
+    private static String fixture(String name) throws IOException {
+        String path = "/fixtures/stream-json/" + name + ".jsonl";
+        try (InputStream in = ClaudeMessageReconcilerIT.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Live events are a view for the HTTP API (Redis Streams, a thread per run): nothing the reconciler decides on. */
+    private static final class NoLiveEvents extends EventFollower {
+        NoLiveEvents() {
+            super(null, null, null);
+        }
+
+        @Override
+        public void follow(ClaudeMessage message, String jobName) {
+        }
+
+        @Override
+        public void runEnded(ClaudeMessage message, String log) {
+        }
+
+        @Override
+        public void forget(ClaudeMessage message) {
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.sessionops.claude.testing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.ConversationSummary;
+import dev.sessionops.claude.history.HistoryEntry;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.observability.OperatorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The history in memory, with the semantics of {@link HistoryStore}'s Redis scripts (a completion is recorded once per
+ * message UID, a failed one only counts its cost), so reconcilers can be driven without Redis. {@link #down} makes
+ * every call fail as an unreachable Redis does.
+ */
+public class FakeHistoryStore extends HistoryStore {
+    private final Map<ConversationKey, Conversation> conversations = new HashMap<>();
+    private boolean down;
+    private int records;
+
+    public FakeHistoryStore() {
+        // the real constructor only registers metrics; no Redis behind it, every method is overridden
+        super(null, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** Redis down (true) or back (false). */
+    public FakeHistoryStore down(boolean down) {
+        this.down = down;
+        return this;
+    }
+
+    /** Whether any key of the conversation exists (what {@link #delete} removes). */
+    public boolean exists(ConversationKey key) {
+        return conversations.containsKey(key);
+    }
+
+    /** How many times {@link #record} was called, replays included. */
+    public int recordCalls() {
+        return records;
+    }
+
+    @Override
+    public boolean record(ConversationKey key, Completion c) {
+        available();
+        records++;
+        Conversation conversation = conversations.computeIfAbsent(key, k -> new Conversation());
+        if (!conversation.applied.add(c.messageUid())) {
+            return false;
+        }
+        int start = conversation.entries.size();
+        if (c.succeeded()) {
+            conversation.entries.add(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(),
+                    c.messageName()));
+            conversation.entries.add(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(),
+                    c.messageName()));
+            conversation.messageCount++;
+            conversation.currentSessionId = c.sessionId() == null ? "" : c.sessionId();
+            if (conversation.chain.isEmpty() || !conversation.chain.get(conversation.chain.size() - 1)
+                    .equals(conversation.currentSessionId)) {
+                conversation.chain.add(conversation.currentSessionId);
+            }
+        }
+        conversation.index.put(c.messageUid(), new int[] { start, conversation.entries.size() - start });
+        if (conversation.created == null) {
+            conversation.created = c.completedAt();
+        }
+        conversation.lastActive = c.completedAt();
+        conversation.totalCostUsd += c.costUsd();
+        conversation.inputTokens += c.inputTokens();
+        conversation.outputTokens += c.outputTokens();
+        conversation.cacheCreationInputTokens += c.cacheCreationInputTokens();
+        conversation.cacheReadInputTokens += c.cacheReadInputTokens();
+        return true;
+    }
+
+    @Override
+    public boolean isRecorded(ConversationKey key, String messageUid) {
+        available();
+        return conversation(key).map(c -> c.applied.contains(messageUid)).orElse(false);
+    }
+
+    @Override
+    public Optional<String> currentSessionId(ConversationKey key) {
+        available();
+        return conversation(key).map(c -> c.currentSessionId).filter(id -> !id.isEmpty());
+    }
+
+    @Override
+    public ConversationSummary summary(ConversationKey key) {
+        available();
+        Conversation c = conversation(key).orElseGet(Conversation::new);
+        return new ConversationSummary(c.created, c.lastActive, c.messageCount, c.currentSessionId, List.copyOf(c.chain),
+                c.totalCostUsd, c.inputTokens, c.outputTokens, c.cacheCreationInputTokens, c.cacheReadInputTokens);
+    }
+
+    @Override
+    public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
+        available();
+        List<HistoryEntry> entries = conversation(key).map(c -> c.entries).orElse(List.of());
+        return entries.stream().skip(offset).limit(count < 0 ? Long.MAX_VALUE : count).toList();
+    }
+
+    @Override
+    public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
+        available();
+        int[] at = conversation(key).map(c -> c.index.get(messageUid)).orElse(null);
+        if (at == null) {
+            return new MessagePage(List.of(), 0);
+        }
+        List<HistoryEntry> own = conversations.get(key).entries.subList(at[0], at[0] + at[1]);
+        return new MessagePage(own.stream().skip(offset).limit(limit).toList(), own.size());
+    }
+
+    @Override
+    public long length(ConversationKey key) {
+        available();
+        return conversation(key).map(c -> c.entries.size()).orElse(0);
+    }
+
+    @Override
+    public void delete(ConversationKey key) {
+        available();
+        conversations.remove(key);
+    }
+
+    private Optional<Conversation> conversation(ConversationKey key) {
+        return Optional.ofNullable(conversations.get(key));
+    }
+
+    private void available() {
+        if (down) {
+            throw new HistoryStoreUnavailableException("Redis down (FakeHistoryStore)", null);
+        }
+    }
+
+    /** The keys of one conversation: applied set, history list, index and meta hash, chain list. */
+    private static final class Conversation {
+        final Set<String> applied = new LinkedHashSet<>();
+        final List<HistoryEntry> entries = new ArrayList<>();
+        final Map<String, int[]> index = new HashMap<>();
+        final List<String> chain = new ArrayList<>();
+        String created;
+        String lastActive;
+        String currentSessionId;
+        long messageCount;
+        double totalCostUsd;
+        long inputTokens;
+        long outputTokens;
+        long cacheCreationInputTokens;
+        long cacheReadInputTokens;
+    }
+}
