@@ -282,7 +282,7 @@ class ClaudeMessageReconcilerIT {
 
     private static Completion completion(ClaudeMessage m) {
         return new Completion(m.getMetadata().getUid(), m.getMetadata().getName(), true, "Hello", "Hi", "claude-1",
-                "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.01, 10, 5, 0, 0);
+                "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.01, 10, 5, 0, 0, "turn-1");
     }
 
     /** Real CLI output (see fixtures/stream-json/README.md). */

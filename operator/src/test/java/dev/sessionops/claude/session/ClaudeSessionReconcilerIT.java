@@ -71,6 +71,26 @@ class ClaudeSessionReconcilerIT {
     }
 
     @Test
+    void theNextTurnResumesAtTheLastGoodTurnSoAFailedPromptIsNotSentAgain() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        ConversationKey key = ConversationKey.session(NS, "chat");
+        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0,
+                "turn-1"));
+        // a failed turn after it: recorded (its cost), but not where the conversation continues
+        history.record(key, new Completion("uid-2", "chat-02", false, "Refused", null, "claude-1", null, null, 0, 0, 0, 0, 0,
+                null));
+        TestContext<ClaudeSession> context = context(session, message("chat-03"));
+
+        reconciler.reconcile(session, context);
+
+        var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
+        List<String> command = start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+        assertTrue(command.contains("--resume=claude-1"), command.toString());
+        assertTrue(command.contains("--resume-session-at=turn-1"), command.toString());
+    }
+
+    @Test
     void aSuspendedSessionPlansNothing() {
         fixture.secret(NS);
         ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
@@ -94,7 +114,7 @@ class ClaudeSessionReconcilerIT {
     void theStatusMirrorsTheConversationAndIsWrittenOnlyWhenItChanges() {
         ClaudeSession session = fixture.session(NS, "chat");
         history.record(ConversationKey.session(NS, "chat"), new Completion("uid-1", "chat-01", true, "Hello", "Hi",
-                "claude-1", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.25, 100, 20, 3, 4));
+                "claude-1", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.25, 100, 20, 3, 4, "turn-1"));
 
         UpdateControl<ClaudeSession> first = reconciler.reconcile(session, context(session));
 
@@ -134,7 +154,7 @@ class ClaudeSessionReconcilerIT {
     void cleanupDeletesTheConversation() {
         ClaudeSession session = fixture.session(NS, "chat");
         ConversationKey key = ConversationKey.session(NS, "chat");
-        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0));
+        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0, null));
 
         DeleteControl control = reconciler.cleanup(session, context(session));
 
@@ -146,7 +166,7 @@ class ClaudeSessionReconcilerIT {
     void withRedisDownCleanupKeepsTheFinalizerAndLooksAgain() {
         ClaudeSession session = fixture.session(NS, "chat");
         ConversationKey key = ConversationKey.session(NS, "chat");
-        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0));
+        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0, null));
         history.down(true);
 
         DeleteControl control = reconciler.cleanup(session, context(session));

@@ -15,6 +15,7 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.ConversationSummary;
 import dev.sessionops.claude.history.HistoryEntry;
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -66,6 +67,7 @@ public class FakeHistoryStore extends HistoryStore {
                     c.messageName()));
             conversation.messageCount++;
             conversation.currentSessionId = c.sessionId() == null ? "" : c.sessionId();
+            conversation.resumeAt = c.turnUuid();
             if (conversation.chain.isEmpty() || !conversation.chain.get(conversation.chain.size() - 1)
                     .equals(conversation.currentSessionId)) {
                 conversation.chain.add(conversation.currentSessionId);
@@ -94,6 +96,13 @@ public class FakeHistoryStore extends HistoryStore {
     public Optional<String> currentSessionId(ConversationKey key) {
         available();
         return conversation(key).map(c -> c.currentSessionId).filter(id -> !id.isEmpty());
+    }
+
+    @Override
+    public Optional<ResumePoint> resumePoint(ConversationKey key) {
+        available();
+        return conversation(key).filter(c -> c.currentSessionId != null && !c.currentSessionId.isEmpty())
+                .map(c -> new ResumePoint(c.currentSessionId, c.resumeAt));
     }
 
     @Override
@@ -153,6 +162,7 @@ public class FakeHistoryStore extends HistoryStore {
         String created;
         String lastActive;
         String currentSessionId;
+        String resumeAt;
         long messageCount;
         double totalCostUsd;
         long inputTokens;
