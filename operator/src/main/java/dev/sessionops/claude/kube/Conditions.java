@@ -11,6 +11,11 @@ public final class Conditions {
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
+    /**
+     * The longest condition or Event message written: a CLI's stderr or an API error can be megabytes, and an object
+     * over the API server's size limit cannot be written at all (the message would stay Running).
+     */
+    public static final int MAX_MESSAGE = 1024;
 
     private Conditions() {
     }
@@ -18,6 +23,7 @@ public final class Conditions {
     /** Sets the condition of that type in place; returns true when anything changed. */
     public static boolean set(List<Condition> conditions, String type, String status, String reason, String message,
             Long observedGeneration) {
+        message = cap(message);
         Optional<Condition> existing = find(conditions, type);
         if (existing.isPresent()) {
             Condition c = existing.get();
@@ -44,6 +50,18 @@ public final class Conditions {
         c.setLastTransitionTime(now());
         conditions.add(c);
         return true;
+    }
+
+    /** At most {@link #MAX_MESSAGE} characters, ending in an ellipsis when cut (never inside a surrogate pair). */
+    public static String cap(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message == null ? "" : message;
+        }
+        int end = MAX_MESSAGE - 1;
+        if (Character.isHighSurrogate(message.charAt(end - 1))) {
+            end--;
+        }
+        return message.substring(0, end) + "…";
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {

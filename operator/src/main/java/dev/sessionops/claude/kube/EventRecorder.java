@@ -46,7 +46,7 @@ public class EventRecorder {
                         .build())
                 .withType(type)
                 .withReason(reason)
-                .withMessage(message)
+                .withMessage(Conditions.cap(message))
                 .withNewSource().withComponent(COMPONENT).endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(now)

@@ -19,7 +19,7 @@ public final class ReconcileErrors {
     /** The condition type, True while the last reconcile of the resource failed unexpectedly. */
     public static final String TYPE = "ReconcileError";
     public static final String REASON = "ReconcileError";
-    static final int MAX_MESSAGE = 1024;
+    static final int MAX_MESSAGE = Conditions.MAX_MESSAGE;
     private static final Logger LOG = Logger.getLogger(ReconcileErrors.class);
 
     private ReconcileErrors() {
@@ -71,6 +71,6 @@ public final class ReconcileErrors {
     private static String describe(Throwable e) {
         String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         text = text.replaceAll("\\s+", " ").strip();
-        return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 1) + "…";
+        return Conditions.cap(text);
     }
 }

@@ -101,7 +101,8 @@ final class MessageEffects {
                     job.getMetadata().getName(), resumeFrom == null ? "" : " resuming " + resumeFrom);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
-                throw e;
+                JobRefusal refusal = JobRefusal.of(e).orElseThrow(() -> e);
+                return refused(message, refusal, context);
             }
             // Created by an earlier attempt (or another operator instance): the deterministic name makes it the same run.
         }
@@ -115,6 +116,19 @@ final class MessageEffects {
         events.normal(message, Reasons.JOB_CREATED, "Started Job " + job.getMetadata().getName()
                 + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
         return writeStatus(message, context);
+    }
+
+    /** A quota waits (Pending, retried with a growing backoff); a rejection ends the message. */
+    private UpdateControl<ClaudeMessage> refused(ClaudeMessage message, JobRefusal refusal, Context<ClaudeMessage> context) {
+        if (!refusal.waiting()) {
+            return apply(new EndWithoutRun(MessagePhase.Failed, refusal.reason(), refusal.message()), message, context);
+        }
+        Duration waited = Conditions.find(message.getStatus().getConditions(), ClaudeMessageReconciler.SUCCEEDED)
+                .filter(c -> refusal.reason().equals(c.getReason()) && c.getLastTransitionTime() != null)
+                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), Instant.now()))
+                .orElse(Duration.ZERO);
+        return waiting(message, new Wait(MessagePhase.Pending, refusal.reason(), refusal.message(), JobRefusal.backoff(waited)),
+                context);
     }
 
     private UpdateControl<ClaudeMessage> adopt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {

@@ -23,6 +23,10 @@ public final class Reasons {
     public static final String SPEC_CHANGED_AFTER_START = "SpecChangedAfterStart";
     // running and done
     public static final String JOB_CREATED = "JobCreated";
+    /** The namespace's ResourceQuota refused the Job: the message waits and the create is retried. */
+    public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+    /** The API server refused the Job for good (too large, a schema, an admission webhook). */
+    public static final String JOB_REJECTED = "JobRejected";
     public static final String SUCCEEDED = "Succeeded";
     public static final String JOB_FAILED = "JobFailed";
     public static final String CLI_ERROR = "CliError";

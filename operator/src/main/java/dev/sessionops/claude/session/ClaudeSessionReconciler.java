@@ -49,9 +49,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  */
 @ControllerConfiguration(name = "claudesession")
 // the state volume always; the head's Job when the reconciler planned one (explicit: planning comes first)
-@Workflow(explicitInvocation = true, dependents = {
+// (a refused head Job is reported on the head, not thrown: handleExceptionsInReconciler)
+@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
         @Dependent(name = "state-volume", type = StateVolumeDependent.class),
-        @Dependent(name = "head-job", type = HeadJobDependent.class, dependsOn = "state-volume",
+        @Dependent(name = HeadJobDependent.NAME, type = HeadJobDependent.class, dependsOn = "state-volume",
                 reconcilePrecondition = HeadJobDependent.Planned.class, useEventSourceWithName = "jobs") })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 // starting the queue head: its Job, and the planner's reads
@@ -113,7 +114,8 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
         Duration recheck = plan(session, messages, context);
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow(); // state volume, head's Job
+        var workflow = context.managedWorkflowAndDependentResourceContext();
+        recheck = earliest(recheck, dispatcher.reconcileWorkflow(workflow, context.getClient()));
         var running = MessageQueue.running(messages);
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));

@@ -23,6 +23,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
  */
 public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSession> implements Creator<Job, ClaudeSession> {
     private static final Logger LOG = Logger.getLogger(HeadJobDependent.class);
+    /** Its name in the session's workflow. */
+    static final String NAME = "head-job";
     /** The context key of the {@link SessionDispatcher.Start} to create. */
     static final String PLANNED = "planned-start";
 

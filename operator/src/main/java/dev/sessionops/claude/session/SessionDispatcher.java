@@ -1,6 +1,10 @@
 package dev.sessionops.claude.session;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
@@ -13,6 +17,7 @@ import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.message.JobRefusal;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.MessageProblem;
 import dev.sessionops.claude.message.Reasons;
@@ -20,6 +25,10 @@ import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 
 /**
  * Starts the head of a session's queue. This is where a session's messages run strictly one at a time, exactly once:
@@ -89,6 +98,56 @@ final class SessionDispatcher {
             return Plan.later(RECHECK);
         }
         return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resume), resume == null ? null : resume.sessionId()), null);
+    }
+
+    /**
+     * Runs the session's workflow (state volume, head Job). A head Job the API server refused is the head's to report
+     * (waiting for a quota, or failed), and the session looks again after the backoff (null: not waiting); any other
+     * error is rethrown for the SDK's retry.
+     */
+    Duration reconcileWorkflow(ManagedWorkflowAndDependentResourceContext workflow, KubernetesClient client) {
+        Map<String, Exception> errors;
+        try {
+            WorkflowReconcileResult result = workflow.reconcileManagedWorkflow();
+            errors = result == null ? Map.of() : result.getErroredDependents().entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
+        } catch (AggregatedOperatorException e) {
+            errors = e.getAggregatedExceptions();
+        }
+        if (errors.isEmpty()) {
+            return null;
+        }
+        Optional<JobRefusal> refusal = errors.size() == 1 && errors.containsKey(HeadJobDependent.NAME)
+                ? clientError(errors.get(HeadJobDependent.NAME)).flatMap(JobRefusal::of) : Optional.empty();
+        if (refusal.isEmpty()) {
+            throw new AggregatedOperatorException("Exception(s) during workflow execution.", errors);
+        }
+        ClaudeMessage head = workflow.getMandatory(HeadJobDependent.PLANNED, Start.class).head();
+        if (!refusal.get().waiting()) {
+            if (hold(head, MessagePhase.Failed, refusal.get().reason(), refusal.get().message(), client)) {
+                metrics.endedWithoutRun(head, MessagePhase.Failed, refusal.get().reason());
+            }
+            return null;
+        }
+        hold(head, MessagePhase.Pending, refusal.get().reason(), refusal.get().message(), client);
+        return JobRefusal.backoff(waited(head));
+    }
+
+    private static Optional<KubernetesClientException> clientError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How long the head has been waiting (its Succeeded condition has been Unknown). */
+    private static Duration waited(ClaudeMessage head) {
+        return head.getStatus() == null ? Duration.ZERO : Conditions.find(head.getStatus().getConditions(), "Succeeded")
+                .filter(c -> c.getLastTransitionTime() != null)
+                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), Instant.now()))
+                .orElse(Duration.ZERO);
     }
 
     /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */

@@ -19,6 +19,23 @@ class ConditionsTest {
     private static final String LONG_AGO = "2020-01-01T00:00:00Z";
 
     @Test
+    void aHugeMessageIsCutToOneKibibyteWithAnEllipsis() {
+        List<Condition> conditions = new ArrayList<>();
+        String stderr = "x".repeat(2 * 1024 * 1024); // a 2 MB stderr line
+        Conditions.set(conditions, "Succeeded", Conditions.FALSE, "CliError", stderr, 1L);
+        String written = conditions.get(0).getMessage();
+        assertEquals(Conditions.MAX_MESSAGE, written.length());
+        assertTrue(written.endsWith("…"));
+        assertEquals("short", Conditions.cap("short"));
+        assertEquals("", Conditions.cap(null));
+        // never half a surrogate pair
+        String emoji = "a".repeat(Conditions.MAX_MESSAGE - 2) + "\uD83D\uDE00" + "tail";
+        String cut = Conditions.cap(emoji);
+        assertTrue(cut.length() <= Conditions.MAX_MESSAGE);
+        assertFalse(Character.isHighSurrogate(cut.charAt(cut.length() - 2)), cut.substring(cut.length() - 3));
+    }
+
+    @Test
     void addsANewConditionWithATransitionTimeOfNow() {
         List<Condition> conditions = new ArrayList<>();
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -31,6 +31,8 @@ import dev.sessionops.claude.testing.Kubectl;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -205,6 +207,37 @@ class OperatorOnRealApiServerE2E {
         });
         Harness.message(admin, ns, "t-01", "t", "After a rollout");
         Harness.awaitPhase(admin, ns, "t-01", MessagePhase.Succeeded);
+    }
+
+    /**
+     * The namespace's ResourceQuota refuses the head's Job: the message waits Pending/QuotaExceeded (a condition,
+     * not an error loop), and runs once the quota allows it.
+     */
+    @Test
+    void aQuotaRefusalWaitsAndTheMessageRunsOnceThereIsRoom() {
+        String ns = Harness.namespace(admin, "quota");
+        admin.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-jobs").withNamespace(ns).endMetadata()
+                .withNewSpec().addToHard("count/jobs.batch", new Quantity("0")).endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var quota = admin.resourceQuotas().inNamespace(ns).withName("no-jobs").get();
+            return quota.getStatus() != null && quota.getStatus().getHard() != null
+                    && quota.getStatus().getHard().containsKey("count/jobs.batch");
+        });
+        Harness.session(admin, ns, "q", s -> {
+        });
+        Harness.message(admin, ns, "q-01", "q", "Wait for room");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "QuotaExceeded".equals(Harness.reason(Harness.get(admin, ns, "q-01"))));
+        ClaudeMessage waiting = Harness.get(admin, ns, "q-01");
+        assertEquals(MessagePhase.Pending, waiting.getStatus().getPhase());
+        assertTrue(Harness.conditionMessage(waiting).contains("exceeded quota"), Harness.conditionMessage(waiting));
+        assertEquals(0, Harness.jobs(admin, ns).size());
+        var sessionStatus = admin.resources(ClaudeSession.class).inNamespace(ns).withName("q").get().getStatus();
+        assertTrue(sessionStatus == null || sessionStatus.getConditions().stream()
+                .noneMatch(c -> "ReconcileError".equals(c.getType())), "a refusal is the message's condition, not an error");
+
+        admin.resourceQuotas().inNamespace(ns).withName("no-jobs").delete();
+        Harness.awaitPhase(admin, ns, "q-01", MessagePhase.Succeeded);
+        assertEquals(1, Harness.jobs(admin, ns).size());
     }
 
     /** Every bad input the 1.20 schema can express is refused by the API server, naming the field; unknown fields are pruned. */

@@ -71,10 +71,12 @@ public final class RealControlPlane implements AutoCloseable {
     public static final String FRONT_PROXY_CLIENT = "front-proxy-client";
     /**
      * The kube-controller-manager controllers that run. clusterrole-aggregation fills the aggregated bootstrap roles
-     * ({@code admin}, {@code edit}, {@code view}), which are otherwise empty.
+     * ({@code admin}, {@code edit}, {@code view}), which are otherwise empty; resourcequota keeps quotas' usage, which
+     * the API server's quota admission checks.
      */
     public static final List<String> CONTROLLERS = List.of("job", "garbagecollector", "serviceaccount",
-            "serviceaccount-token", "ttl-after-finished", "namespace", "clusterrole-aggregation", "pvc-protection");
+            "serviceaccount-token", "ttl-after-finished", "namespace", "clusterrole-aggregation", "pvc-protection",
+            "resourcequota");
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
