@@ -238,6 +238,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
+- name: CSO_PENDING_TIMEOUT
+  value: {{ .Values.pendingTimeout | quote }}
 - name: CSO_EVENTS_MAX_LENGTH
   value: {{ .Values.events.maxLength | int | quote }}
 - name: CSO_EVENTS_TTL_AFTER_FINISHED

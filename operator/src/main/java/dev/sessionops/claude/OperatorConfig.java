@@ -21,6 +21,13 @@ public interface OperatorConfig {
 
     Api api();
 
+    /**
+     * How long a session's head message may wait for missing inputs (a Secret, a ConfigMap) before it fails
+     * {@code PendingTimeout} and the queue moves on.
+     */
+    @WithDefault("10m")
+    Duration pendingTimeout();
+
     /** Longest result text kept in a message's status; the rest is cut and {@code resultTruncated} set. */
     @WithDefault("4096")
     int resultMaxChars();

@@ -108,6 +108,7 @@ final class MessageEffects {
         }
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(MessagePhase.Running);
+        status.setWaitingSince(null);
         status.setJobName(job.getMetadata().getName());
         status.setResumedFrom(resumeFrom);
         status.setStartedAt(Conditions.now());
@@ -135,6 +136,7 @@ final class MessageEffects {
         liveEvents.follow(message, job.getMetadata().getName());
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(MessagePhase.Running);
+        status.setWaitingSince(null);
         status.setJobName(job.getMetadata().getName());
         status.setResumedFrom(job.getMetadata().getAnnotations() == null ? null
                 : job.getMetadata().getAnnotations().get(JobSpecBuilder.RESUMED_FROM_ANNOTATION));

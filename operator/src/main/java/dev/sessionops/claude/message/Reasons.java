@@ -27,6 +27,8 @@ public final class Reasons {
     public static final String QUOTA_EXCEEDED = "QuotaExceeded";
     /** The API server refused the Job for good (too large, a schema, an admission webhook). */
     public static final String JOB_REJECTED = "JobRejected";
+    /** A session's head waited longer than cso.pending-timeout for its inputs: it fails so the queue moves on. */
+    public static final String PENDING_TIMEOUT = "PendingTimeout";
     public static final String SUCCEEDED = "Succeeded";
     public static final String JOB_FAILED = "JobFailed";
     public static final String CLI_ERROR = "CliError";

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
@@ -75,11 +76,11 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final SessionDispatcher dispatcher;
 
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            RunPlanner planner) {
+            RunPlanner planner, OperatorConfig config) {
         this.history = history;
         this.events = events;
         this.metrics = metrics;
-        this.dispatcher = new SessionDispatcher(planner, history, events, metrics);
+        this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout());
     }
 
     @Override

@@ -55,8 +55,12 @@ final class SessionDispatcher {
     private final HistoryStore history;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
+    private final Duration pendingTimeout;
 
-    SessionDispatcher(RunPlanner planner, HistoryStore history, EventRecorder events, OperatorMetrics metrics) {
+    /** @param pendingTimeout how long the head may wait for missing inputs before it fails (cso.pending-timeout) */
+    SessionDispatcher(RunPlanner planner, HistoryStore history, EventRecorder events, OperatorMetrics metrics,
+            Duration pendingTimeout) {
+        this.pendingTimeout = pendingTimeout;
         this.planner = planner;
         this.history = history;
         this.events = events;
@@ -81,8 +85,17 @@ final class SessionDispatcher {
             plan = planner.plan(head, session); // its inputs may have changed since it was queued
         } catch (MessageProblem p) {
             if (p.isWaiting()) {
-                hold(head, MessagePhase.Pending, p.reason(), p.getMessage(), client);
-                return Plan.later(RECHECK);
+                Duration waited = Duration.between(waitingSince(head, p.reason()), Instant.now());
+                if (waited.compareTo(pendingTimeout) < 0) {
+                    hold(head, MessagePhase.Pending, p.reason(), p.getMessage(), client);
+                    return Plan.later(RECHECK);
+                }
+                // it would block its session for good: fail it, and the next message gets its turn
+                String text = "waited " + pendingTimeout.toSeconds() + "s (cso.pending-timeout) for: " + p.getMessage();
+                if (hold(head, MessagePhase.Failed, Reasons.PENDING_TIMEOUT, text, client)) {
+                    metrics.endedWithoutRun(head, MessagePhase.Failed, Reasons.PENDING_TIMEOUT);
+                }
+                return Plan.later(null);
             }
             if (hold(head, MessagePhase.Failed, p.reason(), p.getMessage(), client)) {
                 metrics.endedWithoutRun(head, MessagePhase.Failed, p.reason());
@@ -129,8 +142,9 @@ final class SessionDispatcher {
             }
             return null;
         }
+        Duration waited = Duration.between(waitingSince(head, refusal.get().reason()), Instant.now());
         hold(head, MessagePhase.Pending, refusal.get().reason(), refusal.get().message(), client);
-        return JobRefusal.backoff(waited(head));
+        return JobRefusal.backoff(waited);
     }
 
     private static Optional<KubernetesClientException> clientError(Throwable e) {
@@ -142,12 +156,16 @@ final class SessionDispatcher {
         return Optional.empty();
     }
 
-    /** How long the head has been waiting (its Succeeded condition has been Unknown). */
-    private static Duration waited(ClaudeMessage head) {
-        return head.getStatus() == null ? Duration.ZERO : Conditions.find(head.getStatus().getConditions(), "Succeeded")
-                .filter(c -> c.getLastTransitionTime() != null)
-                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), Instant.now()))
-                .orElse(Duration.ZERO);
+    /** Since when the head has waited for {@code reason}: its status says so if it waited for it before, else now. */
+    static Instant waitingSince(ClaudeMessage head, String reason) {
+        var status = head.getStatus();
+        boolean same = status != null && status.getWaitingSince() != null && Conditions.find(status.getConditions(), "Succeeded")
+                .map(c -> reason.equals(c.getReason())).orElse(false);
+        try {
+            return same ? Instant.parse(status.getWaitingSince()) : Instant.now();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.now();
+        }
     }
 
     /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */
@@ -164,6 +182,8 @@ final class SessionDispatcher {
             return false;
         }
         status.setPhase(phase);
+        // the wait's start stays while the reason does (Pending on the same thing), so a timeout and a backoff can grow
+        status.setWaitingSince(phase == MessagePhase.Pending ? waitingSince(head, reason).toString() : null);
         if (terminal) {
             status.setCompletedAt(Conditions.now());
         }

@@ -49,7 +49,7 @@ class ClaudeSessionReconcilerIT {
     void reconciler() {
         fixture = new DispatchFixture(client);
         reconciler = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
-                new RunPlanner(client, TestOperatorConfig.with()));
+                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with());
     }
 
     @Test

@@ -49,7 +49,8 @@ final class DispatchFixture {
                 return Optional.empty();
             }
         };
-        return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics);
+        return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics,
+                config.pendingTimeout());
     }
 
     void secret(String ns) {

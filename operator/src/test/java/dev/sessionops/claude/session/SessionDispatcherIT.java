@@ -1,9 +1,12 @@
 package dev.sessionops.claude.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,39 @@ class SessionDispatcherIT {
         assertEquals(MessagePhase.Pending, held.getStatus().getPhase());
         assertEquals(Reasons.CREDENTIALS_MISSING, held.getStatus().getConditions().get(0).getReason());
         assertTrue(events("chat-01").stream().anyMatch(e -> "Warning".equals(e.getType())));
+    }
+
+    @Test
+    void aHeadWaitingForItsInputsLongerThanThePendingTimeoutFailsSoTheQueueMovesOn() {
+        DispatchFixture fixture = new DispatchFixture(client);
+        ClaudeSession session = fixture.session("ns", "chat"); // no Secret, so it waits
+        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
+        });
+        fixture.dispatcher().plan(session, head, client);
+        ClaudeMessage waiting = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
+        assertEquals(MessagePhase.Pending, waiting.getStatus().getPhase());
+        String since = waiting.getStatus().getWaitingSince();
+        assertNotNull(since);
+
+        // looked at again within the timeout: still waiting, since the same moment
+        fixture.dispatcher().plan(session, waiting, client);
+        assertEquals(since, client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get().getStatus()
+                .getWaitingSince());
+
+        // eleven minutes later (cso.pending-timeout is 10m)
+        ClaudeMessage stale = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").editStatus(m -> {
+            m.getStatus().setWaitingSince(Instant.now().minus(Duration.ofMinutes(11)).toString());
+            return m;
+        });
+        SessionDispatcher.Plan plan = fixture.dispatcher().plan(session, stale, client);
+        assertNull(plan.start());
+        assertNull(plan.recheck(), "a failed head is not looked at again");
+        ClaudeMessage failed = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
+        assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
+        assertEquals(Reasons.PENDING_TIMEOUT, failed.getStatus().getConditions().get(0).getReason());
+        assertTrue(failed.getStatus().getConditions().get(0).getMessage().contains("anthropic"),
+                failed.getStatus().getConditions().get(0).getMessage());
+        assertNull(failed.getStatus().getWaitingSince());
     }
 
     @Test

@@ -13,6 +13,8 @@ public class ClaudeMessageStatus {
     private String jobName;
     private String startedAt;
     private String completedAt;
+    /** Since when the message has waited for the reason its condition names (missing inputs, a quota). */
+    private String waitingSince;
     private Long durationMs;
     private Integer numTurns;
     private Double costUsd;
@@ -36,6 +38,8 @@ public class ClaudeMessageStatus {
     public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
     public String getCompletedAt() { return completedAt; }
     public void setCompletedAt(String completedAt) { this.completedAt = completedAt; }
+    public String getWaitingSince() { return waitingSince; }
+    public void setWaitingSince(String waitingSince) { this.waitingSince = waitingSince; }
     public Long getDurationMs() { return durationMs; }
     public void setDurationMs(Long durationMs) { this.durationMs = durationMs; }
     public Integer getNumTurns() { return numTurns; }
