@@ -38,16 +38,21 @@ final class OperatorChild implements AutoCloseable {
     static OperatorChild start(Path jar, Map<String, String> properties, Map<String, String> secretEnv,
             Map<String, String> parentEnv) {
         ProcessBuilder pb = new ProcessBuilder(command(jar, properties)).inheritIO();
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.putAll(parentEnv);
-        Credentials.ENV_NAMES.forEach(env::remove);
-        env.putAll(secretEnv);
+        pb.environment().clear();
+        pb.environment().putAll(environment(parentEnv, secretEnv));
         try {
             return new OperatorChild(pb.start());
         } catch (IOException e) {
             throw new UncheckedIOException("Local mode: cannot start the operator (" + jar + ")", e);
         }
+    }
+
+    /** Local mode's environment without the model credentials, plus what only the environment may carry. */
+    static Map<String, String> environment(Map<String, String> parentEnv, Map<String, String> secretEnv) {
+        Map<String, String> env = new java.util.HashMap<>(parentEnv);
+        Credentials.ENV_NAMES.forEach(env::remove);
+        env.putAll(secretEnv);
+        return env;
     }
 
     /** The same java that runs local mode, the jar, the settings (pure, so it can be checked for secrets). */

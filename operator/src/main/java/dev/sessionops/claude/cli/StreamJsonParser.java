@@ -36,6 +36,8 @@ public final class StreamJsonParser {
     private JsonNode result;
     /** Tools the model called that were not in the tool list (a bare name in --disallowedTools removes the tool). */
     private final Set<String> unavailableTools = new LinkedHashSet<>();
+    private static final java.util.regex.Pattern UUID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final java.util.regex.Pattern NO_SUCH_TOOL =
             java.util.regex.Pattern.compile("No such tool available: ([A-Za-z0-9_-]+)");
 
@@ -83,7 +85,9 @@ public final class StreamJsonParser {
             case "assistant" -> {
                 // a subagent's messages carry the Task call's id; they are not the conversation's reply
                 if (event.path("parent_tool_use_id").isNull() || event.path("parent_tool_use_id").isMissingNode()) {
-                    lastAssistantUuid = text(event, "uuid") != null ? text(event, "uuid") : lastAssistantUuid;
+                    String uuid = text(event, "uuid");
+                    // the agent's tools share stdout: only a UUID becomes the next run's --resume-session-at
+                    lastAssistantUuid = uuid != null && UUID.matcher(uuid).matches() ? uuid : lastAssistantUuid;
                     for (JsonNode block : event.path("message").path("content")) {
                         if (block.path("type").asText().equals("text")) {
                             assistantText.add(block.path("text").asText());

@@ -124,10 +124,7 @@ final class MessageEffects {
         if (!refusal.waiting()) {
             return apply(new EndWithoutRun(MessagePhase.Failed, refusal.reason(), refusal.message()), message, context);
         }
-        Duration waited = Conditions.find(message.getStatus().getConditions(), ClaudeMessageReconciler.SUCCEEDED)
-                .filter(c -> refusal.reason().equals(c.getReason()) && c.getLastTransitionTime() != null)
-                .map(c -> Duration.between(Instant.parse(c.getLastTransitionTime()), Instant.now()))
-                .orElse(Duration.ZERO);
+        Duration waited = Duration.between(Waiting.since(message, refusal.reason()), Instant.now());
         return waiting(message, new Wait(MessagePhase.Pending, refusal.reason(), refusal.message(), JobRefusal.backoff(waited)),
                 context);
     }
@@ -223,8 +220,12 @@ final class MessageEffects {
     private UpdateControl<ClaudeMessage> waiting(ClaudeMessage message, Wait wait, Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         boolean newReason = !wait.reason().equals(reasonOf(message));
+        // before the condition changes: a wait for the same reason keeps its start
+        String since = wait.phase() == MessagePhase.Pending ? Waiting.since(message, wait.reason()).toString() : null;
         boolean changed = status.getPhase() != wait.phase()
                 | setCondition(message, Conditions.UNKNOWN, wait.reason(), wait.text());
+        changed |= !java.util.Objects.equals(since, status.getWaitingSince());
+        status.setWaitingSince(since);
         status.setPhase(wait.phase());
         status.setObservedGeneration(message.getMetadata().getGeneration());
         if (newReason) {

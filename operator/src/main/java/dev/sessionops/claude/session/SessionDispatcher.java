@@ -22,6 +22,7 @@ import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.MessageProblem;
 import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.message.RunPlanner;
+import dev.sessionops.claude.message.Waiting;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -85,7 +86,7 @@ final class SessionDispatcher {
             plan = planner.plan(head, session); // its inputs may have changed since it was queued
         } catch (MessageProblem p) {
             if (p.isWaiting()) {
-                Duration waited = Duration.between(waitingSince(head, p.reason()), Instant.now());
+                Duration waited = Duration.between(Waiting.since(head, p.reason()), Instant.now());
                 if (waited.compareTo(pendingTimeout) < 0) {
                     hold(head, MessagePhase.Pending, p.reason(), p.getMessage(), client);
                     return Plan.later(RECHECK);
@@ -142,7 +143,7 @@ final class SessionDispatcher {
             }
             return null;
         }
-        Duration waited = Duration.between(waitingSince(head, refusal.get().reason()), Instant.now());
+        Duration waited = Duration.between(Waiting.since(head, refusal.get().reason()), Instant.now());
         hold(head, MessagePhase.Pending, refusal.get().reason(), refusal.get().message(), client);
         return JobRefusal.backoff(waited);
     }
@@ -154,18 +155,6 @@ final class SessionDispatcher {
             }
         }
         return Optional.empty();
-    }
-
-    /** Since when the head has waited for {@code reason}: its status says so if it waited for it before, else now. */
-    static Instant waitingSince(ClaudeMessage head, String reason) {
-        var status = head.getStatus();
-        boolean same = status != null && status.getWaitingSince() != null && Conditions.find(status.getConditions(), "Succeeded")
-                .map(c -> reason.equals(c.getReason())).orElse(false);
-        try {
-            return same ? Instant.parse(status.getWaitingSince()) : Instant.now();
-        } catch (java.time.format.DateTimeParseException e) {
-            return Instant.now();
-        }
     }
 
     /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */
@@ -183,7 +172,7 @@ final class SessionDispatcher {
         }
         status.setPhase(phase);
         // the wait's start stays while the reason does (Pending on the same thing), so a timeout and a backoff can grow
-        status.setWaitingSince(phase == MessagePhase.Pending ? waitingSince(head, reason).toString() : null);
+        status.setWaitingSince(phase == MessagePhase.Pending ? Waiting.since(head, reason).toString() : null);
         if (terminal) {
             status.setCompletedAt(Conditions.now());
         }
