@@ -154,7 +154,7 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   verbs: ["get", "list", "watch", "patch", "update", "create", "delete"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list"]
@@ -236,6 +236,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 {{- end }}
 - name: CSO_JOB_TTL_SECONDS_AFTER_FINISHED
   value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
+- name: CSO_JOB_KEEP_AFTER_RECORD
+  value: {{ .Values.job.keepAfterRecord | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
 - name: CSO_PENDING_TIMEOUT

@@ -67,9 +67,20 @@ public interface OperatorConfig {
     }
 
     interface Job {
-        /** How long finished Jobs (and their pod logs) stay for debugging. */
-        @WithDefault("3600")
+        /**
+         * The Job controller's backstop (ttlSecondsAfterFinished): it deletes a finished Job whether or not its
+         * outcome was recorded, so it is far longer than any Redis or operator outage should last. Normally the
+         * operator deletes the Job first, {@link #keepAfterRecord()} after recording its outcome.
+         */
+        @WithDefault("86400")
         int ttlSecondsAfterFinished();
+
+        /**
+         * How long the operator keeps a finished Job (and its pod log, for {@code kubectl logs}) after its outcome is
+         * recorded and in the message's status; then it deletes the Job.
+         */
+        @WithDefault("10m")
+        Duration keepAfterRecord();
     }
 
     /**

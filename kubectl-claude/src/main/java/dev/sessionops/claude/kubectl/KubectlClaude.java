@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
         description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.",
-        subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, VersionCommand.class},
+        subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, CancelCommand.class,
+                VersionCommand.class},
         footer = {"", "Exit codes: 0 success; 1 the message failed or was cancelled, or an error; 2 wait timed out or bad arguments."})
 public final class KubectlClaude implements Callable<Integer> {
 

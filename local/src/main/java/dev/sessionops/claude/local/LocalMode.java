@@ -28,7 +28,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -142,8 +142,10 @@ public final class LocalMode implements AutoCloseable {
         int managementPort = RedisServer.freePort();
 
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        api = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses, List.of(namespaced(ClaudeSession.class), namespaced(ClaudeMessage.class))), false);
+        // the storage itself (no expectations here), so a restored object can get its identity back (SavedObjects)
+        KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of(namespaced(ClaudeSession.class),
+                namespaced(ClaudeMessage.class)));
+        api = new KubernetesMockServer(new Context(), new MockWebServer(), responses, store, false);
         EmbeddedApiGuard.install(api, token, user); // before it listens: no request ever passes without the token
         api.init(loopbackV4(), internalPort);
         Discovery.serve(api);
@@ -157,7 +159,7 @@ public final class LocalMode implements AutoCloseable {
         applyCrds();
         publishFrontProxyTrust(ca);
 
-        new SavedObjects(client, home.resolve("objects.json")).restoreThenKeepSaving(resources);
+        new SavedObjects(client, home.resolve("objects.json"), store).restoreThenKeepSaving(resources);
         boolean credentials = CredentialsSecrets.start(client, settings.env(), resources);
 
         List<Path> path = Arrays.stream(settings.env().getOrDefault("PATH", "").split(":"))

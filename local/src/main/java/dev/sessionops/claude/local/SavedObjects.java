@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.crud.CrudDispatcher;
 
 /**
  * The embedded API keeps objects in memory only; local mode saves the sessions and messages to a file whenever they
@@ -47,9 +49,13 @@ final class SavedObjects {
     public record Snapshot(List<ClaudeSession> sessions, List<ClaudeMessage> messages) {
     }
 
-    SavedObjects(KubernetesClient client, Path file) {
+    private final CrudDispatcher store;
+
+    /** @param store the embedded API's storage, where a restored object gets its identity back */
+    SavedObjects(KubernetesClient client, Path file, CrudDispatcher store) {
         this.client = client;
         this.file = file;
+        this.store = store;
     }
 
     void restoreThenKeepSaving(List<AutoCloseable> resources) {
@@ -140,8 +146,9 @@ final class SavedObjects {
     }
 
     /**
-     * Creates the object again as a user would have (new uid: owner references and finalizers are the operator's to
-     * set again), then puts its status back through the status subresource.
+     * Creates the object again as a user would have (owner references and finalizers are the operator's to set
+     * again), gives it back its identity (uid and creationTimestamp: the operator keys a conversation by uid, and the
+     * queue runs in creation order), then puts its status back through the status subresource.
      */
     private <T extends HasMetadata> int recreate(T saved) {
         ObjectMeta old = saved.getMetadata();
@@ -151,6 +158,8 @@ final class SavedObjects {
                 .withCreationTimestamp(old.getCreationTimestamp()).build());
         try {
             T created = client.resource(saved).create();
+            keepIdentity(created, old);
+            created.getMetadata().setUid(old.getUid());
             if (status != null) {
                 setStatus(created, status);
                 client.resource(created).updateStatus();
@@ -159,6 +168,29 @@ final class SavedObjects {
         } catch (RuntimeException e) {
             LOG.warning("Local mode: cannot restore " + old.getNamespace() + "/" + old.getName() + ": " + e.getMessage());
             return 0;
+        }
+    }
+
+    /**
+     * The embedded API server gives every create a new uid and creationTimestamp; a restored object is the same
+     * object, so its stored copy takes the saved ones back (before anything watches: the operator starts after this).
+     */
+    private void keepIdentity(HasMetadata created, ObjectMeta old) {
+        if (old.getUid() == null) {
+            return;
+        }
+        String uid = created.getMetadata().getUid();
+        for (var entry : store.getMap().entrySet()) {
+            if (!entry.getValue().contains(uid)) {
+                continue;
+            }
+            GenericKubernetesResource stored = JSON.unmarshal(entry.getValue(), GenericKubernetesResource.class);
+            if (uid.equals(stored.getMetadata().getUid())) {
+                stored.getMetadata().setUid(old.getUid());
+                stored.getMetadata().setCreationTimestamp(old.getCreationTimestamp());
+                entry.setValue(JSON.asJson(stored));
+                return;
+            }
         }
     }
 

@@ -99,7 +99,7 @@ public class EventFollower {
     }
 
     public static String keyOf(ClaudeMessage message) {
-        return ConversationKey.of(message).events(message.getMetadata().getName());
+        return ConversationKey.eventsOf(message);
     }
 
     private void stop(ClaudeMessage message) {

@@ -21,12 +21,16 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class HistoryStore {
 
-    // KEYS: applied, history, meta, chain, index. ARGV: uid, succeeded, userJson, assistantJson, sessionId, now,
-    // cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end).
+    // KEYS: applied, history, meta, chain, index, outcomes, deleted. ARGV: uid, succeeded, userJson, assistantJson, sessionId,
+    // now, cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end),
+    // outcomeJson (how the message ended, so its status can be rebuilt from here).
+    // Returns 1 (recorded), 0 (recorded before: a replay), -1 (the conversation was deleted: nothing written).
     // The index field (uid -> "start:count") is written with the entries, so it always names exactly them; a failed
     // message gets "start:0", so every message recorded since the index exists has a field.
     static final String RECORD_SCRIPT = """
+            if redis.call('EXISTS', KEYS[7]) == 1 then return -1 end
             if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+            redis.call('HSET', KEYS[6], ARGV[1], ARGV[13])
             local start = redis.call('LLEN', KEYS[2])
             if ARGV[2] == '1' then
               redis.call('RPUSH', KEYS[2], ARGV[3], ARGV[4])
@@ -47,6 +51,41 @@ public class HistoryStore {
             redis.call('HINCRBY', KEYS[3], 'cacheCreationInputTokens', ARGV[10])
             redis.call('HINCRBY', KEYS[3], 'cacheReadInputTokens', ARGV[11])
             return 1
+            """;
+
+    // KEYS: the conversation's keys named by UID, then the same by name only (before UIDs), in SUFFIXES order.
+    // Renames the old keys to the new ones once, unless the new ones exist already (same slot: one hash tag).
+    static final String ADOPT_SCRIPT = """
+            local n = #KEYS / 2
+            for i = 1, n do
+              if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
+            end
+            local moved = 0
+            for i = 1, n do
+              if redis.call('EXISTS', KEYS[n + i]) == 1 then
+                redis.call('RENAME', KEYS[n + i], KEYS[i])
+                moved = moved + 1
+              end
+            end
+            return moved
+            """;
+    static final List<String> SUFFIXES = List.of("history", "meta", "chain", "applied", "index", "outcomes");
+
+    // KEYS: every key of the conversation, then its deleted marker. ARGV: seconds the marker lasts.
+    static final String DELETE_SCRIPT = """
+            for i = 1, #KEYS - 1 do redis.call('DEL', KEYS[i]) end
+            redis.call('SET', KEYS[#KEYS], '1', 'EX', ARGV[1])
+            return 1
+            """;
+    /** How long a deleted conversation refuses late records: longer than any run can outlast its session. */
+    static final long DELETED_MARKER_SECONDS = 7 * 24 * 3600;
+
+    // KEYS: applied, outcomes. ARGV: uid. {0}: not recorded; {1}: recorded, no outcome kept; {1, outcomeJson}.
+    static final String RECORDED_SCRIPT = """
+            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {0} end
+            local outcome = redis.call('HGET', KEYS[2], ARGV[1])
+            if outcome then return {1, outcome} end
+            return {1}
             """;
 
     // KEYS: index, applied, history. ARGV: uid, offset, limit.
@@ -74,11 +113,24 @@ public class HistoryStore {
     static final String SUMMARY = "summary";
     static final String HISTORY = "history";
     static final String DELETE = "delete";
-    static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE);
+    static final String ADOPT = "adopt";
+    static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE, ADOPT);
+
+    /** How a record went. */
+    public enum Recording {
+        /** Written now. */
+        RECORDED,
+        /** Written before (a replay): nothing written now. */
+        REPLAYED,
+        /** Its conversation was deleted (the session or message is gone): nothing written. */
+        CONVERSATION_DELETED
+    }
 
     private final RedisDataSource redis;
     private final ObjectMapper json;
     private final OperatorMetrics metrics;
+    /** Conversations whose keys from before UIDs were looked for already (once per conversation and process). */
+    private final java.util.Set<ConversationKey> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HistoryStore(RedisDataSource redis, ObjectMapper json, OperatorMetrics metrics) {
         this.redis = redis;
@@ -91,33 +143,67 @@ public class HistoryStore {
      * Records a finished message exactly once: a successful one appends the user prompt and the assistant reply and
      * moves the conversation to its session id; a failed one only counts its cost.
      *
-     * @return true when this call wrote it, false when it had been recorded before
+     * @return whether this call wrote it
      */
-    public boolean record(ConversationKey key, Completion c) {
+    public Recording record(ConversationKey key, Completion c, Outcome outcome) {
+        adopt(key);
         String user = toJson(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(), c.messageName()));
         String assistant = toJson(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(), c.messageName()));
-        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "5", key.applied(), key.history(), key.meta(), key.chain(), key.index(),
+        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "7", key.applied(), key.history(), key.meta(), key.chain(), key.index(),
+                key.outcomes(), key.deleted(),
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()),
-                nullToEmpty(c.turnUuid()));
-        return r != null && r.toInteger() == 1;
+                nullToEmpty(c.turnUuid()), toJson(outcome));
+        int result = r == null ? 0 : r.toInteger();
+        return result == 1 ? Recording.RECORDED : result == -1 ? Recording.CONVERSATION_DELETED : Recording.REPLAYED;
     }
 
-    /** Whether the message's completion is in the history already (its UID is in the applied set). */
-    public boolean isRecorded(ConversationKey key, String messageUid) {
-        Response r = call(RECORD, "SISMEMBER", key.applied(), messageUid);
-        return r != null && r.toInteger() == 1;
+    /**
+     * Renames the conversation's keys from before they carried the UID (named by namespace and name only) to the
+     * UID-named ones, the first time this process touches the conversation. The old keys can only be this object's:
+     * its predecessor of the same name had them deleted by its finalizer before this one could be created.
+     */
+    public void adopt(ConversationKey key) {
+        if (adopted.contains(key)) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        SUFFIXES.forEach(suffix -> keys.add(key.prefix() + suffix));
+        SUFFIXES.forEach(suffix -> keys.add(key.legacyPrefix() + suffix));
+        List<String> args = new ArrayList<>(List.of(ADOPT_SCRIPT, Integer.toString(keys.size())));
+        args.addAll(keys);
+        call(ADOPT, "EVAL", args.toArray(String[]::new));
+        adopted.add(key);
+    }
+
+    /** Whether the message's run is in the history already (its UID is in the applied set), and how it ended. */
+    public Recorded recorded(ConversationKey key, String messageUid) {
+        adopt(key);
+        Response r = call(RECORD, "EVAL", RECORDED_SCRIPT, "2", key.applied(), key.outcomes(), messageUid);
+        if (r == null || r.get(0).toInteger() == 0) {
+            return Recorded.NO;
+        }
+        if (r.size() < 2) {
+            return new Recorded(true, null);
+        }
+        try {
+            return new Recorded(true, json.readValue(r.get(1).toString(), Outcome.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable outcome in " + key.outcomes(), e);
+        }
     }
 
     /** The Claude session id the next message resumes, if the conversation has one. */
     public Optional<String> currentSessionId(ConversationKey key) {
+        adopt(key);
         Response r = call(CURRENT_SESSION_ID, "HGET", key.meta(), "currentSessionId");
         return r == null || r.toString().isEmpty() ? Optional.empty() : Optional.of(r.toString());
     }
 
     /** Where the next turn continues, if the conversation has a Claude session (one read). */
     public Optional<ResumePoint> resumePoint(ConversationKey key) {
+        adopt(key);
         Response r = call(CURRENT_SESSION_ID, "HMGET", key.meta(), "currentSessionId", "resumeAt");
         String sessionId = r == null || r.get(0) == null ? null : r.get(0).toString();
         if (sessionId == null || sessionId.isEmpty()) {
@@ -127,7 +213,17 @@ public class HistoryStore {
         return Optional.of(new ResumePoint(sessionId, at));
     }
 
+    /**
+     * The next turn starts a new Claude session (spec.resetConversation): the resume point goes; the history, the
+     * totals and the chain stay, and the new session's id joins the chain when its first turn is recorded.
+     */
+    public void startNewChain(ConversationKey key) {
+        adopt(key);
+        call(RECORD, "HDEL", key.meta(), "currentSessionId", "resumeAt");
+    }
+
     public ConversationSummary summary(ConversationKey key) {
+        adopt(key);
         Map<String, String> meta = new java.util.HashMap<>();
         Response h = call(SUMMARY, "HGETALL", key.meta());
         if (h != null) {
@@ -148,6 +244,7 @@ public class HistoryStore {
 
     /** The history, oldest first; {@code count} < 0 means to the end. */
     public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
+        adopt(key);
         long stop = count < 0 ? -1 : offset + count - 1;
         return entries(key, call(HISTORY, "LRANGE", key.history(), Long.toString(offset), Long.toString(stop)));
     }
@@ -163,6 +260,7 @@ public class HistoryStore {
      * history scanned for its entries (by name, as before).
      */
     public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
+        adopt(key);
         Response r = call(HISTORY, "EVAL", MESSAGE_PAGE_SCRIPT, "3", key.index(), key.applied(), key.history(), messageUid,
                 Long.toString(offset), Integer.toString(limit));
         long total = r.get(0).toLong();
@@ -189,13 +287,20 @@ public class HistoryStore {
 
     /** How many entries the history holds (two per recorded message: the prompt and the reply). */
     public long length(ConversationKey key) {
+        adopt(key);
         Response r = call(HISTORY, "LLEN", key.history());
         return r == null ? 0 : r.toLong();
     }
 
-    /** Removes every key of the conversation (the session's finalizer). */
+    /**
+     * Removes every key of the conversation (the finalizer of its session or one-shot message) and marks it deleted,
+     * so a run of it that finishes later records nothing.
+     */
     public void delete(ConversationKey key) {
-        call(DELETE, "DEL", key.history(), key.meta(), key.chain(), key.applied(), key.index());
+        adopt(key);
+        call(DELETE, "EVAL", DELETE_SCRIPT, "7", key.history(), key.meta(), key.chain(), key.applied(), key.index(),
+                key.outcomes(), key.deleted(), Long.toString(DELETED_MARKER_SECONDS));
+        adopted.remove(key);
     }
 
     /** One Redis command; {@code operation} (one of {@link #OPERATIONS}) names it in the error metric. */
@@ -208,9 +313,9 @@ public class HistoryStore {
         }
     }
 
-    private String toJson(HistoryEntry entry) {
+    private String toJson(Object value) {
         try {
-            return json.writeValueAsString(entry);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

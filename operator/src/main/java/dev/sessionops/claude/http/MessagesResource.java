@@ -62,7 +62,11 @@ public class MessagesResource {
             @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         Paging paging = Paging.of(offset, limit);
         ClaudeMessage message = kube.message(namespace, name);
-        ConversationKey key = ConversationKey.of(message);
+        ConversationKey key = ConversationKey.of(message).orElse(null);
+        if (key == null) {
+            // a session's message its session has not taken in yet: nothing of it is recorded
+            return new HistoryPage(List.of(), paging.offset(), paging.limit(), 0);
+        }
         if (key.oneShot()) {
             List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
             return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));

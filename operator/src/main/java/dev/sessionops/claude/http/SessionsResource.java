@@ -56,8 +56,7 @@ public class SessionsResource {
     public HistoryPage history(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         Paging paging = Paging.of(offset, limit);
-        kube.session(namespace, name);
-        ConversationKey key = ConversationKey.session(namespace, name);
+        ConversationKey key = ConversationKey.of(kube.session(namespace, name));
         long total = history.length(key);
         List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
         return new HistoryPage(items, paging.offset(), paging.limit(), total);

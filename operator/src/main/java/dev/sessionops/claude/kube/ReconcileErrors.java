@@ -29,9 +29,9 @@ public final class ReconcileErrors {
      * Records the error on the resource (condition and Event); the status is written here, through
      * {@link StatusWriter}, like every other status write of the operator.
      *
-     * @param conditions the resource's conditions list (non-null, part of {@code status})
+     * @param conditions the resource's conditions list (non-null, part of its status)
      */
-    public static <P extends HasMetadata> ErrorStatusUpdateControl<P> report(P resource, Object status, List<Condition> conditions,
+    public static <P extends HasMetadata> ErrorStatusUpdateControl<P> report(P resource, List<Condition> conditions,
             Context<P> context, EventRecorder events, Exception e) {
         String message = describe(e);
         LOG.warnf("%s %s/%s: reconcile failed, retrying: %s", resource.getKind(), resource.getMetadata().getNamespace(),
@@ -39,7 +39,7 @@ public final class ReconcileErrors {
         LOG.debug("the reconcile error", e);
         try {
             if (Conditions.set(conditions, TYPE, Conditions.TRUE, REASON, message, resource.getMetadata().getGeneration())) {
-                StatusWriter.writePrimary(context, resource, status);
+                StatusWriter.writePrimary(context, resource);
                 events.warning(resource, REASON, message);
             }
         } catch (RuntimeException writeFailed) {

@@ -1,8 +1,11 @@
 package dev.sessionops.claude.message;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.runner.Labels;
@@ -16,6 +19,7 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -44,7 +48,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 // every event reaches reconcile (deletes too), so the reconciler decides which messages get a finalizer: only one-shot
 // ones, whose conversation in Redis is state outside Kubernetes; a session's message has nothing to clean up
 @ControllerConfiguration(name = "claudemessage", triggerReconcilerOnAllEvents = true)
-@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
+// delete: a finished message's Job, once its outcome is recorded (MessageEffects.deleteJob)
+@RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create", "delete" })
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
 @RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
@@ -61,6 +66,9 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     public static final String FINALIZER = "claudemessages." + ClaudeSession.GROUP + "/finalizer";
     static final String SUCCEEDED = "Succeeded";
     static final String BY_SESSION = "bySession";
+    /** After a lost conditional write, in case the newer version's event was already folded into this reconcile. */
+    static final Duration STALE_RETRY = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(ClaudeMessageReconciler.class);
 
     private final HistoryStore history;
     private final OperatorMetrics metrics;
@@ -108,6 +116,16 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
 
     @Override
     public UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message, Context<ClaudeMessage> context) {
+        try {
+            return reconcileCurrent(message, context);
+        } catch (StaleResourceException e) {
+            // read from a cache that was behind (or another replica wrote first): the newer version reconciles again
+            LOG.debugf("%s; reconciling the newer version", e.getMessage());
+            return UpdateControl.<ClaudeMessage> noUpdate().rescheduleAfter(STALE_RETRY);
+        }
+    }
+
+    private UpdateControl<ClaudeMessage> reconcileCurrent(ClaudeMessage message, Context<ClaudeMessage> context) {
         if (context.isPrimaryResourceDeleted()) {
             liveEvents.forget(message);
             return UpdateControl.noUpdate();
@@ -123,10 +141,11 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         }
         ensureStatus(message);
         if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
-            return UpdateControl.noUpdate();
+            // ended: at most its Job to delete once kept long enough (the cache alone; no request otherwise)
+            return effects.apply(MessageTransition.next(observer.observe(message, null, context)), message, context);
         }
         if (message.getStatus().getConditions() != null && ReconcileErrors.clear(message.getStatus().getConditions())) {
-            StatusWriter.writePrimary(context, message, message.getStatus()); // the error is behind us
+            StatusWriter.writePrimary(context, message); // the error is behind us
         }
         ClaudeSession session = null;
         if (message.getSpec().getSessionRef() != null) {
@@ -146,10 +165,13 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         if (status.getConditions() == null) {
             status.setConditions(new java.util.ArrayList<>());
         }
-        return ReconcileErrors.report(message, status, status.getConditions(), context, events, e);
+        return ReconcileErrors.report(message, status.getConditions(), context, events, e);
     }
 
-    /** Messages of a session are owned by it, so deleting the session deletes them (and through them their Jobs). */
+    /**
+     * Messages of a session are owned by it, so deleting the session deletes them (and through them their Jobs).
+     * {@code message} takes the new resourceVersion: the status write that follows is conditional on it.
+     */
     private static void ensureOwnedBy(ClaudeMessage message, ClaudeSession session, Context<ClaudeMessage> context) {
         boolean owned = message.getMetadata().getOwnerReferences() != null && message.getMetadata().getOwnerReferences()
                 .stream().anyMatch(o -> session.getMetadata().getUid().equals(o.getUid()));
@@ -159,13 +181,16 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         var owner = new OwnerReferenceBuilder().withApiVersion(session.getApiVersion()).withKind(session.getKind())
                 .withName(session.getMetadata().getName()).withUid(session.getMetadata().getUid())
                 .withBlockOwnerDeletion(false).withController(false).build();
-        context.getClient().resources(ClaudeMessage.class).inNamespace(message.getMetadata().getNamespace())
+        ClaudeMessage edited = context.getClient().resources(ClaudeMessage.class)
+                .inNamespace(message.getMetadata().getNamespace())
                 .withName(message.getMetadata().getName())
                 .edit(m -> {
                     m.getMetadata().getOwnerReferences().removeIf(o -> owner.getUid().equals(o.getUid()));
                     m.getMetadata().getOwnerReferences().add(owner);
                     return m;
                 });
+        message.getMetadata().setResourceVersion(edited.getMetadata().getResourceVersion());
+        message.getMetadata().setOwnerReferences(edited.getMetadata().getOwnerReferences()); // names its conversation
     }
 
     /** A one-shot message's history goes with it; then the finalizer (if any) is released. */
@@ -187,7 +212,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     }
 
     static ConversationKey conversationOf(ClaudeMessage message) {
-        return ConversationKey.of(message);
+        return ConversationKey.oneShot(message);
     }
 
     private static ClaudeMessageStatus ensureStatus(ClaudeMessage message) {

@@ -12,6 +12,14 @@ public sealed interface MessageAction {
     record Nothing() implements MessageAction {
     }
 
+    /** A finished message whose Job is still there: its outcome is recorded, so the Job goes (TTL is the backstop). */
+    record DeleteJob(Job job) implements MessageAction {
+    }
+
+    /** spec.cancel while its Job runs: the Job is deleted (its pod stopped); the message ends once it is gone. */
+    record Interrupt(Job job) implements MessageAction {
+    }
+
     /** Its Job runs and the status says so: follow the run's live events. */
     record Follow(Job job) implements MessageAction {
     }
@@ -32,8 +40,23 @@ public sealed interface MessageAction {
     record CreateJob(RunPlanner.PlannedRun plan, String resumeFrom) implements MessageAction {
     }
 
-    /** The run finished but Redis cannot record it: say so and retry. */
-    record AwaitHistory(String error) implements MessageAction {
+    /**
+     * The run finished (or its Job is gone) but Redis cannot answer: say so and retry. With {@code run} (its Job is
+     * there and the status holds no pending record yet) the run is parsed now and kept in the status, so deleting the
+     * Job meanwhile loses nothing.
+     */
+    record AwaitHistory(String error, Job job, MessageObservation.FinishedRun run, Verdict verdict) implements MessageAction {
+        AwaitHistory(String error) {
+            this(error, null, null, null);
+        }
+    }
+
+    /** Redis recorded the run but the status does not say so (its write was lost): the status, rebuilt from Redis. */
+    record Restore(Job job, dev.sessionops.claude.history.Outcome outcome) implements MessageAction {
+    }
+
+    /** The Job is gone, the status holds the finished run Redis could not record before: record it now, then end. */
+    record RecordPending(dev.sessionops.claude.api.v1alpha1.PendingRecord pending) implements MessageAction {
     }
 
     /**

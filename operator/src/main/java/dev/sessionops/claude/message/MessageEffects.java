@@ -9,6 +9,7 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.api.v1alpha1.Usage;
 import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOutcome;
@@ -17,7 +18,9 @@ import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.HistoryStore.Recording;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.history.Outcome;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
@@ -25,10 +28,14 @@ import dev.sessionops.claude.message.MessageAction.Adopt;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
 import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
+import dev.sessionops.claude.message.MessageAction.DeleteJob;
 import dev.sessionops.claude.message.MessageAction.Finish;
+import dev.sessionops.claude.message.MessageAction.RecordPending;
+import dev.sessionops.claude.message.MessageAction.Restore;
 import dev.sessionops.claude.message.MessageAction.Follow;
 import dev.sessionops.claude.message.MessageAction.Wait;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -64,6 +71,9 @@ final class MessageEffects {
             liveEvents.follow(message, f.job().getMetadata().getName());
             return UpdateControl.noUpdate();
         }
+        if (action instanceof MessageAction.Interrupt i) {
+            return interrupt(message, i.job(), context);
+        }
         if (action instanceof Adopt a) {
             return adopt(message, a.job(), context);
         }
@@ -79,10 +89,22 @@ final class MessageEffects {
             return createJob(message, c, context);
         }
         if (action instanceof AwaitHistory h) {
+            if (h.run() != null) {
+                keepPending(message, h.job(), h.run(), h.verdict());
+            }
             return awaitHistory(message, h.error(), context);
         }
         if (action instanceof Finish f) {
             return finishRun(message, f, context);
+        }
+        if (action instanceof Restore r) {
+            return restore(message, r, context);
+        }
+        if (action instanceof RecordPending p) {
+            return recordPending(message, p, context);
+        }
+        if (action instanceof DeleteJob d) {
+            return cleanUp(message, d.job(), UpdateControl.noUpdate(), context);
         }
         return UpdateControl.noUpdate(); // Nothing
     }
@@ -129,6 +151,20 @@ final class MessageEffects {
                 context);
     }
 
+    /** spec.cancel on a running message: its Job goes (the garbage collector stops the pod); it ends once gone. */
+    private UpdateControl<ClaudeMessage> interrupt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
+        deleteJob(job, context);
+        boolean first = !Reasons.CANCELLING.equals(reasonOf(message));
+        message.getStatus().setPhase(MessagePhase.Running);
+        setCondition(message, Conditions.UNKNOWN, Reasons.CANCELLING, "stopping Job " + job.getMetadata().getName()
+                + " (spec.cancel)");
+        UpdateControl<ClaudeMessage> control = first ? writeStatus(message, context) : UpdateControl.noUpdate();
+        if (first) {
+            events.normal(message, Reasons.CANCELLING, "Stopping Job " + job.getMetadata().getName() + " (spec.cancel)");
+        }
+        return control.rescheduleAfter(MessageTransition.RECHECK);
+    }
+
     private UpdateControl<ClaudeMessage> adopt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
         liveEvents.follow(message, job.getMetadata().getName());
         ClaudeMessageStatus status = message.getStatus();
@@ -146,9 +182,28 @@ final class MessageEffects {
         if (!Reasons.HISTORY_STORE_UNAVAILABLE.equals(reasonOf(message))) {
             events.warning(message, Reasons.HISTORY_STORE_UNAVAILABLE, "Run finished; recording it waits for Redis: " + error);
         }
+        PendingRecord pending = message.getStatus().getPendingRecord();
         setCondition(message, Conditions.UNKNOWN, Reasons.HISTORY_STORE_UNAVAILABLE,
-                "the run finished; recording it in Redis is retried: " + error);
+                (pending == null ? "the run finished" : "the run finished (" + pending.getPhase() + ", kept in this status)")
+                        + "; recording it in Redis is retried: " + error);
         return writeStatus(message, context).rescheduleAfter(MessageTransition.RECHECK);
+    }
+
+    /**
+     * The finished run's figures and what recording it needs, into the status (written with the condition that
+     * follows): once there, the Job and its log may go (TTL, a user) and the run is still recorded when Redis is back.
+     */
+    private void keepPending(ClaudeMessage message, Job job, MessageObservation.FinishedRun run, Verdict verdict) {
+        ClaudeMessageStatus status = message.getStatus();
+        Verdict.fill(status, run.outcome(), config.resultMaxChars());
+        stamp(status, job);
+        PendingRecord pending = new PendingRecord();
+        pending.setPhase(verdict.phase());
+        pending.setReason(verdict.reason());
+        pending.setMessage(Conditions.cap(verdict.message()));
+        pending.setPrompt(ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)));
+        pending.setTurnUuid(turnUuid(run.outcome(), verdict));
+        status.setPendingRecord(pending);
     }
 
     private UpdateControl<ClaudeMessage> finishRun(ClaudeMessage message, Finish f, Context<ClaudeMessage> context) {
@@ -156,49 +211,151 @@ final class MessageEffects {
         Job job = f.job();
         RunOutcome run = f.run().outcome();
         liveEvents.runEnded(message, f.run().log()); // complete before the final status: subscribers then see all
-        String completedAt = Conditions.now();
-        String startedAt = status.getStartedAt() != null ? status.getStartedAt() : job.getMetadata().getCreationTimestamp();
-        Completion completion = completion(message, job, run, f.verdict(), startedAt, completedAt);
-        boolean firstRecord = false;
+        Verdict.fill(status, run, config.resultMaxChars());
+        stamp(status, job);
+        String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
+        Recording recording = Recording.REPLAYED;
         if (f.record()) {
+            Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded,
+                    ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)), reply, turnUuid(run, f.verdict()));
             try {
-                firstRecord = history.record(ConversationKey.of(message), completion);
+                recording = record(message, completion,
+                        Outcome.of(status, f.verdict().phase(), f.verdict().reason(), f.verdict().message()));
             } catch (HistoryStoreUnavailableException e) {
+                keepPending(message, job, f.run(), f.verdict());
                 return awaitHistory(message, e.getMessage(), context);
             }
         }
-        Verdict.fill(status, run, config.resultMaxChars());
-        status.setCompletedAt(completedAt);
-        if (status.getDurationMs() == null && startedAt != null) {
-            status.setDurationMs(Duration.between(Instant.parse(startedAt), Instant.parse(completedAt)).toMillis());
+        if (recording == Recording.CONVERSATION_DELETED) {
+            return cleanUp(message, job, conversationDeleted(message, context), context);
         }
-        if (firstRecord) {
-            // a replay (the status write of an earlier attempt was lost) was counted the first time
-            metrics.runFinished(message, f.verdict().phase(), f.verdict().reason(), completion.costUsd(),
-                    new Usage(completion.inputTokens(), completion.outputTokens(), completion.cacheCreationInputTokens(),
-                            completion.cacheReadInputTokens()));
+        if (recording == Recording.RECORDED) {
+            counted(message, f.verdict().phase(), f.verdict().reason());
         }
-        return finish(message, f.verdict().phase(), f.verdict().reason(), f.verdict().message(), context);
+        UpdateControl<ClaudeMessage> control = finish(message, f.verdict().phase(), f.verdict().reason(), f.verdict().message(),
+                context);
+        return cleanUp(message, job, control, context);
     }
 
-    private static Completion completion(ClaudeMessage message, Job job, RunOutcome run, Verdict verdict, String startedAt,
-            String completedAt) {
-        var usage = run == null ? null : run.usage();
-        String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
-        return new Completion(message.getMetadata().getUid(), message.getMetadata().getName(),
-                verdict.phase() == MessagePhase.Succeeded,
-                ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)),
-                reply, run == null ? null : run.sessionId(), startedAt, completedAt,
-                run == null ? 0 : run.runCostUsd(),
-                usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
-                usage == null ? 0 : usage.cacheCreationInputTokens(), usage == null ? 0 : usage.cacheReadInputTokens(),
-                run == null || verdict.phase() != MessagePhase.Succeeded ? null : run.lastAssistantUuid());
+    /** Redis recorded the run; the status write that should have followed was lost: the status, from Redis. */
+    private UpdateControl<ClaudeMessage> restore(ClaudeMessage message, Restore r, Context<ClaudeMessage> context) {
+        if (r.job() != null) {
+            liveEvents.runEnded(message, null);
+        }
+        r.outcome().fill(message.getStatus());
+        UpdateControl<ClaudeMessage> control = finish(message, r.outcome().phase(), r.outcome().reason(),
+                r.outcome().message(), context);
+        return r.job() == null ? control : cleanUp(message, r.job(), control, context);
+    }
+
+    /** The Job is gone; the run it made waited in the status for Redis: recorded now, then the message ends. */
+    private UpdateControl<ClaudeMessage> recordPending(ClaudeMessage message, RecordPending p, Context<ClaudeMessage> context) {
+        ClaudeMessageStatus status = message.getStatus();
+        PendingRecord pending = p.pending();
+        Completion completion = completion(message, pending.getPhase() == MessagePhase.Succeeded, pending.getPrompt(),
+                status.getResult(), pending.getTurnUuid());
+        Recording recording;
+        try {
+            recording = record(message, completion,
+                    Outcome.of(status, pending.getPhase(), pending.getReason(), pending.getMessage()));
+        } catch (HistoryStoreUnavailableException e) {
+            return awaitHistory(message, e.getMessage(), context);
+        }
+        if (recording == Recording.CONVERSATION_DELETED) {
+            return conversationDeleted(message, context);
+        }
+        if (recording == Recording.RECORDED) {
+            counted(message, pending.getPhase(), pending.getReason());
+        }
+        return finish(message, pending.getPhase(), pending.getReason(), pending.getMessage(), context);
+    }
+
+    /** Into the message's conversation; a session's message its session never took in has none (deleted before). */
+    private Recording record(ClaudeMessage message, Completion completion, Outcome outcome) {
+        return ConversationKey.of(message).map(key -> history.record(key, completion, outcome))
+                .orElse(Recording.CONVERSATION_DELETED);
+    }
+
+    /** A late run of a deleted conversation (its session is gone and the message goes with it): nothing recorded. */
+    private UpdateControl<ClaudeMessage> conversationDeleted(ClaudeMessage message, Context<ClaudeMessage> context) {
+        return finish(message, MessagePhase.Cancelled, Reasons.CONVERSATION_DELETED,
+                "the run finished after its conversation was deleted; it was not recorded", context);
+    }
+
+    /** When the run ended (now, the first time it is seen ended) and how long it took. */
+    private static void stamp(ClaudeMessageStatus status, Job job) {
+        if (status.getStartedAt() == null) {
+            status.setStartedAt(job.getMetadata().getCreationTimestamp());
+        }
+        if (status.getCompletedAt() == null) {
+            status.setCompletedAt(Conditions.now());
+        }
+        if (status.getDurationMs() == null && status.getStartedAt() != null) {
+            status.setDurationMs(Duration.between(Instant.parse(status.getStartedAt()),
+                    Instant.parse(status.getCompletedAt())).toMillis());
+        }
+    }
+
+    /** A replay (the status write of an earlier attempt was lost) was counted the first time. */
+    private void counted(ClaudeMessage message, MessagePhase phase, String reason) {
+        ClaudeMessageStatus status = message.getStatus();
+        Usage usage = status.getUsage() == null ? new Usage() : status.getUsage();
+        metrics.runFinished(message, phase, reason, status.getCostUsd() == null ? 0 : status.getCostUsd(), usage);
+    }
+
+    /**
+     * A finished message's Job, its outcome recorded and stated: kept {@code cso.job.keep-after-record} (for
+     * {@code kubectl logs}), then deleted — by the operator, which knows it was recorded, long before the TTL
+     * controller's backstop, which does not.
+     */
+    private UpdateControl<ClaudeMessage> cleanUp(ClaudeMessage message, Job job, UpdateControl<ClaudeMessage> control,
+            Context<ClaudeMessage> context) {
+        String completed = message.getStatus().getCompletedAt();
+        Instant due = (completed == null ? Instant.now() : Instant.parse(completed)).plus(config.job().keepAfterRecord());
+        Duration left = Duration.between(Instant.now(), due);
+        if (left.isNegative() || left.isZero()) {
+            deleteJob(job, context);
+            return control;
+        }
+        return control.rescheduleAfter(left.plusSeconds(1));
+    }
+
+    /** Background propagation: the garbage collector removes its pod. Gone already is fine. */
+    private static void deleteJob(Job job, Context<ClaudeMessage> context) {
+        try {
+            context.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                // the TTL controller removes it later; the outcome is safe either way
+                LOG.warnf("could not delete Job %s/%s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** What the message adds to its conversation; the figures come from the (filled) status. */
+    private static Completion completion(ClaudeMessage message, boolean succeeded, String prompt, String reply,
+            String turnUuid) {
+        ClaudeMessageStatus s = message.getStatus();
+        Usage usage = s.getUsage();
+        return new Completion(message.getMetadata().getUid(), message.getMetadata().getName(), succeeded, prompt, reply,
+                s.getSessionId(), s.getStartedAt(), s.getCompletedAt(), s.getCostUsd() == null ? 0 : s.getCostUsd(),
+                usage == null ? 0 : usage.getInputTokens(), usage == null ? 0 : usage.getOutputTokens(),
+                usage == null ? 0 : usage.getCacheCreationInputTokens(), usage == null ? 0 : usage.getCacheReadInputTokens(),
+                turnUuid);
+    }
+
+    /** Only a succeeded turn is a place to resume at. */
+    private static String turnUuid(RunOutcome run, Verdict verdict) {
+        return run == null || verdict.phase() != MessagePhase.Succeeded ? null : run.lastAssistantUuid();
     }
 
     private UpdateControl<ClaudeMessage> finish(ClaudeMessage message, MessagePhase phase, String reason, String text,
             Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(phase);
+        status.setPendingRecord(null);
         status.setObservedGeneration(message.getMetadata().getGeneration());
         if (status.getCompletedAt() == null) {
             status.setCompletedAt(Conditions.now());
@@ -239,9 +396,9 @@ final class MessageEffects {
         return wait.recheck() == null ? control : control.rescheduleAfter(wait.recheck());
     }
 
-    /** The whole status as a JSON patch (JOSDK's diff patch fails on the mock server for objects created without one). */
+    /** The whole status, conditional on the version read ({@link StatusWriter}: a stale copy loses, and stops here). */
     private static UpdateControl<ClaudeMessage> writeStatus(ClaudeMessage message, Context<ClaudeMessage> context) {
-        StatusWriter.writePrimary(context, message, message.getStatus());
+        StatusWriter.writePrimary(context, message);
         return UpdateControl.noUpdate();
     }
 

@@ -3,7 +3,9 @@ package dev.sessionops.claude.message;
 import java.util.function.Supplier;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.cli.RunOutcome;
+import dev.sessionops.claude.history.Recorded;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 /**
@@ -14,17 +16,20 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param phase the message's phase now (null: never reconciled)
  * @param reason the reason of its Succeeded condition now (null: none)
  * @param jobName the Job its status names (null: none yet)
+ * @param pending a finished run its status holds until Redis records it (null: none)
+ * @param cancel spec.cancel: the user asked for it not to run (on)
  * @param job its Job, from the cache (null: none)
  * @param session its session as the cache shows it
  * @param sessionName the session it names (null: a one-shot message)
  * @param plan the planner's verdict on its inputs
  * @param resumeFrom the Claude session id the run resumes (Redis)
- * @param recorded whether the history already holds its outcome (Redis)
+ * @param recorded whether the history already holds its run, and how it ended (Redis)
  * @param run the finished Job's log and what the CLI wrote in it
  */
-public record MessageObservation(MessagePhase phase, String reason, String jobName, Job job, Session session,
-        String sessionName, Supplier<PlanCheck> plan,
-        Supplier<Redis<String>> resumeFrom, Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
+public record MessageObservation(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel,
+        Job job,
+        Session session, String sessionName, Supplier<PlanCheck> plan,
+        Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run) {
 
     /** The message's session, as far as running it is concerned. */
     public enum Session {

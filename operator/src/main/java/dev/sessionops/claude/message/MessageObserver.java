@@ -9,6 +9,7 @@ import dev.sessionops.claude.cli.StreamJsonParser;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
+import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.message.MessageObservation.FinishedRun;
 import dev.sessionops.claude.message.MessageObservation.PlanCheck;
@@ -38,14 +39,17 @@ final class MessageObserver {
         // The cache alone: a one-shot's Job is created into it, a session's Job is adopted from its event, and a new
         // leader starts from a full LIST; so a status naming a Job the cache lacks means the Job was deleted.
         Job job = context.getSecondaryResource(Job.class).orElse(null);
-        ConversationKey key = ConversationKey.of(message);
+        // a session's message is owned by its session before its run can finish; not owned: nothing was recorded
+        Optional<ConversationKey> key = ConversationKey.of(message);
         String reason = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED).map(c -> c.getReason())
                 .orElse(null);
         Job seen = job;
-        return new MessageObservation(status.getPhase(), reason, status.getJobName(), job, sessionFact, sessionName,
+        return new MessageObservation(status.getPhase(), reason, status.getJobName(), status.getPendingRecord(),
+                Boolean.TRUE.equals(message.getSpec().getCancel()), job,
+                sessionFact, sessionName,
                 memo(() -> plan(message, session)),
-                memo(() -> redis(() -> history.currentSessionId(key).orElse(null))),
-                memo(() -> redis(() -> history.isRecorded(key, message.getMetadata().getUid()))),
+                memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),
+                memo(() -> redis(() -> key.map(k -> history.recorded(k, message.getMetadata().getUid())).orElse(Recorded.NO))),
                 memo(() -> {
                     Optional<String> log = logs.read(seen);
                     return new FinishedRun(log.orElse(null), log.map(StreamJsonParser::parse).orElse(null));

@@ -3,10 +3,14 @@ package dev.sessionops.claude.message;
 import java.time.Duration;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
+import dev.sessionops.claude.message.MessageAction.DeleteJob;
 import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
 import dev.sessionops.claude.message.MessageAction.Finish;
+import dev.sessionops.claude.message.MessageAction.RecordPending;
+import dev.sessionops.claude.message.MessageAction.Restore;
 import dev.sessionops.claude.message.MessageAction.Wait;
 import dev.sessionops.claude.message.MessageObservation.PlanCheck;
 import dev.sessionops.claude.message.MessageObservation.Redis;
@@ -21,14 +25,29 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * one-shot message (no sessionRef) has no queue and starts itself. Guards, in this order:
  * <table>
  * <tr><th>from</th><th>guard</th><th>action (to, reason)</th></tr>
- * <tr><td>terminal</td><td>always</td><td>Nothing</td></tr>
- * <tr><td>any</td><td>status names a Job the cache no longer has (deleted)</td><td>EndWithoutRun (Cancelled, JobDeleted)</td></tr>
+ * <tr><td>terminal</td><td>its Job still there</td><td>DeleteJob (the outcome is recorded)</td></tr>
+ * <tr><td>terminal</td><td>otherwise</td><td>Nothing</td></tr>
+ * <tr><td>any</td><td>spec.cancel, no Job yet</td><td>EndWithoutRun (Cancelled, Cancelled)</td></tr>
+ * <tr><td>any</td><td>spec.cancel, its Job unfinished</td><td>Interrupt (the Job deleted; Running, Cancelling)</td></tr>
+ * <tr><td>any</td><td>spec.cancel, its Job gone, no run recorded or kept</td><td>EndWithoutRun (Cancelled,
+ * Cancelled)</td></tr>
+ * <tr><td>any</td><td>status names a Job the cache no longer has, Redis down</td><td>AwaitHistory, retry</td></tr>
+ * <tr><td>any</td><td>... Job gone, Redis holds its outcome (the status write was lost)</td><td>Restore (its
+ * phase, from Redis)</td></tr>
+ * <tr><td>any</td><td>... Job gone, the status holds the run Redis could not record</td><td>RecordPending (its
+ * phase)</td></tr>
+ * <tr><td>any</td><td>... Job gone, no run recorded or kept (deleted before it finished)</td><td>EndWithoutRun
+ * (Cancelled, JobDeleted)</td></tr>
  * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
  * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
  * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
- * <tr><td>any</td><td>Job finished, Redis down</td><td>AwaitHistory (HistoryStoreUnavailable), retry</td></tr>
- * <tr><td>any</td><td>Job finished, not recorded / recorded before (a replay)</td><td>Finish with / without recording
- * (Verdict: Succeeded | Failed)</td></tr>
+ * <tr><td>any</td><td>Job finished, Redis down</td><td>AwaitHistory (HistoryStoreUnavailable; the run parsed into the
+ * status once), retry</td></tr>
+ * <tr><td>any</td><td>Job finished, Redis holds its outcome (a replay)</td><td>Restore (from Redis)</td></tr>
+ * <tr><td>any</td><td>Job finished, not recorded / recorded by a version that kept no outcome</td><td>Finish with /
+ * without recording (Verdict: Succeeded | Failed)</td></tr>
+ * <tr><td>no Job</td><td>Redis holds its outcome (recorded, every status write of it lost, the Job gone)</td><td>Restore
+ * (from Redis)</td></tr>
  * <tr><td>no Job</td><td>session missing</td><td>Wait (Pending, SessionNotFound)</td></tr>
  * <tr><td>Queued (Queued)</td><td>session active</td><td>Nothing: validated, the session starts it</td></tr>
  * <tr><td>no Job</td><td>inputs missing (ConfigMap, Secret, key)</td><td>Wait (Pending, its reason), retry</td></tr>
@@ -50,13 +69,38 @@ public final class MessageTransition {
 
     public static MessageAction next(MessageObservation o) {
         if (o.phase() != null && o.phase().isTerminal()) {
-            return NOTHING;
+            return o.job() != null ? new DeleteJob(o.job()) : NOTHING;
+        }
+        if (o.cancel() && o.job() == null && o.jobName() == null) {
+            return new EndWithoutRun(MessagePhase.Cancelled, Reasons.CANCELLED, "cancelled before it ran (spec.cancel)");
+        }
+        if (o.cancel() && o.job() != null && !JobState.of(o.job()).finished()) {
+            return new MessageAction.Interrupt(o.job());
         }
         if (o.job() == null && o.jobName() != null) {
-            return new EndWithoutRun(MessagePhase.Cancelled, Reasons.JOB_DELETED,
-                    "Job " + o.jobName() + " was deleted before it finished");
+            return jobGone(o);
         }
         return o.job() != null ? following(o, o.job()) : starting(o);
+    }
+
+    /** Its Job is gone: a run that happened is never reported as deleted (Redis or the status still has it). */
+    private static MessageAction jobGone(MessageObservation o) {
+        Redis<Recorded> recorded = o.recorded().get();
+        if (recorded.isDown()) {
+            return new AwaitHistory(recorded.unavailable());
+        }
+        if (recorded.value().outcome() != null) {
+            return new Restore(null, recorded.value().outcome());
+        }
+        if (o.pending() != null) {
+            return new RecordPending(o.pending());
+        }
+        if (o.cancel()) {
+            return new EndWithoutRun(MessagePhase.Cancelled, Reasons.CANCELLED,
+                    "stopped while it ran (spec.cancel): Job " + o.jobName() + " was deleted");
+        }
+        return new EndWithoutRun(MessagePhase.Cancelled, Reasons.JOB_DELETED,
+                "Job " + o.jobName() + " was deleted before it finished");
     }
 
     private static MessageAction following(MessageObservation o, Job job) {
@@ -64,18 +108,29 @@ public final class MessageTransition {
         if (!state.finished()) {
             return o.phase() == MessagePhase.Running ? new MessageAction.Follow(job) : new MessageAction.Adopt(job);
         }
+        Redis<Recorded> recorded = o.recorded().get();
+        if (!recorded.isDown() && recorded.value().outcome() != null) {
+            return new Restore(job, recorded.value().outcome());
+        }
+        if (recorded.isDown() && o.pending() != null) {
+            return new AwaitHistory(recorded.unavailable()); // the run is in the status already
+        }
         MessageObservation.FinishedRun run = o.run().get();
         long timeout = job.getSpec() == null || job.getSpec().getActiveDeadlineSeconds() == null ? 0
                 : job.getSpec().getActiveDeadlineSeconds();
         Verdict verdict = Verdict.of(state, run.outcome(), timeout);
-        Redis<Boolean> recorded = o.recorded().get();
         if (recorded.isDown()) {
-            return new AwaitHistory(recorded.unavailable());
+            return new AwaitHistory(recorded.unavailable(), job, run, verdict);
         }
-        return new Finish(job, run, verdict, !recorded.value());
+        return new Finish(job, run, verdict, !recorded.value().recorded());
     }
 
     private static MessageAction starting(MessageObservation o) {
+        // its run may have been recorded while no status write of it landed (the Job gone since): never run it twice
+        Redis<Recorded> recorded = o.recorded().get();
+        if (!recorded.isDown() && recorded.value().outcome() != null) {
+            return new Restore(null, recorded.value().outcome());
+        }
         if (o.session() == Session.MISSING) {
             return new Wait(MessagePhase.Pending, Reasons.SESSION_NOT_FOUND, "waiting for ClaudeSession " + o.sessionName(), null);
         }

@@ -32,9 +32,20 @@ public final class Reasons {
     public static final String SUCCEEDED = "Succeeded";
     public static final String JOB_FAILED = "JobFailed";
     public static final String CLI_ERROR = "CliError";
+    /**
+     * The Claude session to resume is not on the session's state volume any more (lost or replaced): the conversation
+     * cannot go on until the session's spec.resetConversation starts a new one.
+     */
+    public static final String CONVERSATION_STATE_LOST = "ConversationStateLost";
     public static final String NO_RESULT = "NoResult";
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     public static final String JOB_DELETED = "JobDeleted";
+    /** spec.cancel: the message ends without running, or stopped while it ran. */
+    public static final String CANCELLED = "Cancelled";
+    /** spec.cancel on a running message: its Job is being stopped. */
+    public static final String CANCELLING = "Cancelling";
+    /** Its run finished after its conversation was deleted (the session is gone): nothing was recorded. */
+    public static final String CONVERSATION_DELETED = "ConversationDeleted";
     public static final String LOG_UNAVAILABLE = "LogUnavailable";
 
     private Reasons() {

@@ -17,6 +17,13 @@ public record Verdict(MessagePhase phase, String reason, String message) {
                     "the run was stopped after its timeout of " + timeoutSeconds + "s");
         }
         if (run != null && run.hasResult() && run.isError()) {
+            String lost = lostConversation(run);
+            if (lost != null) {
+                return new Verdict(MessagePhase.Failed, Reasons.CONVERSATION_STATE_LOST, "Claude session " + lost
+                        + " is not on the session's state volume any more (the volume was lost or replaced), so this"
+                        + " conversation cannot be resumed. Set spec.resetConversation on the ClaudeSession (kubectl claude"
+                        + " session reset NAME) to go on in a new conversation; the history in Redis stays.");
+            }
             return new Verdict(MessagePhase.Failed, Reasons.CLI_ERROR, cliError(run));
         }
         if (!job.complete()) {
@@ -57,6 +64,13 @@ public record Verdict(MessagePhase phase, String reason, String message) {
         }
         List<String> denials = run.permissionDenials();
         status.setPermissionDenials(denials == null || denials.isEmpty() ? null : denials);
+    }
+
+    /** The CLI's words when the transcript to resume is missing (measured with 2.1.330): the session id, or null. */
+    private static String lostConversation(RunOutcome run) {
+        String prefix = "No conversation found with session ID: ";
+        return run.errors() == null ? null : run.errors().stream().filter(e -> e != null && e.startsWith(prefix))
+                .map(e -> e.substring(prefix.length()).strip()).findFirst().orElse(null);
     }
 
     private static String cliError(RunOutcome run) {

@@ -21,8 +21,11 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.StaleResourceException;
+import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.message.JobSpecBuilder;
+import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -69,6 +72,8 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private static final Logger LOG = Logger.getLogger(ClaudeSessionReconciler.class);
     static final String READY = "Ready";
     static final Duration RECHECK = Duration.ofSeconds(10);
+    /** After a lost conditional write, in case the newer version's event was already folded into this reconcile. */
+    static final Duration STALE_RETRY = Duration.ofSeconds(2);
 
     private final HistoryStore history;
     private final EventRecorder events;
@@ -108,24 +113,51 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
 
     @Override
     public UpdateControl<ClaudeSession> reconcile(ClaudeSession session, Context<ClaudeSession> context) {
+        try {
+            return reconcileCurrent(session, context);
+        } catch (StaleResourceException e) {
+            // a conditional write lost (another replica, or a cache behind): the newer version reconciles again
+            LOG.debugf("%s; reconciling the newer version", e.getMessage());
+            return UpdateControl.<ClaudeSession> noUpdate().rescheduleAfter(STALE_RETRY);
+        }
+    }
+
+    private UpdateControl<ClaudeSession> reconcileCurrent(ClaudeSession session, Context<ClaudeSession> context) {
         ClaudeSessionStatus before = SessionStatuses.copy(session.getStatus());
         ClaudeSessionStatus status = SessionStatuses.of(session);
         ReconcileErrors.clear(status.getConditions()); // written with the rest of the status when it changed
         Long generation = session.getMetadata().getGeneration();
+        boolean suspended = Boolean.TRUE.equals(session.getSpec().getSuspend());
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
-        Duration recheck = plan(session, messages, context);
+        List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
+        Duration recheck = null;
+        boolean resetting = resetPending(session);
+        if (resetting && resetConversation(session, context)) {
+            before = SessionStatuses.copy(status);
+            resetting = false;
+        } else if (resetting) {
+            recheck = RECHECK; // a run under way finishes first (or Redis is back)
+        }
+        var decision = resetting ? SessionDispatch.Decision.hold("a new conversation starts after the run under way")
+                : SessionDispatch.next(suspended, status.getActiveMessage(), messages, jobs);
+        if (decision.start() != null) {
+            SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
+            if (plan.start() != null && claim(session, plan.start().head(), context)) {
+                before = SessionStatuses.copy(status);
+                context.managedWorkflowAndDependentResourceContext().put(HeadJobDependent.PLANNED, plan.start());
+            }
+            recheck = plan.recheck();
+        }
         var workflow = context.managedWorkflowAndDependentResourceContext();
         recheck = earliest(recheck, dispatcher.reconcileWorkflow(workflow, context.getClient()));
-        var running = MessageQueue.running(messages);
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));
-        status.setActiveMessage(running.map(m -> m.getMetadata().getName()).orElse(null));
+        status.setActiveMessage(activeMessage(status.getActiveMessage(), messages));
         status.setCreated(session.getMetadata().getCreationTimestamp());
         status.setObservedGeneration(generation);
         try {
-            ConversationSummary summary = history.summary(ConversationKey.session(session.getMetadata().getNamespace(),
-                    session.getMetadata().getName()));
+            ConversationSummary summary = history.summary(ConversationKey.of(session));
             status.setCurrentSessionId(summary.currentSessionId());
             status.setSessionChain(summary.chain());
             status.setMessageCount(summary.messageCount());
@@ -140,8 +172,8 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             }
             recheck = earliest(recheck, RECHECK);
         }
-        status.setPhase(Boolean.TRUE.equals(session.getSpec().getSuspend()) ? SessionPhase.Suspended
-                : running.isPresent() ? SessionPhase.Running : SessionPhase.Idle);
+        status.setPhase(suspended ? SessionPhase.Suspended
+                : status.getActiveMessage() != null ? SessionPhase.Running : SessionPhase.Idle);
 
         if (expired(session, status)) {
             LOG.infof("session %s/%s idle for more than %ds: deleting it", session.getMetadata().getNamespace(),
@@ -151,40 +183,87 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             return UpdateControl.noUpdate();
         }
         recheck = earliest(recheck, untilExpiry(session, status));
-        // each write wakes every watcher: only a status that differs from what was read
-        UpdateControl<ClaudeSession> control = status.equals(before) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(session);
+        // each write wakes every watcher: only a status that differs from what was read (or claimed)
+        if (!status.equals(before)) {
+            StatusWriter.writePrimary(context, session);
+        }
+        UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /** spec.resetConversation asks for a new conversation the status has not acknowledged. */
+    private static boolean resetPending(ClaudeSession session) {
+        String asked = session.getSpec().getResetConversation();
+        return asked != null && !asked.equals(session.getStatus().getConversationReset());
+    }
+
+    /**
+     * Starts a new conversation when no run is under way (one resuming the old Claude session would move the
+     * conversation back to it): the resume point goes, then the status acknowledges the request (a crash between
+     * repeats the first step, harmlessly). The next message starts a new Claude session, which joins the chain.
+     *
+     * @return true when done; false when it has to wait (a run, Redis)
+     */
+    private boolean resetConversation(ClaudeSession session, Context<ClaudeSession> context) {
+        List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
+        boolean running = activeMessage(session.getStatus().getActiveMessage(), messages) != null
+                || context.getSecondaryResources(Job.class).stream().anyMatch(j -> !JobState.of(j).finished());
+        if (running) {
+            return false;
+        }
+        try {
+            history.startNewChain(ConversationKey.of(session));
+        } catch (HistoryStoreUnavailableException e) {
+            return false;
+        }
+        session.getStatus().setConversationReset(session.getSpec().getResetConversation());
+        StatusWriter.writePrimary(context, session);
+        events.normal(session, "ConversationReset", "The next message starts a new conversation (spec.resetConversation "
+                + session.getSpec().getResetConversation() + "); the history so far stays");
+        LOG.infof("session %s/%s: new conversation requested (%s)", session.getMetadata().getNamespace(),
+                session.getMetadata().getName(), session.getSpec().getResetConversation());
+        return true;
+    }
+
+    /**
+     * Takes the session's turn for {@code head} before its Job is created: {@code status.activeMessage}, written
+     * conditionally on the version this reconcile read. Of two dispatchers that read the same session (a deposed
+     * leader, a cache that missed a message) only one can win; the other's write is stale and it creates nothing.
+     * A turn claimed before (the Job create was lost) is the head's already.
+     *
+     * @return true when the turn is the head's
+     */
+    private static boolean claim(ClaudeSession session, ClaudeMessage head, Context<ClaudeSession> context) {
+        ClaudeSessionStatus status = session.getStatus();
+        String name = head.getMetadata().getName();
+        if (name.equals(status.getActiveMessage())) {
+            return true;
+        }
+        status.setActiveMessage(name);
+        status.setPhase(SessionPhase.Running);
+        StatusWriter.writePrimary(context, session); // stale: StaleResourceException, and no Job
+        return true;
+    }
+
+    /** The claimed message while it has not ended; else the one running (a claim from before claims existed). */
+    static String activeMessage(String claim, List<ClaudeMessage> messages) {
+        boolean claimed = claim != null && messages.stream()
+                .anyMatch(m -> claim.equals(m.getMetadata().getName()) && !MessageQueue.isTerminal(m));
+        return claimed ? claim : MessageQueue.running(messages).map(m -> m.getMetadata().getName()).orElse(null);
     }
 
     @Override
     public ErrorStatusUpdateControl<ClaudeSession> updateErrorStatus(ClaudeSession session, Context<ClaudeSession> context,
             Exception e) {
         ClaudeSessionStatus status = SessionStatuses.of(session);
-        return ReconcileErrors.report(session, status, status.getConditions(), context, events, e);
+        return ReconcileErrors.report(session, status.getConditions(), context, events, e);
     }
 
-
-    /**
-     * Plans the head of the queue when its turn has come, for the workflow to create its Job; returns when to look
-     * again (null: on the next event).
-     */
-    private Duration plan(ClaudeSession session, List<ClaudeMessage> messages, Context<ClaudeSession> context) {
-        var decision = SessionDispatch.next(Boolean.TRUE.equals(session.getSpec().getSuspend()), messages,
-                List.copyOf(context.getSecondaryResources(Job.class)));
-        if (decision.start() == null) {
-            return null;
-        }
-        SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
-        if (plan.start() != null) {
-            context.managedWorkflowAndDependentResourceContext().put(HeadJobDependent.PLANNED, plan.start());
-        }
-        return plan.recheck();
-    }
 
     @Override
     public DeleteControl cleanup(ClaudeSession session, Context<ClaudeSession> context) {
         try {
-            history.delete(ConversationKey.session(session.getMetadata().getNamespace(), session.getMetadata().getName()));
+            history.delete(ConversationKey.of(session));
             LOG.infof("session %s/%s deleted: removed its history", session.getMetadata().getNamespace(),
                     session.getMetadata().getName());
             metrics.sessionDeleted(session.getMetadata().getNamespace(), session.getMetadata().getName());

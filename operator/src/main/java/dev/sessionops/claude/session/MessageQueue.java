@@ -18,9 +18,17 @@ public final class MessageQueue {
     private MessageQueue() {
     }
 
-    /** The message that may run now: the first one not yet finished, or none when all are. */
+    /**
+     * The message that may run now: the first one not yet finished, or none when all are. One the user cancelled
+     * before it started is passed over (its own reconciler ends it); one already running stays the head.
+     */
     public static Optional<ClaudeMessage> head(List<ClaudeMessage> sessionMessages) {
-        return sessionMessages.stream().filter(m -> !isTerminal(m)).min(ORDER);
+        return sessionMessages.stream().filter(m -> !isTerminal(m) && !(cancelled(m) && phase(m) != MessagePhase.Running))
+                .min(ORDER);
+    }
+
+    static boolean cancelled(ClaudeMessage m) {
+        return m.getSpec() != null && Boolean.TRUE.equals(m.getSpec().getCancel());
     }
 
     /** How many messages wait to run: neither finished nor running (a message without a status waits too). */

@@ -23,13 +23,21 @@ public final class SessionDispatch {
     private SessionDispatch() {
     }
 
-    public static Decision next(boolean suspended, List<ClaudeMessage> messages, List<Job> jobs) {
+    /**
+     * @param claim the message whose turn the session's status holds ({@code status.activeMessage}; null: none)
+     */
+    public static Decision next(boolean suspended, String claim, List<ClaudeMessage> messages, List<Job> jobs) {
         Optional<ClaudeMessage> head = MessageQueue.head(messages);
         if (head.isEmpty()) {
             return Decision.hold("no message waits");
         }
         if (suspended) {
             return Decision.hold("suspended");
+        }
+        // the lock: a claimed turn is the claimed message's until it ends, whatever the queue's order says now
+        if (claim != null && !claim.equals(head.get().getMetadata().getName())
+                && messages.stream().anyMatch(m -> claim.equals(m.getMetadata().getName()) && !MessageQueue.isTerminal(m))) {
+            return Decision.hold(claim + " holds the session's turn");
         }
         Optional<Job> unfinished = jobs.stream().filter(j -> !JobState.of(j).finished()).findFirst();
         if (unfinished.isPresent()) {

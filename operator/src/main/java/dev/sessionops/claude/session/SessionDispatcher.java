@@ -16,6 +16,7 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.message.JobRefusal;
 import dev.sessionops.claude.message.JobSpecBuilder;
@@ -105,7 +106,13 @@ final class SessionDispatcher {
         }
         ResumePoint resume;
         try {
-            resume = history.resumePoint(ConversationKey.of(head)).orElse(null);
+            ConversationKey key = ConversationKey.of(session);
+            if (history.recorded(key, head.getMetadata().getUid()).recorded()) {
+                // its run was recorded but no status write of it landed and its Job is gone: it must not run again;
+                // its own reconciler states the outcome from Redis, and the queue moves on
+                return Plan.later(RECHECK);
+            }
+            resume = history.resumePoint(key).orElse(null);
         } catch (HistoryStoreUnavailableException e) {
             hold(head, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + e.getMessage(), client);
@@ -157,9 +164,34 @@ final class SessionDispatcher {
         return Optional.empty();
     }
 
-    /** The head cannot start: its status says why (its own reconciler is not woken by this; the session retries). */
+    /**
+     * The head cannot start: its status says why (its own reconciler is not woken by this; the session retries).
+     * The write is conditional; when the session's copy of the head is behind (its reconciler just wrote it), the
+     * decision — which rests on the plan and the API server's answer, not on the head's status — is written once more
+     * on the current version, unless the head has moved on meanwhile (running or ended).
+     */
     private boolean hold(ClaudeMessage head, MessagePhase phase, String reason, String text, KubernetesClient client) {
-        ClaudeMessage message = client.getKubernetesSerialization().clone(head);
+        try {
+            return holdAt(head, head, phase, reason, text, client);
+        } catch (StaleResourceException e) {
+            ClaudeMessage current = client.resources(ClaudeMessage.class).inNamespace(head.getMetadata().getNamespace())
+                    .withName(head.getMetadata().getName()).get();
+            MessagePhase now = current == null || current.getStatus() == null ? null : current.getStatus().getPhase();
+            if (current == null || !head.getMetadata().getUid().equals(current.getMetadata().getUid())
+                    || now == MessagePhase.Running || (now != null && now.isTerminal())) {
+                return false;
+            }
+            try {
+                return holdAt(head, current, phase, reason, text, client);
+            } catch (StaleResourceException again) {
+                return false; // the session looks again on the next event or recheck
+            }
+        }
+    }
+
+    private boolean holdAt(ClaudeMessage head, ClaudeMessage read, MessagePhase phase, String reason, String text,
+            KubernetesClient client) {
+        ClaudeMessage message = client.getKubernetesSerialization().clone(read);
         ClaudeMessageStatus status = message.getStatus() == null ? new ClaudeMessageStatus() : message.getStatus();
         if (status.getConditions() == null) {
             status.setConditions(new java.util.ArrayList<>());
@@ -180,4 +212,5 @@ final class SessionDispatcher {
         events.warning(head, reason, text);
         return true;
     }
+
 }

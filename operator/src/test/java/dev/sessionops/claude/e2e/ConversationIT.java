@@ -12,4 +12,9 @@ class ConversationIT extends EndToEndTest {
     void threeMessagesRunInOrderEachResumingTheConversation() {
         Scenarios.threeMessageConversation(tier());
     }
+
+    @Test
+    void aLostStateVolumeFailsTheNextMessageUntilANewConversationIsAskedFor() {
+        Scenarios.lostStateVolumeThenReset(tier());
+    }
 }

@@ -302,7 +302,7 @@ class EventStreamIT extends EndToEndTest {
         }
         String uid = middle.getMetadata().getUid();
         String path = dev.sessionops.claude.api.wire.ApiPaths.BASE + "/namespaces/" + ns + "/messages/chat-02/history";
-        ConversationKey key = ConversationKey.session(ns, "chat");
+        ConversationKey key = Harness.conversation(client, ns, "chat");
         await().atMost(Duration.ofSeconds(20)).until(() -> redis.execute("LLEN", key.history()).toLong() == 6);
         assertEquals("2:2", redis.execute("HGET", key.index(), uid).toString(), "its entries are the 3rd and 4th");
 

@@ -94,6 +94,11 @@ public final class Harness {
         return client.resources(ClaudeMessage.class).inNamespace(ns).withName(name).get();
     }
 
+    /** The Redis keys of the session's conversation (named by its UID). */
+    public static dev.sessionops.claude.history.ConversationKey conversation(KubernetesClient client, String ns, String session) {
+        return dev.sessionops.claude.history.ConversationKey.of(getSession(client, ns, session));
+    }
+
     public static ClaudeSession getSession(KubernetesClient client, String ns, String name) {
         return client.resources(ClaudeSession.class).inNamespace(ns).withName(name).get();
     }

@@ -55,7 +55,7 @@ class MessageLifecycleIT extends EndToEndTest {
         ClaudeMessage done = awaitPhase(client, ns, "haiku", MessagePhase.Succeeded);
         assertNull(done.getStatus().getResumedFrom());
         assertTrue(done.getStatus().getResult().startsWith("Received 1 messages"));
-        var entries = history.history(ConversationKey.oneShot(ns, "haiku"), 0, -1);
+        var entries = history.history(ConversationKey.oneShot(Harness.get(client, ns, "haiku")), 0, -1);
         assertEquals(List.of("user", "assistant"), entries.stream().map(e -> e.role()).toList());
         // no session, no state volume: the Job keeps its state in an emptyDir
         var job = client.batch().v1().jobs().inNamespace(ns).withName(done.getStatus().getJobName()).get();

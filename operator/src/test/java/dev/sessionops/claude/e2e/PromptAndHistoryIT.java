@@ -54,7 +54,7 @@ class PromptAndHistoryIT extends EndToEndTest {
         assertEquals(expected, run.argv().get(run.argv().size() - 1).strip());
         assertTrue(run.argv().contains("--model=sonnet"), "the manifest wins over front matter and session: " + run.argv());
         assertTrue(run.argv().contains("--max-turns=5"), "front matter wins over defaults: " + run.argv());
-        var entries = history.history(ConversationKey.session(ns, "review"), 0, -1);
+        var entries = history.history(Harness.conversation(client, ns, "review"), 0, -1);
         assertEquals(expected, entries.get(0).content().strip());
     }
 
@@ -76,7 +76,7 @@ class PromptAndHistoryIT extends EndToEndTest {
             RedisTestResource.redis().start();
         }
         ClaudeMessage done = awaitPhase(client, ns, "flaky-01", MessagePhase.Succeeded);
-        assertEquals(List.of("user", "assistant"), history.history(ConversationKey.session(ns, "flaky"), 0, -1)
+        assertEquals(List.of("user", "assistant"), history.history(Harness.conversation(client, ns, "flaky"), 0, -1)
                 .stream().map(e -> e.role()).toList());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var session = Harness.getSession(client, ns, "flaky");

@@ -8,14 +8,20 @@ import static dev.sessionops.claude.e2e.Harness.reason;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
@@ -125,7 +131,7 @@ public final class Scenarios {
         });
 
         // Redis holds the six turns in order
-        ConversationKey key = ConversationKey.session(ns, "chat");
+        ConversationKey key = Harness.conversation(client, ns, "chat");
         List<HistoryEntry> entries = tier.history().history(key, 0, -1);
         assertEquals(6, entries.size());
         for (int i = 0; i < 3; i++) {
@@ -191,7 +197,57 @@ public final class Scenarios {
         assertFalse(carryOn.isEmpty());
         carryOn.forEach(r -> assertTrue(r.userTexts().stream().noneMatch(t -> t.contains("[[poison")), r.userTexts().toString()));
         // the failed run added nothing to the history: two good exchanges
-        assertEquals(4, tier.history().history(ConversationKey.session(ns, "errs"), 0, -1).size());
+        assertEquals(4, tier.history().history(Harness.conversation(client, ns, "errs"), 0, -1).size());
+    }
+
+    /**
+     * The session's state volume loses the CLI's transcripts (a replaced claim, a wiped disk): the next message fails
+     * ConversationStateLost, saying how to go on, instead of a bare CLI error; after spec.resetConversation the next
+     * one succeeds in a new Claude session, which joins the chain after the old one.
+     */
+    public static void lostStateVolumeThenReset(Tier tier) {
+        KubernetesClient client = tier.client();
+        String ns = Harness.namespace(client, "lost");
+        Harness.session(client, ns, "lost", s -> {
+        });
+        message(client, ns, "lost-01", "lost", "Remember me");
+        String first = awaitPhase(client, ns, "lost-01", MessagePhase.Succeeded).getStatus().getSessionId();
+        Path state = tier.kubelet().volumeDir(ns, JobNames.stateClaim("lost"));
+        try (var files = Files.list(state)) {
+            for (Path p : files.toList()) {
+                deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        message(client, ns, "lost-02", "lost", "Still there?");
+        ClaudeMessage lost = awaitPhase(client, ns, "lost-02", MessagePhase.Failed);
+        assertEquals("ConversationStateLost", Harness.reason(lost));
+        assertTrue(Harness.conditionMessage(lost).contains(first), Harness.conditionMessage(lost));
+        assertTrue(Harness.conditionMessage(lost).contains("spec.resetConversation"), Harness.conditionMessage(lost));
+
+        client.resources(ClaudeSession.class).inNamespace(ns).withName("lost").edit(s -> {
+            s.getSpec().setResetConversation("after-lost-02");
+            return s;
+        });
+        message(client, ns, "lost-03", "lost", "Start again");
+        ClaudeMessage again = awaitPhase(client, ns, "lost-03", MessagePhase.Succeeded);
+        assertNull(again.getStatus().getResumedFrom(), "a new conversation");
+        assertNotEquals(first, again.getStatus().getSessionId());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ClaudeSession s = Harness.getSession(client, ns, "lost");
+            assertEquals("after-lost-02", s.getStatus().getConversationReset());
+            assertEquals(List.of(first, again.getStatus().getSessionId()), s.getStatus().getSessionChain());
+        });
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (var paths = Files.walk(path)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** A run past its timeout is stopped by the Job's deadline and the message fails with DeadlineExceeded. */

@@ -33,7 +33,7 @@ class SessionIT extends EndToEndTest {
         });
         message(client, ns, "brief-01", "brief", "Remember this");
         awaitPhase(client, ns, "brief-01", MessagePhase.Succeeded);
-        ConversationKey key = ConversationKey.session(ns, "brief");
+        ConversationKey key = Harness.conversation(client, ns, "brief");
         assertEquals(2L, redis.execute("EXISTS", key.history(), key.index()).toLong());
 
         var pvc = client.persistentVolumeClaims().inNamespace(ns).withName(JobNames.stateClaim("brief")).get();
@@ -45,7 +45,7 @@ class SessionIT extends EndToEndTest {
 
         client.resource(session).delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "brief") == null);
-        assertEquals(0L, redis.execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(), key.index()).toLong());
+        assertEquals(0L, redis.execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(), key.index(), key.outcomes()).toLong());
     }
 
     @Test

@@ -205,7 +205,8 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(show, yaml);
 
         // session history through the API: six entries, oldest first, ChannelCoder's Message shape
-        List<HistoryEntry> stored = history.history(ConversationKey.session(ns, "chat"), 0, -1);
+        ConversationKey chat = Harness.conversation(client, ns, "chat");
+        List<HistoryEntry> stored = history.history(chat, 0, -1);
         JsonNode page = json(cli(kc, "session", "history", "chat", "-o", "json"));
         assertEquals(6, page.get("total").asLong());
         assertEquals(6, page.get("items").size());
@@ -270,10 +271,52 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(0, removed.exitCode(), removed.toString());
         assertEquals("claudesession \"chat\" deleted\n", removed.out());
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "chat") == null);
-        assertTrue(history.history(ConversationKey.session(ns, "chat"), 0, -1).isEmpty());
+        assertTrue(history.history(chat, 0, -1).isEmpty());
         Cli.Result gone = cli(kc, "session", "show", "chat");
         assertEquals(1, gone.exitCode());
         assertEquals("error: claudesession \"chat\" not found in namespace " + ns + "\n", gone.err());
+    }
+
+    /**
+     * {@code cancel}: a queued message ends Cancelled without a Job; the running one is stopped (its Job deleted) and
+     * ends Cancelled; the session goes on with the next message. {@code session reset} asks for a new conversation.
+     */
+    @Test
+    void cancelAQueuedAndARunningMessageThenTheSessionGoesOn() throws IOException {
+        String ns = Harness.namespace(client, "cli-cancel");
+        Path kc = kubeconfig(ns);
+        assertEquals(0, cli(kc, "run", "Hello", "--new-session", "stop", "--name", "stop-01", "--follow").exitCode());
+        String first = Harness.get(client, ns, "stop-01").getStatus().getSessionId();
+        assertEquals(0, cli(kc, "run", "[[sleep 60000]] Long", "--session", "stop", "--name", "stop-02").exitCode());
+        assertEquals(0, cli(kc, "run", "Never mind", "--session", "stop", "--name", "stop-03").exitCode());
+        await().atMost(Duration.ofSeconds(60)).until(() -> Harness.get(client, ns, "stop-02").getStatus() != null
+                && Harness.get(client, ns, "stop-02").getStatus().getPhase() == MessagePhase.Running);
+
+        Cli.Result queued = cli(kc, "cancel", "stop-03");
+        assertEquals(0, queued.exitCode(), queued.toString());
+        assertEquals("claudemessage \"stop-03\" cancel requested\n", queued.out());
+        ClaudeMessage never = Harness.awaitPhase(client, ns, "stop-03", MessagePhase.Cancelled);
+        assertEquals("Cancelled", Harness.reason(never));
+        assertNull(never.getStatus().getJobName(), "it never had a Job");
+
+        long asked = System.nanoTime();
+        assertEquals(0, cli(kc, "cancel", "stop-02").exitCode());
+        ClaudeMessage stopped = Harness.awaitPhase(client, ns, "stop-02", MessagePhase.Cancelled);
+        assertTrue(Duration.ofNanos(System.nanoTime() - asked).toSeconds() < 30, "stopped long before its 60 s");
+        assertEquals("Cancelled", Harness.reason(stopped));
+        assertEquals(0, cli(kc, "cancel", "stop-02").exitCode(), "cancelling an ended message is a no-op");
+
+        Cli.Result next = cli(kc, "run", "And now?", "--session", "stop", "--name", "stop-04", "--follow");
+        assertEquals(0, next.exitCode(), next.toString());
+        assertEquals(first, Harness.get(client, ns, "stop-04").getStatus().getResumedFrom(), "the conversation goes on");
+        assertTrue(Harness.jobs(client, ns).stream().noneMatch(j -> j.getMetadata().getName().startsWith("stop-03")),
+                "no Job for the message cancelled before it started");
+
+        Cli.Result reset = cli(kc, "session", "reset", "stop");
+        assertEquals(0, reset.exitCode(), reset.toString());
+        assertNotNull(Harness.getSession(client, ns, "stop").getSpec().getResetConversation());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "stop").getStatus()
+                .getConversationReset() != null);
     }
 
     @Test

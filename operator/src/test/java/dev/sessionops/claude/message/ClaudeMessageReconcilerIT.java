@@ -70,8 +70,10 @@ class ClaudeMessageReconcilerIT {
 
     @BeforeEach
     void reconciler() {
-        // the operator's default Secret, so a one-shot message (no session to name credentials) can start
-        OperatorConfig config = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET);
+        // the operator's default Secret, so a one-shot message (no session to name credentials) can start; a finished
+        // Job deleted at once (its default keep is for kubectl logs)
+        OperatorConfig config = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET,
+                "cso.job.keep-after-record", "0s");
         reconciler = new ClaudeMessageReconciler(new RunPlanner(client, config), history,
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), config,
                 new OperatorMetrics(meters), new NoLiveEvents());
@@ -124,7 +126,7 @@ class ClaudeMessageReconcilerIT {
     @Test
     void deletingAOneShotMessageDeletesItsConversationThenReleasesIt() {
         ClaudeMessage message = message("solo", null, ClaudeMessageReconciler.FINALIZER);
-        ConversationKey key = ConversationKey.of(message);
+        ConversationKey key = ConversationKey.oneShot(message);
         history.record(key, completion(message));
 
         ClaudeMessage deleting = markDeleted(message);
@@ -138,7 +140,7 @@ class ClaudeMessageReconcilerIT {
     @Test
     void withRedisDownADeletedOneShotMessageKeepsItsFinalizerAndIsRetried() {
         ClaudeMessage message = message("solo", null, ClaudeMessageReconciler.FINALIZER);
-        ConversationKey key = ConversationKey.of(message);
+        ConversationKey key = ConversationKey.oneShot(message);
         history.record(key, completion(message));
         ClaudeMessage deleting = markDeleted(message);
         history.down(true);
@@ -188,10 +190,11 @@ class ClaudeMessageReconcilerIT {
         ClaudeMessage running = stored("solo"); // Running, its Job created
         Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
 
-        // the Job's completion, then the same event again as if the first status write had been lost
+        // the Job's completion; then the same event again as if the first status write had been lost
         reconcile(clone(running), finished);
         ClaudeMessage first = stored("solo");
-        reconcile(clone(running), finished);
+        ClaudeMessage lost = StatusWriter.write(client, first, running.getStatus()); // back to Running, a newer version
+        reconcile(lost, finished);
         ClaudeMessage replayed = stored("solo");
 
         assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
@@ -202,11 +205,126 @@ class ClaudeMessageReconcilerIT {
         assertEquals(first.getStatus().getSessionId(), replayed.getStatus().getSessionId());
         assertEquals(first.getStatus().getCostUsd(), replayed.getStatus().getCostUsd());
 
-        ConversationKey key = ConversationKey.of(running);
+        ConversationKey key = ConversationKey.oneShot(running);
         assertEquals(1, history.recordCalls(), "the replay saw the run recorded and did not record it again");
         assertEquals(2, history.length(key), "one prompt, one reply");
         assertEquals(1, history.summary(key).messageCount());
         assertEquals(1.0, meters.get(OperatorMetrics.MESSAGES_COMPLETED).counter().count(), "counted once");
+    }
+
+    /**
+     * Redis is down when the run finishes and stays down while the Job and its pod log are deleted (the TTL
+     * controller, a user): the run waits in the status, and once Redis is back it is recorded and the message
+     * Succeeded with its result, never Cancelled.
+     */
+    @Test
+    void aRunFinishedWhileRedisWasDownSurvivesItsJobsDeletion() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+        history.down(true);
+
+        reconcile(clone(running), finished);
+        ClaudeMessage waiting = stored("solo");
+        assertEquals(MessagePhase.Running, waiting.getStatus().getPhase());
+        assertEquals(Reasons.HISTORY_STORE_UNAVAILABLE, succeeded(waiting).getReason());
+        assertNotNull(waiting.getStatus().getPendingRecord(), "the run is kept in the status");
+        assertEquals("Hello solo", waiting.getStatus().getPendingRecord().getPrompt());
+        assertNotNull(waiting.getStatus().getResult());
+
+        client.resource(finished).delete(); // the TTL controller, while Redis is down
+        reconcile(waiting); // no Job in the cache: still waiting for Redis
+        assertEquals(MessagePhase.Running, stored("solo").getStatus().getPhase());
+
+        history.down(false);
+        reconcile(stored("solo"));
+        ClaudeMessage done = stored("solo");
+        assertEquals(MessagePhase.Succeeded, done.getStatus().getPhase());
+        assertEquals(Reasons.SUCCEEDED, succeeded(done).getReason());
+        assertEquals(waiting.getStatus().getResult(), done.getStatus().getResult());
+        assertNull(done.getStatus().getPendingRecord());
+        ConversationKey key = ConversationKey.oneShot(done);
+        assertEquals(2, history.length(key), "one prompt, one reply");
+        assertEquals("Hello solo", history.history(key, 0, 1).get(0).content());
+        assertEquals(1.0, meters.get(OperatorMetrics.MESSAGES_COMPLETED).counter().count());
+    }
+
+    @Test
+    void aFinishedJobIsKeptForItsKeepThenDeleted() throws IOException {
+        OperatorConfig keeping = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET,
+                "cso.job.keep-after-record", "10m");
+        ClaudeMessageReconciler keeper = new ClaudeMessageReconciler(new RunPlanner(client, keeping), history,
+                new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), keeping,
+                new OperatorMetrics(meters), new NoLiveEvents());
+        secret();
+        ClaudeMessage solo = message("solo", null);
+        keeper.reconcile(solo, new TestContext<>(solo, client));
+        ClaudeMessage running = stored("solo");
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+
+        UpdateControl<ClaudeMessage> done = keeper.reconcile(clone(running), new TestContext<>(clone(running), client)
+                .with(Job.class, finished));
+        assertEquals(MessagePhase.Succeeded, stored("solo").getStatus().getPhase());
+        assertEquals(1, client.batch().v1().jobs().inNamespace(NS).list().getItems().size(), "kept for kubectl logs");
+        long delay = done.getScheduleDelay().orElseThrow();
+        assertTrue(delay > 9 * 60_000 && delay <= 10 * 60_000 + 1000, "looked at again when the keep is over: " + delay);
+
+        // the keep is over (its completion an hour ago): the Job goes
+        ClaudeMessage ended = stored("solo");
+        ended.getStatus().setCompletedAt("2000-01-01T00:00:00Z");
+        UpdateControl<ClaudeMessage> later = keeper.reconcile(ended, new TestContext<>(ended, client).with(Job.class, finished));
+        assertTrue(later.getScheduleDelay().isEmpty());
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+    }
+
+    /** Redis recorded the run, the status write was lost, then the Job went: Succeeded from what Redis kept. */
+    @Test
+    void aLostStatusWriteIsRebuiltFromRedisWhenTheJobIsGone() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+        reconcile(clone(running), finished);
+        ClaudeMessage first = stored("solo");
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty(),
+                "the operator deletes the Job once the outcome is recorded and stated");
+
+        ClaudeMessage lost = StatusWriter.write(client, first, running.getStatus()); // the Succeeded write never landed
+        reconcile(lost); // and no Job in the cache any more
+
+        ClaudeMessage rebuilt = stored("solo");
+        assertEquals(MessagePhase.Succeeded, rebuilt.getStatus().getPhase());
+        assertEquals(Reasons.SUCCEEDED, succeeded(rebuilt).getReason());
+        assertEquals(first.getStatus().getResult(), rebuilt.getStatus().getResult());
+        assertEquals(first.getStatus().getCostUsd(), rebuilt.getStatus().getCostUsd());
+        assertEquals(first.getStatus().getSessionId(), rebuilt.getStatus().getSessionId());
+        assertEquals(first.getStatus().getUsage(), rebuilt.getStatus().getUsage());
+        assertEquals(1, history.recordCalls());
+    }
+
+    /**
+     * A deposed leader still reconciling from its old cache: the message Running, its Job gone from that cache (the
+     * TTL controller deleted it after the new leader recorded the run). Its verdict would be Cancelled/JobDeleted;
+     * the write is conditional on the version it read, so the Succeeded message stays Succeeded.
+     */
+    @Test
+    void aStaleCopyCannotRegressATerminalPhase() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        reconcile(clone(running), finishedWithLog(running.getStatus().getJobName(), fixture("text")));
+        ClaudeMessage succeeded = stored("solo");
+        assertEquals(MessagePhase.Succeeded, succeeded.getStatus().getPhase());
+
+        UpdateControl<ClaudeMessage> stale = reconcile(clone(running)); // no Job in its cache
+
+        ClaudeMessage after = stored("solo");
+        assertEquals(MessagePhase.Succeeded, after.getStatus().getPhase());
+        assertEquals(Reasons.SUCCEEDED, succeeded(after).getReason());
+        assertEquals(succeeded.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "not written");
+        assertEquals(Optional.of(ClaudeMessageReconciler.STALE_RETRY.toMillis()), stale.getScheduleDelay(),
+                "the stale reconcile stops and looks again");
     }
 
     private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message) {

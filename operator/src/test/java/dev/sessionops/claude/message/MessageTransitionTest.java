@@ -17,6 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.PendingRecord;
+import dev.sessionops.claude.history.Outcome;
+import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -37,52 +40,77 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
  */
 class MessageTransitionTest {
     private static final RunPlanner.PlannedRun PLAN = new RunPlanner.PlannedRun(null, null);
+    private static final Outcome OUTCOME = new Outcome(MessagePhase.Succeeded, Reasons.SUCCEEDED, "done", "hi", null,
+            "sid-1", 1, 0.1, 10L, null, null, null, null);
+    private static final PendingRecord PENDING = pending();
     private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
             0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of());
 
     /** An observation with every costly fact unasked-for; rows override what they need. */
-    private record Obs(MessagePhase phase, String reason, String jobName, Job job, Session session,
+    private record Obs(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel, Job job,
+            Session session,
             Supplier<PlanCheck> plan, Supplier<Redis<String>> resume,
-            Supplier<Redis<Boolean>> recorded, Supplier<FinishedRun> run) {
+            Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run) {
 
         static Obs of(MessagePhase phase, Session session) {
-            return new Obs(phase, null, null, null, session, unasked("plan"), unasked("resume id"), unasked("recorded"),
+            return new Obs(phase, null, null, null, false, null, session, unasked("plan"), unasked("resume id"), unasked("recorded"),
                     unasked("log"));
         }
 
+        Obs cancelled() {
+            return new Obs(phase, reason, jobName, pending, true, job, session, plan, resume, recorded, run);
+        }
+
+        Obs pending(PendingRecord p) {
+            return new Obs(phase, reason, jobName, p, cancel, job, session, plan, resume, recorded, run);
+        }
+
+        /** Redis: not recorded (false), or recorded by a version that kept no outcome (true). */
+        Obs recorded(Redis<Boolean> r) {
+            return recordedAs(r.isDown() ? Redis.down(r.unavailable()) : Redis.of(r.value() ? new Recorded(true, null) : Recorded.NO));
+        }
+
+        Obs recordedAs(Redis<Recorded> r) {
+            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, () -> r, run);
+        }
+
         Obs job(String name, Job job) {
-            return new Obs(phase, reason, name, job, session, plan, resume, recorded, run);
+            return new Obs(phase, reason, name, pending, cancel, job, session, plan, resume, recorded, run);
         }
 
         Obs reason(String r) {
-            return new Obs(phase, r, jobName, job, session, plan, resume, recorded, run);
+            return new Obs(phase, r, jobName, pending, cancel, job, session, plan, resume, recorded, run);
         }
 
         Obs plan(PlanCheck check) {
-            return new Obs(phase, reason, jobName, job, session, () -> check, resume, recorded, run);
+            return new Obs(phase, reason, jobName, pending, cancel, job, session, () -> check, resume, recorded, run);
         }
 
         Obs resume(Redis<String> r) {
-            return new Obs(phase, reason, jobName, job, session, plan, () -> r, recorded, run);
-        }
-
-        Obs recorded(Redis<Boolean> r) {
-            return new Obs(phase, reason, jobName, job, session, plan, resume, () -> r, run);
+            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, () -> r, recorded, run);
         }
 
         Obs run(RunOutcome outcome) {
-            return new Obs(phase, reason, jobName, job, session, plan, resume, recorded,
+            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, recorded,
                     () -> new FinishedRun("log", outcome));
         }
 
         Obs with(Session s) {
-            return new Obs(phase, reason, jobName, job, s, plan, resume, recorded, run);
+            return new Obs(phase, reason, jobName, pending, cancel, job, s, plan, resume, recorded, run);
         }
 
         MessageObservation build() {
-            return new MessageObservation(phase, reason, jobName, job, session, session == Session.ONE_SHOT ? null : "chat",
+            return new MessageObservation(phase, reason, jobName, pending, cancel, job, session, session == Session.ONE_SHOT ? null : "chat",
                     plan, resume, recorded, run);
         }
+    }
+
+    private static PendingRecord pending() {
+        PendingRecord p = new PendingRecord();
+        p.setPhase(MessagePhase.Succeeded);
+        p.setReason(Reasons.SUCCEEDED);
+        p.setPrompt("Hello");
+        return p;
     }
 
     private static <T> Supplier<T> unasked(String what) {
@@ -101,12 +129,17 @@ class MessageTransitionTest {
         return b.build();
     }
 
+    /** A message not started: whether Redis recorded its run is always asked (never run twice); here it did not. */
+    private static Obs notStarted(MessagePhase phase, Session session) {
+        return Obs.of(phase, session).recorded(Redis.of(false));
+    }
+
     private static Obs fresh() {
-        return Obs.of(null, Session.ACTIVE);
+        return notStarted(null, Session.ACTIVE);
     }
 
     private static Obs readyToRun() {
-        return Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.of("sid-0"));
+        return notStarted(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.of("sid-0"));
     }
 
     /** edge, observation, expected action, expected phase (for Wait / EndWithoutRun / Finish), expected reason. */
@@ -114,12 +147,28 @@ class MessageTransitionTest {
         return Stream.of(
                 row("terminal: never touched again", Obs.of(MessagePhase.Succeeded, Session.ACTIVE).job("j", null),
                         MessageAction.Nothing.class, null, null),
-                row("terminal Failed, Job still there", Obs.of(MessagePhase.Failed, Session.ACTIVE).job("j", job(null, null)),
-                        MessageAction.Nothing.class, null, null),
-                row("Job deleted mid-run", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", null),
-                        EndWithoutRun.class, MessagePhase.Cancelled, Reasons.JOB_DELETED),
+                row("terminal Failed, Job still there: it is deleted (the outcome is recorded)", Obs.of(MessagePhase.Failed,
+                        Session.ACTIVE).job("j", job("Failed", null)), MessageAction.DeleteJob.class, null, null),
+                row("Job deleted mid-run", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", null)
+                        .recorded(Redis.of(false)), EndWithoutRun.class, MessagePhase.Cancelled, Reasons.JOB_DELETED),
                 row("session deleted mid-run: its Job (and then the message) go with it", Obs.of(MessagePhase.Running,
-                        Session.MISSING).job("chat-01-abc", null), EndWithoutRun.class, MessagePhase.Cancelled, Reasons.JOB_DELETED),
+                        Session.MISSING).job("chat-01-abc", null).recorded(Redis.of(false)), EndWithoutRun.class,
+                        MessagePhase.Cancelled, Reasons.JOB_DELETED),
+                row("Job gone, Redis down: it may have been recorded, wait", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("chat-01-abc", null).recorded(Redis.down("refused")), AwaitHistory.class, null, null),
+                row("Job gone after Redis recorded it, status write lost: rebuilt from Redis", Obs.of(MessagePhase.Running,
+                        Session.ACTIVE).job("chat-01-abc", null).recordedAs(Redis.of(new Recorded(true, OUTCOME))),
+                        MessageAction.Restore.class, MessagePhase.Succeeded, null),
+                row("Job gone while Redis was down, the run kept in the status: recorded now", Obs.of(MessagePhase.Running,
+                        Session.ACTIVE).job("chat-01-abc", null).pending(PENDING).recorded(Redis.of(false)),
+                        MessageAction.RecordPending.class, MessagePhase.Succeeded, null),
+                row("Job complete, recorded, status write lost: rebuilt from Redis, the log not read", Obs.of(
+                        MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null))
+                        .recordedAs(Redis.of(new Recorded(true, OUTCOME))), MessageAction.Restore.class, MessagePhase.Succeeded,
+                        null),
+                row("Job complete, Redis still down, the run kept already: the log not read again", Obs.of(
+                        MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null)).pending(PENDING)
+                        .recorded(Redis.down("refused")), AwaitHistory.class, null, null),
                 row("Running, Job unfinished", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", job(null, null)),
                         MessageAction.Follow.class, null, null),
                 row("Running, session deleted, Job still running", Obs.of(MessagePhase.Running, Session.MISSING)
@@ -128,6 +177,23 @@ class MessageTransitionTest {
                         .job(null, job(null, null)), MessageAction.Adopt.class, null, null),
                 row("lost status write, new message", Obs.of(null, Session.ONE_SHOT).job(null, job(null, null)),
                         MessageAction.Adopt.class, null, null),
+                row("recorded while no status write landed, its Job gone: stated from Redis, never run again", Obs.of(null,
+                        Session.ACTIVE).recordedAs(Redis.of(new Recorded(true, OUTCOME))), MessageAction.Restore.class,
+                        MessagePhase.Succeeded, null),
+                row("cancelled before it ran: no Job, never planned", fresh().cancelled(), EndWithoutRun.class,
+                        MessagePhase.Cancelled, Reasons.CANCELLED),
+                row("cancelled while queued", Obs.of(MessagePhase.Queued, Session.ACTIVE).reason(Reasons.QUEUED).cancelled(),
+                        EndWithoutRun.class, MessagePhase.Cancelled, Reasons.CANCELLED),
+                row("cancelled while its Job runs: the Job is stopped", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("chat-01-abc", job(null, null)).cancelled(), MessageAction.Interrupt.class, null, null),
+                row("cancelled, its Job gone: Cancelled", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("chat-01-abc", null).cancelled().recorded(Redis.of(false)), EndWithoutRun.class,
+                        MessagePhase.Cancelled, Reasons.CANCELLED),
+                row("cancelled after its run finished: the run's own verdict", Obs.of(MessagePhase.Running, Session.ACTIVE)
+                        .job("j", job("Complete", null)).cancelled().run(OK_RUN).recorded(Redis.of(false)), Finish.class,
+                        MessagePhase.Succeeded, Reasons.SUCCEEDED),
+                row("terminal and cancelled: nothing", Obs.of(MessagePhase.Succeeded, Session.ACTIVE).cancelled(),
+                        MessageAction.Nothing.class, null, null),
                 row("Job complete, not recorded", Obs.of(MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null))
                         .run(OK_RUN).recorded(Redis.of(false)), Finish.class, MessagePhase.Succeeded, Reasons.SUCCEEDED),
                 row("Job complete, lost status write replayed: recorded before", Obs.of(MessagePhase.Running, Session.ACTIVE)
@@ -140,32 +206,32 @@ class MessageTransitionTest {
                         .run(null).recorded(Redis.of(false)), Finish.class, MessagePhase.Failed, Reasons.JOB_FAILED),
                 row("Job finished, Redis down", Obs.of(MessagePhase.Running, Session.ACTIVE).job("j", job("Complete", null))
                         .run(OK_RUN).recorded(Redis.down("connection refused")), AwaitHistory.class, null, null),
-                row("session not there (yet)", Obs.of(null, Session.MISSING), Wait.class, MessagePhase.Pending,
+                row("session not there (yet)", notStarted(null, Session.MISSING), Wait.class, MessagePhase.Pending,
                         Reasons.SESSION_NOT_FOUND),
-                row("session gone while queued", Obs.of(MessagePhase.Queued, Session.MISSING).reason(Reasons.QUEUED), Wait.class,
+                row("session gone while queued", notStarted(MessagePhase.Queued, Session.MISSING).reason(Reasons.QUEUED), Wait.class,
                         MessagePhase.Pending, Reasons.SESSION_NOT_FOUND),
                 row("new, inputs missing", fresh().plan(PlanCheck.problem(MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
                         "no Secret"))), Wait.class, MessagePhase.Pending, Reasons.CREDENTIALS_MISSING),
                 row("new, inputs invalid", fresh().plan(PlanCheck.problem(MessageProblem.invalid(Reasons.PROMPT_MISSING,
                         "empty"))), EndWithoutRun.class, MessagePhase.Failed, Reasons.PROMPT_MISSING),
-                row("one-shot, inputs invalid", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.problem(
+                row("one-shot, inputs invalid", notStarted(null, Session.ONE_SHOT).plan(PlanCheck.problem(
                         MessageProblem.invalid(Reasons.INVALID_EFFORT, "no"))), EndWithoutRun.class, MessagePhase.Failed,
                         Reasons.INVALID_EFFORT),
                 row("new, valid: queued for the session to start", fresh().plan(PlanCheck.ok(PLAN)), Wait.class,
                         MessagePhase.Queued, Reasons.QUEUED),
-                row("queued: its inputs are not read again, the session starts it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                row("queued: its inputs are not read again, the session starts it", notStarted(MessagePhase.Queued, Session.ACTIVE)
                         .reason(Reasons.QUEUED), MessageAction.Nothing.class, null, null),
-                row("pending, inputs back: queued", Obs.of(MessagePhase.Pending, Session.ACTIVE).reason(Reasons.CREDENTIALS_MISSING)
+                row("pending, inputs back: queued", notStarted(MessagePhase.Pending, Session.ACTIVE).reason(Reasons.CREDENTIALS_MISSING)
                         .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
                 row("suspended", fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED), Wait.class, MessagePhase.Queued,
                         Reasons.SESSION_SUSPENDED),
-                row("queued, then suspended", Obs.of(MessagePhase.Queued, Session.SUSPENDED).reason(Reasons.QUEUED)
+                row("queued, then suspended", notStarted(MessagePhase.Queued, Session.SUSPENDED).reason(Reasons.QUEUED)
                         .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.SESSION_SUSPENDED),
-                row("resumed: queued again for the session to start", Obs.of(MessagePhase.Queued, Session.ACTIVE)
+                row("resumed: queued again for the session to start", notStarted(MessagePhase.Queued, Session.ACTIVE)
                         .reason(Reasons.SESSION_SUSPENDED).plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
                 row("resumed, the session already started it", Obs.of(MessagePhase.Queued, Session.ACTIVE)
                         .reason(Reasons.SESSION_SUSPENDED).job(null, job(null, null)), MessageAction.Adopt.class, null, null),
-                row("one-shot, Redis down", Obs.of(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.down("refused")),
+                row("one-shot, Redis down", notStarted(null, Session.ONE_SHOT).plan(PlanCheck.ok(PLAN)).resume(Redis.down("refused")),
                         Wait.class, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE),
                 row("one-shot: no queue, it creates its own Job", readyToRun(), CreateJob.class, null, null),
                 row("one-shot, 409 on create: the same run, adopted from the Job", Obs.of(null, Session.ONE_SHOT)
@@ -190,6 +256,12 @@ class MessageTransitionTest {
         } else if (action instanceof Finish f) {
             assertEquals(phase, f.verdict().phase(), edge);
             assertEquals(reason, f.verdict().reason(), edge);
+        } else if (action instanceof MessageAction.Restore r) {
+            assertEquals(phase, r.outcome().phase(), edge);
+        } else if (action instanceof MessageAction.RecordPending p) {
+            assertEquals(phase, p.pending().getPhase(), edge);
+        } else if (action instanceof AwaitHistory h && o.pending() == null && o.job() != null) {
+            assertTrue(h.run() != null, edge + ": the run is parsed into the status while Redis is down");
         }
     }
 
@@ -214,7 +286,7 @@ class MessageTransitionTest {
         Wait inputs = (Wait) MessageTransition.next(fresh().plan(PlanCheck.problem(MessageProblem.waiting(
                 Reasons.CONFIG_MAP_NOT_FOUND, "no ConfigMap"))).build());
         assertEquals(MessageTransition.RECHECK, inputs.recheck());
-        assertNull(((Wait) MessageTransition.next(Obs.of(null, Session.MISSING).build())).recheck());
+        assertNull(((Wait) MessageTransition.next(notStarted(null, Session.MISSING).build())).recheck());
         assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).with(Session.SUSPENDED).build())).recheck());
         assertNull(((Wait) MessageTransition.next(fresh().plan(PlanCheck.ok(PLAN)).build())).recheck(), "no queue poll");
     }

@@ -83,13 +83,15 @@ class VerdictTest {
         assertTrue(v.message().contains("Reached maximum number of turns (1)"), v.message());
     }
 
+    /** The state volume lost the transcript: not a CLI error to retry, a conversation to reset (and how). */
     @Test
-    void unknownResumeIdIsACliErrorWithTheCliText() throws IOException {
+    void anUnknownResumeIdIsALostConversationThatSaysHowToGoOn() throws IOException {
         Verdict v = Verdict.of(failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"),
                 fixture("resume-unknown"), TIMEOUT);
-        assertEquals(Reasons.CLI_ERROR, v.reason());
-        assertTrue(v.message().contains("No conversation found with session ID: 0b0e2d7e-1111-4222-8333-944455556666"),
-                v.message());
+        assertEquals(MessagePhase.Failed, v.phase());
+        assertEquals(Reasons.CONVERSATION_STATE_LOST, v.reason());
+        assertTrue(v.message().contains("Claude session 0b0e2d7e-1111-4222-8333-944455556666"), v.message());
+        assertTrue(v.message().contains("spec.resetConversation"), v.message());
     }
 
     @Test

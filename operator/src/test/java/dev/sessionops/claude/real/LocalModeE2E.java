@@ -64,6 +64,8 @@ class LocalModeE2E {
     void twoMessageSessionThenRestartKeepsEverything() throws Exception {
         String firstResult;
         String sessionId;
+        String demoUid;
+        String created;
         try (OperatorProcess operator = startLocal("local-1")) {
             String[] endpoints = awaitReady(operator);
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
@@ -83,6 +85,9 @@ class LocalModeE2E {
                 ClaudeMessage second = Harness.awaitPhase(client, "default", "demo-02", MessagePhase.Succeeded);
                 firstResult = first.getStatus().getResult();
                 sessionId = first.getStatus().getSessionId();
+                ClaudeSession demo = Harness.getSession(client, "default", "demo");
+                demoUid = demo.getMetadata().getUid();
+                created = demo.getMetadata().getCreationTimestamp();
                 assertTrue(firstResult.startsWith("Received 1 messages"), firstResult);
                 assertEquals(sessionId, second.getStatus().getResumedFrom());
                 assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
@@ -96,7 +101,7 @@ class LocalModeE2E {
                 assertTrue((secret.getData() != null && secret.getData().containsKey("ANTHROPIC_API_KEY"))
                         || (secret.getStringData() != null && secret.getStringData().containsKey("ANTHROPIC_API_KEY")));
             }
-            assertEquals(4, history(endpoints[1]).size());
+            assertEquals(4, history(endpoints[1], demoUid).size());
             // the operator's API through the kubeconfig's server, as kubectl get --raw would reach it
             HttpResponse<String> page = viaFront(home, "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/sessions/demo/history");
             assertEquals(200, page.statusCode(), page.body());
@@ -114,7 +119,9 @@ class LocalModeE2E {
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                         assertEquals(2, Harness.getSession(client, "default", "demo").getStatus().getMessageCount()));
                 assertEquals(sessionId, session.getStatus().getCurrentSessionId());
-                List<HistoryEntry> entries = history(endpoints[1]);
+                assertEquals(demoUid, session.getMetadata().getUid(), "a restart keeps the session's identity");
+                assertEquals(created, session.getMetadata().getCreationTimestamp(), "and its creation time");
+                List<HistoryEntry> entries = history(endpoints[1], demoUid);
                 assertEquals(4, entries.size());
                 assertEquals("Hello from local mode", entries.get(0).content());
                 // and the conversation goes on where it was: the CLI's state survived on disk
@@ -432,7 +439,8 @@ class LocalModeE2E {
         }
     }
 
-    private static List<HistoryEntry> history(String redisUrl) {
+    /** The conversation of session default/demo (its keys carry its uid, which a restart must keep). */
+    private static List<HistoryEntry> history(String redisUrl, String sessionUid) {
         // local mode's redis-server has a password per start, in its 0600 config file (never in the log)
         String password;
         try {
@@ -441,7 +449,7 @@ class LocalModeE2E {
             throw new java.io.UncheckedIOException(e);
         }
         try (StandaloneRedis redis = new StandaloneRedis(redisUrl.replace("redis://", "redis://:" + password + "@"))) {
-            return redis.history().history(ConversationKey.session("default", "demo"), 0, -1);
+            return redis.history().history(ConversationKey.session("default", "demo", sessionUid), 0, -1);
         }
     }
 

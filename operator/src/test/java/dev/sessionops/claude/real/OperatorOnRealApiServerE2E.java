@@ -3,6 +3,7 @@ package dev.sessionops.claude.real;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,8 @@ import dev.sessionops.claude.e2e.Scenarios;
 import dev.sessionops.claude.e2e.Tier;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.kube.StaleResourceException;
+import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.wire.ApiPaths;
 import dev.sessionops.claude.local.RealKubelet;
 import dev.sessionops.claude.testing.Kubectl;
@@ -35,6 +38,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The packaged operator (target/quarkus-app) against a real kube-apiserver, etcd and kube-controller-manager, running
@@ -81,6 +85,11 @@ class OperatorOnRealApiServerE2E {
     }
 
     @Test
+    void lostStateVolumeThenReset() {
+        Scenarios.lostStateVolumeThenReset(tier);
+    }
+
+    @Test
     void runPastItsTimeoutFailsWithDeadlineExceeded() {
         Scenarios.runPastItsTimeoutFailsWithDeadlineExceeded(tier);
     }
@@ -105,6 +114,30 @@ class OperatorOnRealApiServerE2E {
         assertEquals(403, noSecretList.getCode(), "the operator may get a Secret by name, never list them");
     }
 
+    /**
+     * What the session's claim and every status write rest on: the API server refuses a status patch carrying a
+     * resourceVersion it has moved past (the mock server agrees; this is the one that counts).
+     */
+    @Test
+    void theApiServerRefusesAStatusWriteFromAStaleCopy() {
+        String ns = Harness.namespace(admin, "stale");
+        Harness.session(admin, ns, "stale", s -> s.setSuspend(true));
+        var sessions = admin.resources(ClaudeSession.class).inNamespace(ns).withName("stale");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sessions.get().getStatus() != null);
+        ClaudeSession[] read = new ClaudeSession[1];
+        await().atMost(Duration.ofSeconds(30)).ignoreException(StaleResourceException.class).untilAsserted(() -> {
+            read[0] = sessions.get();
+            var changed = Serialization.clone(read[0].getStatus());
+            changed.setLastActive(java.time.Instant.now().toString()); // a real change: a no-op keeps the version
+            ClaudeSession written = StatusWriter.write(admin, read[0], changed); // at the version read: written
+            assertNotEquals(read[0].getMetadata().getResourceVersion(), written.getMetadata().getResourceVersion());
+        });
+        var other = Serialization.clone(read[0].getStatus());
+        other.setLastActive("2000-01-01T00:00:00Z");
+        assertThrows(StaleResourceException.class, () -> StatusWriter.write(admin, read[0], other),
+                "the copy read before that write is stale now");
+    }
+
     @Test
     void deletingASessionRemovesItsHistoryThenGarbageCollectionRemovesTheRest() {
         String ns = Harness.namespace(admin, "gone");
@@ -112,7 +145,7 @@ class OperatorOnRealApiServerE2E {
         });
         Harness.message(admin, ns, "gone-01", "gone", "Hello before goodbye");
         Harness.awaitPhase(admin, ns, "gone-01", MessagePhase.Succeeded);
-        ConversationKey key = ConversationKey.session(ns, "gone");
+        ConversationKey key = Harness.conversation(admin, ns, "gone");
         assertEquals(2, history.history().history(key, 0, -1).size());
         assertEquals(1, admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size(), "state volume");
 
@@ -124,7 +157,7 @@ class OperatorOnRealApiServerE2E {
             assertTrue(admin.pods().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
             assertTrue(admin.persistentVolumeClaims().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list().getItems().isEmpty());
         });
-        assertEquals(0L, history.dataSource().execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(),
+        assertEquals(0L, history.dataSource().execute("EXISTS", key.history(), key.meta(), key.chain(), key.applied(), key.outcomes(),
                 key.index()).toLong());
     }
 
@@ -163,7 +196,7 @@ class OperatorOnRealApiServerE2E {
         assertTrue(done.getStatus().getResult().startsWith("Received 1 messages"), done.getStatus().getResult());
         assertEquals(1, Harness.jobs(admin, ns).size(), "one Job");
         assertEquals(1, kubelet.mainRuns(ns).size(), "one run");
-        assertEquals(2, history.history().history(ConversationKey.session(ns, "r"), 0, -1).size(), "recorded once");
+        assertEquals(2, history.history().history(Harness.conversation(admin, ns, "r"), 0, -1).size(), "recorded once");
         assertEquals(1, Harness.events(admin, ns, "r-01").stream().filter(e -> "Succeeded".equals(e.getReason()))
                 .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum(), "one Succeeded event");
         // the live events: the new leader went on following the log where the crashed one stopped, nothing twice

@@ -150,6 +150,11 @@ final class RealOperatorTier implements AutoCloseable {
      * request (raw request line and status) so a test can tell which requests reached it and as what.
      */
     OperatorProcess startOperator(String identity) {
+        return startOperator(identity, Map.of());
+    }
+
+    /** A replica with these settings on top of the tier's. */
+    OperatorProcess startOperator(String identity, Map<String, String> settings) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("cso.defaults.env.ANTHROPIC_BASE_URL", api.baseUrl());
         properties.put("cso.leader-election.lease-duration", "6s");
@@ -157,6 +162,7 @@ final class RealOperatorTier implements AutoCloseable {
         properties.put("cso.leader-election.retry-period", "1s");
         properties.put("quarkus.http.access-log.enabled", "true");
         properties.put("quarkus.http.access-log.pattern", ACCESS_LOG_PREFIX + "\"%r\" %s");
+        properties.putAll(settings);
         OperatorProcess p = OperatorProcess.serving(identity, WORK, SERVING, properties, Map.of(
                 "KUBECONFIG", kubeconfig.toAbsolutePath().toString(),
                 "QUARKUS_REDIS_HOSTS", redis.uri(),
@@ -166,6 +172,32 @@ final class RealOperatorTier implements AutoCloseable {
             operators.add(p);
         }
         return p;
+    }
+
+    /**
+     * Makes {@code replica} the leader: the current leader is SIGKILLed (no Lease handed back, as in a crash) and
+     * the replica takes the Lease once it expires.
+     */
+    void crashLeaderInFavourOf(OperatorProcess replica) {
+        leader.kill();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            if (!replica.isAlive()) {
+                throw new AssertionError(replica.identity() + " exited:\n" + replica.log());
+            }
+            return replica.isReconciling();
+        });
+        leader = replica;
+    }
+
+    /**
+     * Takes a dead replica out of {@link #operators()} (its log is no longer checked), still closed with the tier.
+     * For a replica a test made fail on purpose (RBAC taken away).
+     */
+    void retire(OperatorProcess replica) {
+        synchronized (operators) {
+            operators.remove(replica);
+        }
+        resources.add(replica);
     }
 
     /** What starts each access-log line of the operator ({@link #startOperator}). */

@@ -18,7 +18,6 @@ import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
-import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
@@ -74,7 +73,7 @@ class ClaudeSessionReconcilerIT {
     void theNextTurnResumesAtTheLastGoodTurnSoAFailedPromptIsNotSentAgain() {
         fixture.secret(NS);
         ClaudeSession session = fixture.session(NS, "chat");
-        ConversationKey key = ConversationKey.session(NS, "chat");
+        ConversationKey key = ConversationKey.of(session);
         history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0,
                 "turn-1"));
         // a failed turn after it: recorded (its cost), but not where the conversation continues
@@ -88,6 +87,105 @@ class ClaudeSessionReconcilerIT {
         List<String> command = start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
         assertTrue(command.contains("--resume=claude-1"), command.toString());
         assertTrue(command.contains("--resume-session-at=turn-1"), command.toString());
+    }
+
+    @Test
+    void theTurnIsClaimedOnTheSessionBeforeTheJobIsPlanned() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        TestContext<ClaudeSession> context = context(session, message("chat-01"));
+
+        reconciler.reconcile(session, context);
+
+        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isPresent());
+        ClaudeSession stored = storedSession("chat");
+        assertEquals("chat-01", stored.getStatus().getActiveMessage());
+        assertEquals(SessionPhase.Running, stored.getStatus().getPhase());
+    }
+
+    /**
+     * Two dispatchers read the same session: one (a deposed leader, or a cache that had not seen chat-00 yet) would
+     * start chat-01, the other chat-00, which was created later with an earlier timestamp and so is the head now. Job
+     * creates are slow here (the workflow has not run). The first claim wins; the other dispatcher's claim is stale
+     * and it plans nothing, so never two Jobs in one session. Once it sees the claim, it holds while chat-01 runs.
+     */
+    @Test
+    void twoDispatchersRacingForOneSessionNeverBothStartAJob() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        ClaudeMessage later = fixture.message(NS, "chat-01", "chat", spec -> {
+        });
+        ClaudeMessage earlier = client.resource(fixture.message(NS, "chat-00", "chat", spec -> {
+        })).get();
+        earlier.getMetadata().setCreationTimestamp("2000-01-01T00:00:00Z"); // before chat-01: the head for whoever sees it
+        ClaudeSession seenByA = client.getKubernetesSerialization().clone(session);
+        ClaudeSession seenByB = client.getKubernetesSerialization().clone(session);
+        TestContext<ClaudeSession> a = context(seenByA, later);
+        TestContext<ClaudeSession> b = context(seenByB, earlier, later);
+        ClaudeSessionReconciler other = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
+                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with());
+
+        reconciler.reconcile(seenByA, a);
+        UpdateControl<ClaudeSession> lost = other.reconcile(seenByB, b);
+
+        assertEquals("chat-01", a.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow()
+                .head().getMetadata().getName());
+        assertTrue(b.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(),
+                "the stale claim plans no Job");
+        assertTrue(lost.getScheduleDelay().isPresent(), "and looks again soon");
+        assertEquals("chat-01", storedSession("chat").getStatus().getActiveMessage());
+
+        // B's next look, with the claimed session (chat-01's Job still not in its cache): it holds
+        ClaudeSession fresh = storedSession("chat");
+        TestContext<ClaudeSession> again = context(fresh, earlier, later);
+        other.reconcile(fresh, again);
+        assertTrue(again.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(),
+                "chat-01 holds the turn until it ends");
+    }
+
+    /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */
+    @Test
+    void aResetConversationStartsTheNextMessageInANewClaudeSession() {
+        fixture.secret(NS);
+        ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
+            s.getSpec().setResetConversation("2026-11-28T10:00:00Z");
+            return s;
+        });
+        history.record(ConversationKey.of(session), new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null,
+                null, 0, 0, 0, 0, 0, "turn-1"));
+        TestContext<ClaudeSession> context = context(session, message("chat-02"));
+
+        reconciler.reconcile(session, context);
+
+        var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
+        List<String> command = start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+        assertTrue(command.stream().noneMatch(a -> a.startsWith("--resume")), command.toString());
+        ClaudeSession stored = storedSession("chat");
+        assertEquals("2026-11-28T10:00:00Z", stored.getStatus().getConversationReset());
+        assertEquals(List.of("claude-1"), stored.getStatus().getSessionChain(), "the old Claude session stays in the chain");
+        assertEquals(2, history.length(ConversationKey.of(session)), "and the history");
+    }
+
+    @Test
+    void aResetWaitsForTheRunUnderWay() {
+        fixture.secret(NS);
+        ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
+            s.getSpec().setResetConversation("r1");
+            return s;
+        });
+        history.record(ConversationKey.of(session), new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null,
+                null, 0, 0, 0, 0, 0, "turn-1"));
+        ClaudeMessage running = message("chat-02");
+        running.setStatus(new dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus());
+        running.getStatus().setPhase(dev.sessionops.claude.api.v1alpha1.MessagePhase.Running);
+        TestContext<ClaudeSession> context = context(session, running, message("chat-03"));
+
+        UpdateControl<ClaudeSession> control = reconciler.reconcile(session, context);
+
+        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty());
+        assertEquals(null, storedSession("chat").getStatus().getConversationReset());
+        assertEquals("claude-1", history.resumePoint(ConversationKey.of(session)).orElseThrow().sessionId());
+        assertEquals(Optional.of(ClaudeSessionReconciler.RECHECK.toMillis()), control.getScheduleDelay());
     }
 
     @Test
@@ -105,7 +203,8 @@ class ClaudeSessionReconcilerIT {
         assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(),
                 "no Job planned");
         assertTrue(context.workflow().reconciled(), "the state volume is kept while suspended");
-        assertEquals(SessionPhase.Suspended, control.getResource().orElseThrow().getStatus().getPhase());
+        assertTrue(control.isNoUpdate(), "the reconciler wrote the status itself, conditionally");
+        assertEquals(SessionPhase.Suspended, storedSession("chat").getStatus().getPhase());
         assertEquals(head.getMetadata().getResourceVersion(), stored("chat-01").getMetadata().getResourceVersion(),
                 "the head is not touched");
     }
@@ -113,13 +212,16 @@ class ClaudeSessionReconcilerIT {
     @Test
     void theStatusMirrorsTheConversationAndIsWrittenOnlyWhenItChanges() {
         ClaudeSession session = fixture.session(NS, "chat");
-        history.record(ConversationKey.session(NS, "chat"), new Completion("uid-1", "chat-01", true, "Hello", "Hi",
+        history.record(ConversationKey.of(session), new Completion("uid-1", "chat-01", true, "Hello", "Hi",
                 "claude-1", "2025-01-01T00:00:00Z", "2025-01-01T00:00:05Z", 0.25, 100, 20, 3, 4, "turn-1"));
 
+        String read = session.getMetadata().getResourceVersion();
         UpdateControl<ClaudeSession> first = reconciler.reconcile(session, context(session));
 
-        assertTrue(first.isPatchStatus());
-        ClaudeSessionStatus status = first.getResource().orElseThrow().getStatus();
+        ClaudeSession stored = storedSession("chat");
+        assertTrue(first.isNoUpdate(), "written by the reconciler, conditionally");
+        assertTrue(!read.equals(stored.getMetadata().getResourceVersion()), "written");
+        ClaudeSessionStatus status = stored.getStatus();
         assertEquals(1, status.getMessageCount());
         assertEquals("claude-1", status.getCurrentSessionId());
         assertEquals(0.25, status.getTotalCostUsd());
@@ -129,10 +231,11 @@ class ClaudeSessionReconcilerIT {
         assertTrue(first.getScheduleDelay().isEmpty());
 
         // what the next event brings: the written status, as the API server (and so the informer) returns it
-        ClaudeSession written = StatusWriter.write(client, session, status);
-        UpdateControl<ClaudeSession> second = reconciler.reconcile(written, context(written));
+        UpdateControl<ClaudeSession> second = reconciler.reconcile(stored, context(stored));
 
-        assertTrue(second.isNoUpdate(), "an equal status is not written again");
+        assertTrue(second.isNoUpdate());
+        assertEquals(stored.getMetadata().getResourceVersion(), storedSession("chat").getMetadata().getResourceVersion(),
+                "an equal status is not written again");
         assertTrue(second.getScheduleDelay().isEmpty());
     }
 
@@ -143,8 +246,7 @@ class ClaudeSessionReconcilerIT {
 
         UpdateControl<ClaudeSession> control = reconciler.reconcile(session, context(session));
 
-        assertTrue(control.isPatchStatus());
-        Condition ready = ready(control.getResource().orElseThrow().getStatus());
+        Condition ready = ready(storedSession("chat").getStatus());
         assertEquals(Conditions.FALSE, ready.getStatus());
         assertEquals("HistoryStoreUnavailable", ready.getReason());
         assertEquals(Optional.of(ClaudeSessionReconciler.RECHECK.toMillis()), control.getScheduleDelay());
@@ -153,7 +255,7 @@ class ClaudeSessionReconcilerIT {
     @Test
     void cleanupDeletesTheConversation() {
         ClaudeSession session = fixture.session(NS, "chat");
-        ConversationKey key = ConversationKey.session(NS, "chat");
+        ConversationKey key = ConversationKey.of(session);
         history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0, null));
 
         DeleteControl control = reconciler.cleanup(session, context(session));
@@ -165,7 +267,7 @@ class ClaudeSessionReconcilerIT {
     @Test
     void withRedisDownCleanupKeepsTheFinalizerAndLooksAgain() {
         ClaudeSession session = fixture.session(NS, "chat");
-        ConversationKey key = ConversationKey.session(NS, "chat");
+        ConversationKey key = ConversationKey.of(session);
         history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0, null));
         history.down(true);
 
@@ -188,6 +290,10 @@ class ClaudeSessionReconcilerIT {
 
     private ClaudeMessage stored(String name) {
         return client.resources(ClaudeMessage.class).inNamespace(NS).withName(name).get();
+    }
+
+    private ClaudeSession storedSession(String name) {
+        return client.resources(ClaudeSession.class).inNamespace(NS).withName(name).get();
     }
 
     private static Condition ready(ClaudeSessionStatus status) {

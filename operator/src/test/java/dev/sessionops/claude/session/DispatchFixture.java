@@ -15,6 +15,7 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.RunPlanner;
@@ -47,6 +48,11 @@ final class DispatchFixture {
             @Override
             public Optional<ResumePoint> resumePoint(ConversationKey key) {
                 return Optional.empty();
+            }
+
+            @Override
+            public Recorded recorded(ConversationKey key, String messageUid) {
+                return Recorded.NO;
             }
         };
         return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics,

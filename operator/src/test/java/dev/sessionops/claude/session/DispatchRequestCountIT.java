@@ -60,7 +60,7 @@ class DispatchRequestCountIT {
         int before = server.getRequestCount();
 
         // the session reconciler's dispatch, on what its caches hold
-        SessionDispatch.Decision decision = SessionDispatch.next(false, queue, List.of());
+        SessionDispatch.Decision decision = SessionDispatch.next(false, null, queue, List.of());
         assertNotNull(decision.start(), decision.hold());
         assertEquals("chat-0000", decision.start().getMetadata().getName());
         SessionDispatcher.Plan plan = fixture.dispatcher().plan(session, decision.start(), client);

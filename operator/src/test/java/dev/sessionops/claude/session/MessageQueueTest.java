@@ -55,6 +55,19 @@ class MessageQueueTest {
     }
 
     @Test
+    void aMessageCancelledBeforeItStartedIsNeverTheHeadButOneAlreadyRunningStaysIt() {
+        ClaudeMessage cancelled = message("m1", T1, MessagePhase.Queued);
+        cancelled.getSpec().setCancel(true);
+        ClaudeMessage next = message("m2", T2, MessagePhase.Queued);
+        assertEquals("m2", MessageQueue.head(List.of(cancelled, next)).orElseThrow().getMetadata().getName());
+
+        ClaudeMessage stopping = message("m1", T1, MessagePhase.Running);
+        stopping.getSpec().setCancel(true);
+        assertEquals("m1", MessageQueue.head(List.of(stopping, next)).orElseThrow().getMetadata().getName(),
+                "its run is being stopped: the next one waits for that");
+    }
+
+    @Test
     void noHeadWhenEveryMessageIsFinished() {
         List<ClaudeMessage> messages = List.of(
                 message("m1", T1, MessagePhase.Succeeded), message("m2", T2, MessagePhase.Failed));
@@ -130,6 +143,7 @@ class MessageQueueTest {
     static ClaudeMessage message(String name, String created, MessagePhase phase) {
         ClaudeMessage m = new ClaudeMessage();
         m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withCreationTimestamp(created).build());
+        m.setSpec(new dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec());
         ClaudeMessageStatus status = new ClaudeMessageStatus();
         status.setPhase(phase);
         m.setStatus(status);

@@ -15,6 +15,8 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.ConversationSummary;
 import dev.sessionops.claude.history.HistoryEntry;
 import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.history.Outcome;
+import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -27,6 +29,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 public class FakeHistoryStore extends HistoryStore {
     private final Map<ConversationKey, Conversation> conversations = new HashMap<>();
+    private final Set<ConversationKey> deleted = new java.util.HashSet<>();
     private boolean down;
     private int records;
 
@@ -51,13 +54,24 @@ public class FakeHistoryStore extends HistoryStore {
         return records;
     }
 
+    /** Records without an outcome, as versions before outcomes did. */
+    public Recording record(ConversationKey key, Completion c) {
+        return record(key, c, null);
+    }
+
     @Override
-    public boolean record(ConversationKey key, Completion c) {
+    public Recording record(ConversationKey key, Completion c, Outcome outcome) {
         available();
         records++;
+        if (deleted.contains(key)) {
+            return Recording.CONVERSATION_DELETED;
+        }
         Conversation conversation = conversations.computeIfAbsent(key, k -> new Conversation());
         if (!conversation.applied.add(c.messageUid())) {
-            return false;
+            return Recording.REPLAYED;
+        }
+        if (outcome != null) {
+            conversation.outcomes.put(c.messageUid(), outcome);
         }
         int start = conversation.entries.size();
         if (c.succeeded()) {
@@ -83,13 +97,23 @@ public class FakeHistoryStore extends HistoryStore {
         conversation.outputTokens += c.outputTokens();
         conversation.cacheCreationInputTokens += c.cacheCreationInputTokens();
         conversation.cacheReadInputTokens += c.cacheReadInputTokens();
-        return true;
+        return Recording.RECORDED;
     }
 
     @Override
-    public boolean isRecorded(ConversationKey key, String messageUid) {
+    public Recorded recorded(ConversationKey key, String messageUid) {
         available();
-        return conversation(key).map(c -> c.applied.contains(messageUid)).orElse(false);
+        return conversation(key).filter(c -> c.applied.contains(messageUid))
+                .map(c -> new Recorded(true, c.outcomes.get(messageUid))).orElse(Recorded.NO);
+    }
+
+    @Override
+    public void startNewChain(ConversationKey key) {
+        available();
+        conversation(key).ifPresent(c -> {
+            c.currentSessionId = "";
+            c.resumeAt = null;
+        });
     }
 
     @Override
@@ -141,6 +165,7 @@ public class FakeHistoryStore extends HistoryStore {
     public void delete(ConversationKey key) {
         available();
         conversations.remove(key);
+        deleted.add(key);
     }
 
     private Optional<Conversation> conversation(ConversationKey key) {
@@ -158,6 +183,7 @@ public class FakeHistoryStore extends HistoryStore {
         final Set<String> applied = new LinkedHashSet<>();
         final List<HistoryEntry> entries = new ArrayList<>();
         final Map<String, int[]> index = new HashMap<>();
+        final Map<String, Outcome> outcomes = new HashMap<>();
         final List<String> chain = new ArrayList<>();
         String created;
         String lastActive;

@@ -12,6 +12,8 @@ public class ClaudeMessageSpec extends RunSettings {
     private PromptSource promptFrom;
     /** Values for {@code {name}} placeholders in the prompt. */
     private Map<String, String> variables;
+    /** True: do not run it. A message that has not started ends Cancelled (its session moves on). */
+    private Boolean cancel;
 
     public NameRef getSessionRef() { return sessionRef; }
     public void setSessionRef(NameRef sessionRef) { this.sessionRef = sessionRef; }
@@ -19,6 +21,8 @@ public class ClaudeMessageSpec extends RunSettings {
     public void setPrompt(String prompt) { this.prompt = prompt; }
     public PromptSource getPromptFrom() { return promptFrom; }
     public void setPromptFrom(PromptSource promptFrom) { this.promptFrom = promptFrom; }
+    public Boolean getCancel() { return cancel; }
+    public void setCancel(Boolean cancel) { this.cancel = cancel; }
     public Map<String, String> getVariables() { return variables; }
     public void setVariables(Map<String, String> variables) { this.variables = variables; }
 }

@@ -23,6 +23,8 @@ public class ClaudeMessageStatus {
     private Boolean resultTruncated;
     /** Tools the CLI was not allowed to use during this run. */
     private List<String> permissionDenials;
+    /** A finished run waiting to be recorded in Redis (null once recorded, and for every run Redis recorded at once). */
+    private PendingRecord pendingRecord;
     private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
 
@@ -54,6 +56,8 @@ public class ClaudeMessageStatus {
     public void setResultTruncated(Boolean resultTruncated) { this.resultTruncated = resultTruncated; }
     public List<String> getPermissionDenials() { return permissionDenials; }
     public void setPermissionDenials(List<String> permissionDenials) { this.permissionDenials = permissionDenials; }
+    public PendingRecord getPendingRecord() { return pendingRecord; }
+    public void setPendingRecord(PendingRecord pendingRecord) { this.pendingRecord = pendingRecord; }
     public List<Condition> getConditions() { return conditions; }
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
     public Long getObservedGeneration() { return observedGeneration; }

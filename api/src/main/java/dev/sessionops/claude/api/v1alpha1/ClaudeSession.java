@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ClaudeSession extends CustomResource<ClaudeSessionSpec, ClaudeSessionStatus> implements Namespaced {
     public static final String GROUP = "claude.sessionops.dev";
+    public static final String KIND = "ClaudeSession";
     public static final String VERSION = "v1alpha1";
 
     @Override

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -31,6 +32,13 @@ public class ClaudeSessionSpec extends RunSettings {
     private Boolean suspend;
     @Min(0)
     private Long ttlSecondsAfterIdle;
+    /**
+     * Starts a new conversation (a new Claude session in {@code status.sessionChain}) when set to a value the status
+     * has not acknowledged yet ({@code status.conversationReset}): any token, e.g. the time it was asked for. For a
+     * session whose state volume was lost ({@code ConversationStateLost}); the history in Redis stays.
+     */
+    @Size(max = 64)
+    private String resetConversation;
 
     public String getImage() { return image; }
     public void setImage(String image) { this.image = image; }
@@ -60,6 +68,8 @@ public class ClaudeSessionSpec extends RunSettings {
     public void setPodAnnotations(Map<String, String> podAnnotations) { this.podAnnotations = podAnnotations; }
     public Boolean getSuspend() { return suspend; }
     public void setSuspend(Boolean suspend) { this.suspend = suspend; }
+    public String getResetConversation() { return resetConversation; }
+    public void setResetConversation(String resetConversation) { this.resetConversation = resetConversation; }
     public Long getTtlSecondsAfterIdle() { return ttlSecondsAfterIdle; }
     public void setTtlSecondsAfterIdle(Long ttlSecondsAfterIdle) { this.ttlSecondsAfterIdle = ttlSecondsAfterIdle; }
 }

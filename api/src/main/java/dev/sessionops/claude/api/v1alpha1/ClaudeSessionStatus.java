@@ -15,6 +15,8 @@ public class ClaudeSessionStatus {
     private String created;
     private String lastActive;
     private String activeMessage;
+    /** The {@code spec.resetConversation} last carried out. */
+    private String conversationReset;
     private double totalCostUsd;
     private Usage usage;
     private List<Condition> conditions = new ArrayList<>();
@@ -32,6 +34,8 @@ public class ClaudeSessionStatus {
     public void setCreated(String created) { this.created = created; }
     public String getLastActive() { return lastActive; }
     public void setLastActive(String lastActive) { this.lastActive = lastActive; }
+    public String getConversationReset() { return conversationReset; }
+    public void setConversationReset(String conversationReset) { this.conversationReset = conversationReset; }
     public String getActiveMessage() { return activeMessage; }
     public void setActiveMessage(String activeMessage) { this.activeMessage = activeMessage; }
     public double getTotalCostUsd() { return totalCostUsd; }
@@ -49,7 +53,8 @@ public class ClaudeSessionStatus {
         return o instanceof ClaudeSessionStatus s && phase == s.phase && Objects.equals(currentSessionId, s.currentSessionId)
                 && Objects.equals(sessionChain, s.sessionChain) && messageCount == s.messageCount
                 && Objects.equals(created, s.created) && Objects.equals(lastActive, s.lastActive)
-                && Objects.equals(activeMessage, s.activeMessage) && Double.compare(totalCostUsd, s.totalCostUsd) == 0
+                && Objects.equals(activeMessage, s.activeMessage)
+                && Objects.equals(conversationReset, s.conversationReset) && Double.compare(totalCostUsd, s.totalCostUsd) == 0
                 && Objects.equals(usage, s.usage) && Objects.equals(conditions, s.conditions)
                 && Objects.equals(observedGeneration, s.observedGeneration);
     }
@@ -57,6 +62,7 @@ public class ClaudeSessionStatus {
     @Override
     public int hashCode() {
         return Objects.hash(phase, currentSessionId, sessionChain, messageCount, created, lastActive, activeMessage,
+                conversationReset,
                 totalCostUsd, usage, conditions, observedGeneration);
     }
 }
