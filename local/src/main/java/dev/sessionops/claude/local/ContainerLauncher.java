@@ -201,12 +201,18 @@ final class ContainerLauncher {
         return thread;
     }
 
-    /** SIGTERM to the process tree, SIGKILL to whatever is left after {@code grace}. */
+    /**
+     * Stops a container as a container runtime does: SIGTERM to its main process only (PID 1 of the container, here
+     * unshare's child when isolated; what it does with its own children is its business, e.g. a shell that hands the
+     * signal on as SIGINT), then, after {@code grace}, SIGKILL to whatever is left.
+     */
     void kill(Process process, Duration grace) {
         List<ProcessHandle> tree = process.descendants().toList();
-        tree.forEach(ProcessHandle::destroy);
-        if (!isolated) {
-            process.destroy(); // isolated: unshare would SIGKILL its child at once, skipping the grace period
+        if (isolated) {
+            // unshare would SIGKILL its child at once, skipping the grace period: signal the child itself
+            process.children().forEach(ProcessHandle::destroy);
+        } else {
+            process.destroy();
         }
         try {
             process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);

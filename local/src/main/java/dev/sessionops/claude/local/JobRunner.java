@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -185,7 +186,7 @@ final class JobRunner {
         synchronized (lock) {
             process = process0;
             if (finished || podDeleted) {
-                kubelet.launcher().kill(process0, kubelet.options().killGracePeriod());
+                kubelet.launcher().kill(process0, grace());
             }
         }
         // status first, then the log: whoever sees output also sees Running (the pipe holds output meanwhile)
@@ -271,7 +272,7 @@ final class JobRunner {
             }
         }
         if (running != null) {
-            kubelet.launcher().kill(running, kubelet.options().killGracePeriod());
+            kubelet.launcher().kill(running, grace());
         }
         if (podName != null) {
             deletePod(podName); // the Job controller deletes the active pod
@@ -309,11 +310,30 @@ final class JobRunner {
         return true;
     }
 
-    /** The Job was deleted: kill its process and delete its pods, as garbage collection would. */
+    /** As a kubelet: the pod's terminationGracePeriodSeconds between SIGTERM and SIGKILL, at most the kubelet's. */
+    private Duration grace() {
+        Long seconds = job.getSpec() == null || job.getSpec().getTemplate() == null
+                || job.getSpec().getTemplate().getSpec() == null ? null
+                        : job.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        Duration most = kubelet.options().killGracePeriod();
+        return seconds == null || Duration.ofSeconds(seconds).compareTo(most) > 0 ? most : Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * The Job was deleted: stop its container (gracefully, within the pod's grace period), then delete its pods, as
+     * garbage collection would. The pods go a moment after the container ended, as a kubelet reports the termination
+     * before the pod is removed: the log (served as a snapshot here, not streamed) stays readable for a follower's
+     * next poll, so a stopped run's last lines (its result) are not lost.
+     */
     void jobDeleted() {
         List<String> pods = stop();
-        pods.forEach(this::deletePod);
+        if (kubelet.schedule(() -> pods.forEach(this::deletePod), TERMINATION_REPORTED.toMillis()) == null) {
+            pods.forEach(this::deletePod); // closing
+        }
     }
+
+    /** How long a stopped pod stays after its container ended (longer than a log follower's poll). */
+    static final Duration TERMINATION_REPORTED = Duration.ofSeconds(1);
 
     /** Someone deleted one of our pods: a running one is killed and counts as failed. */
     void podDeleted(String podName) {
@@ -327,7 +347,7 @@ final class JobRunner {
         }
         kubelet.logs().podDeleted(namespace, podName);
         if (running != null) {
-            kubelet.launcher().kill(running, kubelet.options().killGracePeriod());
+            kubelet.launcher().kill(running, grace());
         }
     }
 
@@ -339,7 +359,7 @@ final class JobRunner {
             running = process;
         }
         if (running != null) {
-            kubelet.launcher().kill(running, kubelet.options().killGracePeriod());
+            kubelet.launcher().kill(running, grace());
         }
         synchronized (lock) {
             return List.copyOf(podNames);

@@ -55,7 +55,9 @@ public final class LocalKubelet extends KubeletCore {
      * @param env              env given to every process; the container's own env wins
      * @param baseDir          where volumes live; null: a temp dir deleted on close
      * @param maxParallel      pods running at once, the rest queue (Pending); the CLI takes ~300 MB each
-     * @param killGracePeriod  SIGTERM → SIGKILL delay on deletion and deadline
+     * @param killGracePeriod  the longest SIGTERM → SIGKILL delay on deletion and deadline: a pod's
+     *                         terminationGracePeriodSeconds when shorter (a container's main process that ignores
+     *                         SIGTERM, as PID 1 of its namespace does without a handler, waits it out)
      * @param rewritePaths     force the fallback that rewrites mount paths instead of mounting
      * @param operatorJobsOnly run only the Jobs the operator made for a ClaudeMessage (local mode): labelled
      *                         {@code app.kubernetes.io/managed-by=claude-session-operator} and controlled by a

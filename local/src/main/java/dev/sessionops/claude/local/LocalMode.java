@@ -3,12 +3,14 @@ package dev.sessionops.claude.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -136,10 +138,11 @@ public final class LocalMode implements AutoCloseable {
         LocalToken token = LocalToken.generate();
         String user = settings.user();
 
-        int internalPort = RedisServer.freePort();
-        int frontPort = settings.apiPort() == 0 ? RedisServer.freePort() : settings.apiPort();
-        int operatorPort = RedisServer.freePort();
-        int managementPort = RedisServer.freePort();
+        int[] ports = distinctFreePorts(4, settings.apiPort());
+        int internalPort = ports[0];
+        int frontPort = settings.apiPort() == 0 ? ports[1] : settings.apiPort();
+        int operatorPort = ports[2];
+        int managementPort = ports[3];
 
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         // the storage itself (no expectations here), so a restored object can get its identity back (SavedObjects)
@@ -166,8 +169,12 @@ public final class LocalMode implements AutoCloseable {
                 .filter(s -> !s.isBlank()).map(Path::of).toList();
         Path volumes = privateDirectory(home.resolve("volumes"));
         LocalKubelet kubelet = LocalKubelet.start(api, client, LocalKubelet.Options.defaults()
-                .withPath(path.toArray(Path[]::new)).withBaseDir(volumes).withOperatorJobsOnly());
+                .withPath(path.toArray(Path[]::new)).withBaseDir(volumes).withOperatorJobsOnly()
+                .withKillGracePeriod(Duration.ofSeconds(30))); // the pods' own grace: a stopped run ends gracefully
         resources.add(kubelet);
+        // the embedded API has no garbage collector: deleting a session must take its messages, Jobs and claim along
+        resources.add(new GarbageCollector(client, claim -> kubelet.volumes().claimDir(claim.getMetadata().getNamespace(),
+                claim.getMetadata().getName())).start());
         if (kubelet.containersSeeHostPaths()) {
             setPermissions(home, "rwx--x--x");
             LOG.warning("Local mode: without unshare, containers reach their volumes by host path: " + home
@@ -260,6 +267,36 @@ public final class LocalMode implements AutoCloseable {
         return new CustomResourceDefinitionContext.Builder().withGroup(HasMetadata.getGroup(type))
                 .withVersion(HasMetadata.getVersion(type)).withPlural(HasMetadata.getPlural(type))
                 .withKind(HasMetadata.getKind(type)).withScope("Namespaced").build();
+    }
+
+    /**
+     * {@code n} ports on 127.0.0.1 that were free a moment ago, all different (and not {@code taken}): each probe socket
+     * is held until all are chosen, else the system may hand out the same port twice in a row.
+     */
+    static int[] distinctFreePorts(int n, int taken) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket;
+                do {
+                    socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                    held.add(socket);
+                } while (socket.getLocalPort() == taken);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // a probe: nothing to keep
+                }
+            }
+        }
     }
 
     /** 127.0.0.1 itself, whatever the JVM's IPv6 preference makes of "the loopback address". */

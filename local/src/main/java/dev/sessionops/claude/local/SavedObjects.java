@@ -146,16 +146,25 @@ final class SavedObjects {
     }
 
     /**
-     * Creates the object again as a user would have (owner references and finalizers are the operator's to set
+     * Creates the object again as a user would have, with its owner references (finalizers are the operator's to set
      * again), gives it back its identity (uid and creationTimestamp: the operator keys a conversation by uid, and the
-     * queue runs in creation order), then puts its status back through the status subresource.
+     * queue runs in creation order), then puts its status back through the status subresource; a message that had not
+     * ended gets none, so it runs (again).
      */
     private <T extends HasMetadata> int recreate(T saved) {
         ObjectMeta old = saved.getMetadata();
         Object status = statusOf(saved);
+        if (saved instanceof ClaudeMessage m && m.getStatus() != null && m.getStatus().getPhase() != null
+                && !m.getStatus().getPhase().isTerminal()) {
+            // not ended when local mode stopped (a run in flight: its process went with it): it starts over, as a new
+            // message would; the operator checks the history first, so a run recorded just before the stop is not
+            // run again
+            status = null;
+        }
         saved.setMetadata(new ObjectMetaBuilder().withName(old.getName()).withNamespace(old.getNamespace())
                 .withLabels(old.getLabels()).withAnnotations(old.getAnnotations()).withGeneration(old.getGeneration())
-                .withCreationTimestamp(old.getCreationTimestamp()).build());
+                .withCreationTimestamp(old.getCreationTimestamp())
+                .withOwnerReferences(old.getOwnerReferences()).build()); // valid: the owners keep their uids
         try {
             T created = client.resource(saved).create();
             keepIdentity(created, old);

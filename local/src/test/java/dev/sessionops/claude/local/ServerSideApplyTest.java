@@ -1,6 +1,8 @@
 package dev.sessionops.claude.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,6 +55,27 @@ class ServerSideApplyTest {
     void stop() {
         client.close();
         server.destroy();
+    }
+
+    /**
+     * The operator SDK removes its finalizer by JSON patch and caches what the patch returns: the embedded API answers
+     * with the object (as the API server does), not the mock's empty 202, and the object is gone.
+     */
+    @Test
+    void removingTheLastFinalizerOfADeletedObjectAnswersWithTheObject() {
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("ending").withFinalizers("x/keep").endMetadata()
+                .build();
+        client.resource(cm).create();
+        client.configMaps().withName("ending").delete();
+        assertNotNull(client.configMaps().withName("ending").get().getMetadata().getDeletionTimestamp());
+
+        ConfigMap last = client.configMaps().withName("ending").patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+
+        assertNotNull(last, "the answer carries the object");
+        assertEquals("ending", last.getMetadata().getName());
+        assertTrue(last.getMetadata().getFinalizers() == null || last.getMetadata().getFinalizers().isEmpty());
+        assertNull(client.configMaps().withName("ending").get(), "and it is gone");
     }
 
     @Test

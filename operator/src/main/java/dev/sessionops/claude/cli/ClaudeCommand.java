@@ -20,6 +20,18 @@ public final class ClaudeCommand {
     /** Resolved through the container's PATH. */
     public static final String EXECUTABLE = "claude";
 
+    /**
+     * The container's main process, a shell that runs the CLI and turns the SIGTERM that stops a pod (a cancel, a
+     * deadline, a drain) into SIGINT for it: measured with the real CLI 2.1.330, SIGINT ends the run gracefully (exit
+     * 0, its transcript written, a {@code result} with the run's cost when a tool was interrupted), SIGTERM kills it
+     * at once (exit 143, no result). One SIGINT only: a second one aborts the turn the first let the CLI finish, so
+     * the trap ignores what follows (SIGKILL after the grace period still ends everything). The exit status is the
+     * CLI's. A fixed script: the argv arrives as positional parameters, nothing is spliced into it.
+     */
+    static final String INTERRUPTIBLE = "trap 'trap \"\" TERM INT; kill -INT \"$pid\" 2>/dev/null' TERM INT; \"$@\" & pid=$!; "
+            + "wait \"$pid\"; s=$?; while kill -0 \"$pid\" 2>/dev/null; do wait \"$pid\"; s=$?; done; exit \"$s\"";
+    static final String SHELL = "/bin/sh";
+
     private ClaudeCommand() {
     }
 
@@ -48,6 +60,19 @@ public final class ClaudeCommand {
         argv.add("--");
         argv.add(o.prompt());
         return List.copyOf(argv);
+    }
+
+    /** {@code argv} run by the {@link #INTERRUPTIBLE} shell: the container's command. */
+    public static List<String> interruptible(List<String> argv) {
+        List<String> command = new ArrayList<>(List.of(SHELL, "-c", INTERRUPTIBLE, EXECUTABLE));
+        command.addAll(argv);
+        return List.copyOf(command);
+    }
+
+    /** The CLI's argv of a container command made by {@link #interruptible} (a command without the shell: itself). */
+    public static List<String> unwrap(List<String> command) {
+        boolean wrapped = command.size() > 4 && SHELL.equals(command.get(0)) && INTERRUPTIBLE.equals(command.get(2));
+        return wrapped ? command.subList(4, command.size()) : command;
     }
 
     /**

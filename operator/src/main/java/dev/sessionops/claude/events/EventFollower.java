@@ -93,7 +93,23 @@ public class EventFollower {
         }
     }
 
-    /** True while this instance follows the message (for tests and diagnostics). */
+    /**
+     * The run's stream-json lines as its live events hold them, one per line (empty when there are none): the record
+     * of a run whose pod is gone, as when a cancel stopped it (a pod log is deleted with its pod).
+     */
+    public Optional<String> recordedLog(ClaudeMessage message) {
+        try {
+            List<EventEntry> entries = store.range(keyOf(message), null, null, (int) Math.min(Integer.MAX_VALUE,
+                    store.maxLength()));
+            return entries.isEmpty() ? Optional.empty()
+                    : Optional.of(String.join("\n", entries.stream().map(EventEntry::data).toList()) + "\n");
+        } catch (RuntimeException e) {
+            LOG.debugf("events of %s unreadable: %s", message.getMetadata().getName(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** True while this instance follows the message (its events may still be coming). */
     public boolean isFollowing(ClaudeMessage message) {
         return follows.containsKey(message.getMetadata().getUid());
     }

@@ -22,6 +22,7 @@ import dev.sessionops.claude.kube.ReconcileErrors;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -82,7 +83,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         this.history = history;
         this.metrics = metrics;
         this.liveEvents = liveEvents;
-        this.observer = new MessageObserver(planner, history, logs);
+        this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout());
         this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
         this.events = events;
     }
@@ -150,6 +151,9 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         ClaudeSession session = null;
         if (message.getSpec().getSessionRef() != null) {
             session = context.getSecondaryResource(ClaudeSession.class).orElse(null);
+            if (session != null && SessionOwnership.ofAnotherIncarnation(message, session)) {
+                session = null; // its session is gone; garbage collection removes the message
+            }
             if (session != null) {
                 ensureOwnedBy(message, session, context);
             }
@@ -193,12 +197,25 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         message.getMetadata().setOwnerReferences(edited.getMetadata().getOwnerReferences()); // names its conversation
     }
 
-    /** A one-shot message's history goes with it; then the finalizer (if any) is released. */
+    /**
+     * A one-shot message's run is stopped as a cancel stops it (its Job deleted in the foreground: SIGINT to the CLI,
+     * which ends its turn) before its history goes with it; then the finalizer (if any) is released.
+     */
     private UpdateControl<ClaudeMessage> finishDeletion(ClaudeMessage message, Context<ClaudeMessage> context) {
-        liveEvents.forget(message);
         if (!message.hasFinalizer(FINALIZER)) {
+            liveEvents.forget(message);
             return UpdateControl.noUpdate();
         }
+        Job running = context.getSecondaryResource(Job.class).filter(j -> !JobState.of(j).finished()).orElse(null);
+        if (running != null) {
+            if (!running.isMarkedForDeletion()) {
+                context.getClient().resource(running).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+                events.normal(message, Reasons.CANCELLING, "Stopping Job " + running.getMetadata().getName()
+                        + " before the message goes");
+            }
+            return UpdateControl.<ClaudeMessage> noUpdate().rescheduleAfter(MessageTransition.SETTLE);
+        }
+        liveEvents.forget(message);
         if (message.getSpec() != null && message.getSpec().getSessionRef() == null) {
             try {
                 history.delete(conversationOf(message));

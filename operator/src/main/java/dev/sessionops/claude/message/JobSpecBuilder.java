@@ -9,6 +9,7 @@ import dev.sessionops.claude.history.ResumePoint;
 
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.api.runner.PodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -110,10 +111,16 @@ public final class JobSpecBuilder {
         return labels;
     }
 
+    /** The pod's terminationGracePeriodSeconds: the window a stopped run has to end gracefully. */
+    static final long STOP_GRACE_SECONDS = 30;
+
     private static PodSpec podSpec(JobPlan plan) {
         List<VolumeMount> workspaceMounts = workspaceMounts(plan);
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withRestartPolicy("Never")
+                // a stop (cancel, deadline, drain) is SIGTERM to the container's shell, SIGINT to the CLI, which ends
+                // its turn and prints its result within a couple of seconds; this is how long it may take
+                .withTerminationGracePeriodSeconds(STOP_GRACE_SECONDS)
                 .withAutomountServiceAccountToken(false)
                 .withServiceAccountName(plan.serviceAccountName())
                 .withSecurityContext(RestrictedSecurity.pod())
@@ -137,7 +144,7 @@ public final class JobSpecBuilder {
         return new ContainerBuilder()
                 .withName(PodLayout.CONTAINER)
                 .withImage(plan.image())
-                .withCommand(escapeExpansion(plan.command()))
+                .withCommand(escapeExpansion(ClaudeCommand.interruptible(plan.command())))
                 .withWorkingDir(PodLayout.WORKSPACE)
                 .withEnv(claudeEnv(plan))
                 .withVolumeMounts(mounts)
@@ -212,10 +219,10 @@ public final class JobSpecBuilder {
         return argv.stream().map(a -> a.replace("$", "$$")).toList();
     }
 
-    /** The exec array as the container receives it, from the Job's (escaped) command. */
+    /** The CLI's exec array as the container runs it, from the Job's (escaped, interruptible) command. */
     public static List<String> commandAsRun(Job job) {
-        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+        return ClaudeCommand.unwrap(job.getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(c -> PodLayout.CONTAINER.equals(c.getName())).findFirst().orElseThrow()
-                .getCommand().stream().map(a -> a.replace("$$", "$")).toList();
+                .getCommand().stream().map(a -> a.replace("$$", "$")).toList());
     }
 }

@@ -151,9 +151,15 @@ final class MessageEffects {
                 context);
     }
 
-    /** spec.cancel on a running message: its Job goes (the garbage collector stops the pod); it ends once gone. */
+    /**
+     * spec.cancel on a running message: its Job is deleted in the foreground, so it stays until its pod is gone; the
+     * pod's stop is SIGTERM to the container's shell, SIGINT to the CLI, which ends the run gracefully within the
+     * pod's grace period. The message ends when the Job is gone (or finished while being deleted).
+     */
     private UpdateControl<ClaudeMessage> interrupt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
-        deleteJob(job, context);
+        if (!job.isMarkedForDeletion()) {
+            deleteJob(job, DeletionPropagation.FOREGROUND, context);
+        }
         boolean first = !Reasons.CANCELLING.equals(reasonOf(message));
         message.getStatus().setPhase(MessagePhase.Running);
         setCondition(message, Conditions.UNKNOWN, Reasons.CANCELLING, "stopping Job " + job.getMetadata().getName()
@@ -201,7 +207,7 @@ final class MessageEffects {
         pending.setPhase(verdict.phase());
         pending.setReason(verdict.reason());
         pending.setMessage(Conditions.cap(verdict.message()));
-        pending.setPrompt(ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)));
+        pending.setPrompt(promptOf(job));
         pending.setTurnUuid(turnUuid(run.outcome(), verdict));
         status.setPendingRecord(pending);
     }
@@ -210,14 +216,15 @@ final class MessageEffects {
         ClaudeMessageStatus status = message.getStatus();
         Job job = f.job();
         RunOutcome run = f.run().outcome();
-        liveEvents.runEnded(message, f.run().log()); // complete before the final status: subscribers then see all
+        // complete before the final status: subscribers then see all (a run without its Job: the events are its log)
+        liveEvents.runEnded(message, job == null ? null : f.run().log());
         Verdict.fill(status, run, config.resultMaxChars());
         stamp(status, job);
         String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
         Recording recording = Recording.REPLAYED;
         if (f.record()) {
-            Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded,
-                    ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job)), reply, turnUuid(run, f.verdict()));
+            Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded, promptOf(job), reply,
+                    turnUuid(run, f.verdict()));
             try {
                 recording = record(message, completion,
                         Outcome.of(status, f.verdict().phase(), f.verdict().reason(), f.verdict().message()));
@@ -227,14 +234,15 @@ final class MessageEffects {
             }
         }
         if (recording == Recording.CONVERSATION_DELETED) {
-            return cleanUp(message, job, conversationDeleted(message, context), context);
+            UpdateControl<ClaudeMessage> control = conversationDeleted(message, context);
+            return job == null ? control : cleanUp(message, job, control, context);
         }
         if (recording == Recording.RECORDED) {
             counted(message, f.verdict().phase(), f.verdict().reason());
         }
         UpdateControl<ClaudeMessage> control = finish(message, f.verdict().phase(), f.verdict().reason(), f.verdict().message(),
                 context);
-        return cleanUp(message, job, control, context);
+        return job == null ? control : cleanUp(message, job, control, context);
     }
 
     /** Redis recorded the run; the status write that should have followed was lost: the status, from Redis. */
@@ -282,9 +290,14 @@ final class MessageEffects {
                 "the run finished after its conversation was deleted; it was not recorded", context);
     }
 
+    /** The prompt as it ran (the Job's command is the record); none when the Job is gone (a stopped run). */
+    private static String promptOf(Job job) {
+        return job == null ? null : ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job));
+    }
+
     /** When the run ended (now, the first time it is seen ended) and how long it took. */
     private static void stamp(ClaudeMessageStatus status, Job job) {
-        if (status.getStartedAt() == null) {
+        if (status.getStartedAt() == null && job != null) {
             status.setStartedAt(job.getMetadata().getCreationTimestamp());
         }
         if (status.getCompletedAt() == null) {
@@ -314,17 +327,17 @@ final class MessageEffects {
         Instant due = (completed == null ? Instant.now() : Instant.parse(completed)).plus(config.job().keepAfterRecord());
         Duration left = Duration.between(Instant.now(), due);
         if (left.isNegative() || left.isZero()) {
-            deleteJob(job, context);
+            deleteJob(job, DeletionPropagation.BACKGROUND, context);
             return control;
         }
         return control.rescheduleAfter(left.plusSeconds(1));
     }
 
-    /** Background propagation: the garbage collector removes its pod. Gone already is fine. */
-    private static void deleteJob(Job job, Context<ClaudeMessage> context) {
+    /** The garbage collector removes its pod (first, with foreground propagation). Gone already is fine. */
+    private static void deleteJob(Job job, DeletionPropagation propagation, Context<ClaudeMessage> context) {
         try {
             context.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-                    .withName(job.getMetadata().getName()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                    .withName(job.getMetadata().getName()).withPropagationPolicy(propagation).delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 // the TTL controller removes it later; the outcome is safe either way

@@ -1,5 +1,7 @@
 package dev.sessionops.claude.message;
 
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
@@ -25,11 +27,14 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param resumeFrom the Claude session id the run resumes (Redis)
  * @param recorded whether the history already holds its run, and how it ended (Redis)
  * @param run the finished Job's log and what the CLI wrote in it
+ * @param waitedFor how long the message has waited for a reason (zero: it does not wait for that one yet)
+ * @param pendingTimeout how long a one-shot message may wait for its inputs (cso.pending-timeout)
  */
 public record MessageObservation(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel,
         Job job,
         Session session, String sessionName, Supplier<PlanCheck> plan,
-        Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run) {
+        Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run,
+        Function<String, Duration> waitedFor, Duration pendingTimeout) {
 
     /** The message's session, as far as running it is concerned. */
     public enum Session {
@@ -51,8 +56,15 @@ public record MessageObservation(MessagePhase phase, String reason, String jobNa
         }
     }
 
-    /** A finished run's log (null: unreadable) and the CLI's outcome parsed from it (null: no log). */
-    public record FinishedRun(String log, RunOutcome outcome) {
+    /**
+     * A finished run's log (null: unreadable) and the CLI's outcome parsed from it (null: no log); {@code settling}
+     * when it comes from the live events while they are still being written (the pod gone, its last lines on the
+     * way).
+     */
+    public record FinishedRun(String log, RunOutcome outcome, boolean settling) {
+        public FinishedRun(String log, RunOutcome outcome) {
+            this(log, outcome, false);
+        }
     }
 
     /** A Redis read: its value, or why Redis could not answer. */

@@ -1,11 +1,14 @@
 package dev.sessionops.claude.message;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.cli.StreamJsonParser;
+import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
@@ -24,7 +27,14 @@ final class MessageObserver {
     private final HistoryStore history;
     private final JobLogs logs;
 
-    MessageObserver(RunPlanner planner, HistoryStore history, JobLogs logs) {
+    private final Duration pendingTimeout;
+
+    private final EventFollower liveEvents;
+
+    MessageObserver(RunPlanner planner, HistoryStore history, JobLogs logs, EventFollower liveEvents,
+            Duration pendingTimeout) {
+        this.liveEvents = liveEvents;
+        this.pendingTimeout = pendingTimeout;
         this.planner = planner;
         this.history = history;
         this.logs = logs;
@@ -51,9 +61,17 @@ final class MessageObserver {
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),
                 memo(() -> redis(() -> key.map(k -> history.recorded(k, message.getMetadata().getUid())).orElse(Recorded.NO))),
                 memo(() -> {
-                    Optional<String> log = logs.read(seen);
-                    return new FinishedRun(log.orElse(null), log.map(StreamJsonParser::parse).orElse(null));
-                }));
+                    Optional<String> log = seen == null ? Optional.empty() : logs.read(seen);
+                    if (log.isPresent()) {
+                        return new FinishedRun(log.get(), StreamJsonParser.parse(log.get()));
+                    }
+                    // the pod (and its log) gone: what the live events captured of the run
+                    boolean settling = liveEvents.isFollowing(message);
+                    Optional<String> events = liveEvents.recordedLog(message);
+                    return new FinishedRun(events.orElse(null), events.map(StreamJsonParser::parse).orElse(null), settling);
+                }),
+                waitReason -> Duration.between(Waiting.since(message, waitReason), Instant.now()),
+                pendingTimeout);
     }
 
     private PlanCheck plan(ClaudeMessage message, ClaudeSession session) {

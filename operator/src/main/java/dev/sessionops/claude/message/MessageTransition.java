@@ -29,8 +29,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * <tr><td>terminal</td><td>otherwise</td><td>Nothing</td></tr>
  * <tr><td>any</td><td>spec.cancel, no Job yet</td><td>EndWithoutRun (Cancelled, Cancelled)</td></tr>
  * <tr><td>any</td><td>spec.cancel, its Job unfinished</td><td>Interrupt (the Job deleted; Running, Cancelling)</td></tr>
- * <tr><td>any</td><td>spec.cancel, its Job gone, no run recorded or kept</td><td>EndWithoutRun (Cancelled,
- * Cancelled)</td></tr>
+ * <tr><td>any</td><td>spec.cancel, its Job gone (or finished while being deleted)</td><td>Finish (Cancelled, with
+ * what the live events hold: partial output and cost; recorded like a failed turn)</td></tr>
  * <tr><td>any</td><td>status names a Job the cache no longer has, Redis down</td><td>AwaitHistory, retry</td></tr>
  * <tr><td>any</td><td>... Job gone, Redis holds its outcome (the status write was lost)</td><td>Restore (its
  * phase, from Redis)</td></tr>
@@ -50,6 +50,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * (from Redis)</td></tr>
  * <tr><td>no Job</td><td>session missing</td><td>Wait (Pending, SessionNotFound)</td></tr>
  * <tr><td>Queued (Queued)</td><td>session active</td><td>Nothing: validated, the session starts it</td></tr>
+ * <tr><td>no Job, one-shot</td><td>inputs missing longer than cso.pending-timeout</td><td>EndWithoutRun (Failed,
+ * PendingTimeout)</td></tr>
  * <tr><td>no Job</td><td>inputs missing (ConfigMap, Secret, key)</td><td>Wait (Pending, its reason), retry</td></tr>
  * <tr><td>no Job</td><td>inputs invalid</td><td>EndWithoutRun (Failed, its reason)</td></tr>
  * <tr><td>no Job</td><td>session suspended</td><td>Wait (Queued, SessionSuspended)</td></tr>
@@ -63,6 +65,8 @@ public final class MessageTransition {
     /** How often a message waiting for a Secret, ConfigMap or Redis looks again. */
     public static final Duration RECHECK = Duration.ofSeconds(10);
     static final MessageAction NOTHING = new MessageAction.Nothing();
+    /** How soon a stopped run whose last events are on their way is looked at again. */
+    static final Duration SETTLE = Duration.ofSeconds(1);
 
     private MessageTransition() {
     }
@@ -96,8 +100,7 @@ public final class MessageTransition {
             return new RecordPending(o.pending());
         }
         if (o.cancel()) {
-            return new EndWithoutRun(MessagePhase.Cancelled, Reasons.CANCELLED,
-                    "stopped while it ran (spec.cancel): Job " + o.jobName() + " was deleted");
+            return stopped(o, null, recorded.value());
         }
         return new EndWithoutRun(MessagePhase.Cancelled, Reasons.JOB_DELETED,
                 "Job " + o.jobName() + " was deleted before it finished");
@@ -115,6 +118,9 @@ public final class MessageTransition {
         if (recorded.isDown() && o.pending() != null) {
             return new AwaitHistory(recorded.unavailable()); // the run is in the status already
         }
+        if (o.cancel() && job.isMarkedForDeletion()) {
+            return stopped(o, job, recorded.isDown() ? null : recorded.value()); // finished because we stopped it
+        }
         MessageObservation.FinishedRun run = o.run().get();
         long timeout = job.getSpec() == null || job.getSpec().getActiveDeadlineSeconds() == null ? 0
                 : job.getSpec().getActiveDeadlineSeconds();
@@ -123,6 +129,22 @@ public final class MessageTransition {
             return new AwaitHistory(recorded.unavailable(), job, run, verdict);
         }
         return new Finish(job, run, verdict, !recorded.value().recorded());
+    }
+
+    /**
+     * A run stopped on request has ended: Cancelled, with what its live events (its pod is gone) or its log hold: the
+     * CLI, interrupted with SIGINT, prints its result and cost when it can. Recorded like a failed turn (its cost),
+     * so the next message resumes at the last succeeded one. Its events may still be arriving: a moment later.
+     */
+    private static MessageAction stopped(MessageObservation o, Job job, Recorded recorded) {
+        if (recorded == null) {
+            return new AwaitHistory(o.recorded().get().unavailable());
+        }
+        MessageObservation.FinishedRun run = o.run().get();
+        if (run.settling()) {
+            return new Wait(MessagePhase.Running, Reasons.CANCELLING, "its last events are being written", SETTLE);
+        }
+        return new Finish(job, run, Verdict.cancelled(run.outcome()), !recorded.recorded());
     }
 
     private static MessageAction starting(MessageObservation o) {
@@ -140,8 +162,16 @@ public final class MessageTransition {
         PlanCheck plan = o.plan().get();
         if (plan.problem() != null) {
             MessageProblem p = plan.problem();
-            return p.isWaiting() ? new Wait(MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK)
-                    : new EndWithoutRun(MessagePhase.Failed, p.reason(), p.getMessage());
+            if (!p.isWaiting()) {
+                return new EndWithoutRun(MessagePhase.Failed, p.reason(), p.getMessage());
+            }
+            // a one-shot message has no queue to hold up, but it must not wait for ever either (a session's head is
+            // timed out by its session, which starts it)
+            if (o.session() == Session.ONE_SHOT && o.waitedFor().apply(p.reason()).compareTo(o.pendingTimeout()) >= 0) {
+                return new EndWithoutRun(MessagePhase.Failed, Reasons.PENDING_TIMEOUT, "waited "
+                        + o.pendingTimeout().toSeconds() + "s (cso.pending-timeout) for: " + p.getMessage());
+            }
+            return new Wait(MessagePhase.Pending, p.reason(), p.getMessage(), RECHECK);
         }
         if (o.session() == Session.SUSPENDED) {
             return new Wait(MessagePhase.Queued, Reasons.SESSION_SUSPENDED, "session " + o.sessionName() + " is suspended", null);

@@ -36,6 +36,13 @@ public record Verdict(MessagePhase phase, String reason, String message) {
         return new Verdict(MessagePhase.Failed, Reasons.NO_RESULT, "claude exited without a result event" + lastWords(run));
     }
 
+    /** A run stopped on request (spec.cancel): Cancelled, whatever the CLI managed to print before it ended. */
+    public static Verdict cancelled(RunOutcome run) {
+        String done = run != null && run.hasResult() ? "; it ended after " + run.numTurns() + " turn(s), its cost is recorded"
+                : "";
+        return new Verdict(MessagePhase.Cancelled, Reasons.CANCELLED, "stopped on request (spec.cancel)" + done);
+    }
+
     /** Copies the run's figures into the status; the result text is cut to {@code maxChars}. */
     public static void fill(ClaudeMessageStatus status, RunOutcome run, int maxChars) {
         if (run == null) {

@@ -27,6 +27,7 @@ import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.RunPlanner;
+import dev.sessionops.claude.message.SessionOwnership;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -130,6 +131,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         boolean suspended = Boolean.TRUE.equals(session.getSpec().getSuspend());
 
         List<ClaudeMessage> messages = new ArrayList<>(context.getSecondaryResources(ClaudeMessage.class));
+        messages.removeIf(m -> SessionOwnership.ofAnotherIncarnation(m, session)); // an earlier session's, not ours
         List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
         Duration recheck = null;
         boolean resetting = resetPending(session);

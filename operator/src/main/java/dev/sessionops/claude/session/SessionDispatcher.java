@@ -113,6 +113,9 @@ final class SessionDispatcher {
                 return Plan.later(RECHECK);
             }
             resume = history.resumePoint(key).orElse(null);
+            if (resume != null && "keep".equals(session.getSpec().getOnFailure())) {
+                resume = new ResumePoint(resume.sessionId(), null); // at the end: failed prompts go again
+            }
         } catch (HistoryStoreUnavailableException e) {
             hold(head, MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + e.getMessage(), client);

@@ -35,6 +35,11 @@ public final class Harness {
     public static final String API_KEY = "sk-ant-test-" + UUID.randomUUID();
     public static final String SECRET = "anthropic";
     static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * The test kubelets' longest SIGTERM → SIGKILL delay: a stopped claude ends its turn in about 1.3 s (measured);
+     * a real kubelet gives the pod's 30 s, which tests of processes that ignore SIGTERM would wait out.
+     */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
     private static LocalKubelet kubelet;
     private static KubernetesServer kubeletServer;
@@ -48,7 +53,8 @@ public final class Harness {
             if (kubelet != null) {
                 kubelet.close();
             }
-            kubelet = LocalKubelet.start(server.getKubernetesMockServer(), client, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory()));
+            kubelet = LocalKubelet.start(server.getKubernetesMockServer(), client, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory())
+                    .withKillGracePeriod(STOP_GRACE));
             kubeletServer = server;
         }
         return kubelet;

@@ -48,6 +48,27 @@ class MessageLifecycleIT extends EndToEndTest {
         assertTrue(done.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getKind().equals("ClaudeSession")));
     }
 
+    /**
+     * An error of 2 MB (the API's answer, which the CLI prints in its result and on stderr): the message fails with a
+     * condition and an Event of at most 1 KiB, its status stays far below the object size limit, and the session's
+     * next message runs.
+     */
+    @Test
+    void aTwoMegabyteErrorFailsTheMessageWithAShortConditionAndTheNextRuns() {
+        String ns = Harness.namespace(client, "huge");
+        Harness.session(client, ns, "huge", s -> {
+        });
+        message(client, ns, "huge-01", "huge", "[[error-of-size 400 2000000]]");
+        message(client, ns, "huge-02", "huge", "After the flood");
+
+        ClaudeMessage failed = awaitPhase(client, ns, "huge-01", MessagePhase.Failed);
+        assertEquals("CliError", Harness.reason(failed));
+        assertTrue(Harness.conditionMessage(failed).length() <= 1024, "" + Harness.conditionMessage(failed).length());
+        assertTrue(client.getKubernetesSerialization().asJson(failed).length() < 64 * 1024, "the object stays small");
+        assertTrue(Harness.events(client, ns, "huge-01").stream().allMatch(e -> e.getMessage().length() <= 1024));
+        awaitPhase(client, ns, "huge-02", MessagePhase.Succeeded);
+    }
+
     @Test
     void messageWithoutSessionIsAOneShotConversation() {
         String ns = Harness.namespace(client, "oneshot");

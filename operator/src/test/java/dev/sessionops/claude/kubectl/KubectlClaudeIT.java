@@ -160,7 +160,10 @@ class KubectlClaudeIT extends EndToEndTest {
         assertTrue(ApiUsers.reviewsOf(user) > 0, "followed through the API as the user");
 
         // a cluster that does not serve the operator's API (the bare mock server): the pod log is read instead
-        Cli.Result third = cli(directKubeconfig(ns), "run", "Third question " + ns, "--session", "chat", "--follow");
+        // (named so the queue's order is plain even when it is created in the same second as chat-second: creation
+        // time has second precision, and the name breaks the tie)
+        Cli.Result third = cli(directKubeconfig(ns), "run", "Third question " + ns, "--session", "chat", "--follow",
+                "--name", "chat-third");
         assertEquals(0, third.exitCode(), third.toString());
         assertEquals(1, count(third.out(), "Received 5 messages. Last: Third question " + ns), third.toString());
         assertTrue(third.err().contains("reading the pod log instead"), third.err());
@@ -278,19 +281,25 @@ class KubectlClaudeIT extends EndToEndTest {
     }
 
     /**
-     * {@code cancel}: a queued message ends Cancelled without a Job; the running one is stopped (its Job deleted) and
-     * ends Cancelled; the session goes on with the next message. {@code session reset} asks for a new conversation.
+     * {@code cancel}: a queued message ends Cancelled without a Job; the running one is interrupted (its Job deleted,
+     * SIGTERM to the container's shell, SIGINT to the CLI, which ends its turn and prints its cost) and ends Cancelled
+     * within seconds with its partial cost recorded; the session goes on with the next message, which resumes the
+     * last succeeded turn. {@code session reset} asks for a new conversation.
      */
     @Test
     void cancelAQueuedAndARunningMessageThenTheSessionGoesOn() throws IOException {
         String ns = Harness.namespace(client, "cli-cancel");
         Path kc = kubeconfig(ns);
-        assertEquals(0, cli(kc, "run", "Hello", "--new-session", "stop", "--name", "stop-01", "--follow").exitCode());
+        Harness.session(client, ns, "stop", s -> s.setAllowedTools(List.of("Bash(sleep:*)")));
+        assertEquals(0, cli(kc, "run", "Hello", "--session", "stop", "--name", "stop-01", "--follow").exitCode());
         String first = Harness.get(client, ns, "stop-01").getStatus().getSessionId();
-        assertEquals(0, cli(kc, "run", "[[sleep 60000]] Long", "--session", "stop", "--name", "stop-02").exitCode());
+        String marker = "sleep 61" + ns.length(); // a command line only this test's tool runs
+        Harness.message(client, ns, "stop-02", "stop", "[[tool Bash {\"command\":\"" + marker + "\"}]]");
         assertEquals(0, cli(kc, "run", "Never mind", "--session", "stop", "--name", "stop-03").exitCode());
-        await().atMost(Duration.ofSeconds(60)).until(() -> Harness.get(client, ns, "stop-02").getStatus() != null
-                && Harness.get(client, ns, "stop-02").getStatus().getPhase() == MessagePhase.Running);
+        await().atMost(Duration.ofSeconds(60)).failFast("stop-02 ended without its tool running", () -> {
+            ClaudeMessage m = Harness.get(client, ns, "stop-02");
+            return m.getStatus() != null && m.getStatus().getPhase() != null && m.getStatus().getPhase().isTerminal();
+        }).until(() -> ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(marker)));
 
         Cli.Result queued = cli(kc, "cancel", "stop-03");
         assertEquals(0, queued.exitCode(), queued.toString());
@@ -302,9 +311,18 @@ class KubectlClaudeIT extends EndToEndTest {
         long asked = System.nanoTime();
         assertEquals(0, cli(kc, "cancel", "stop-02").exitCode());
         ClaudeMessage stopped = Harness.awaitPhase(client, ns, "stop-02", MessagePhase.Cancelled);
-        assertTrue(Duration.ofNanos(System.nanoTime() - asked).toSeconds() < 30, "stopped long before its 60 s");
+        assertTrue(Duration.ofNanos(System.nanoTime() - asked).toSeconds() < 20, "stopped long before its 60 s sleep");
         assertEquals("Cancelled", Harness.reason(stopped));
+        var events = redis.execute("XRANGE", ConversationKey.eventsOf(stopped), "-", "+");
+        // the CLI ended the interrupted turn and printed its result: the run's figures are the message's and the session's
+        assertTrue(Harness.conditionMessage(stopped).contains("its cost is recorded"), Harness.conditionMessage(stopped)
+                + "; its events: " + events);
+        assertNotNull(stopped.getStatus().getCostUsd());
+        assertTrue(stopped.getStatus().getNumTurns() > 0);
         assertEquals(0, cli(kc, "cancel", "stop-02").exitCode(), "cancelling an ended message is a no-op");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "stop").getStatus()
+                .getTotalCostUsd() >= Harness.get(client, ns, "stop-01").getStatus().getCostUsd()
+                        + stopped.getStatus().getCostUsd() - 1e-9);
 
         Cli.Result next = cli(kc, "run", "And now?", "--session", "stop", "--name", "stop-04", "--follow");
         assertEquals(0, next.exitCode(), next.toString());

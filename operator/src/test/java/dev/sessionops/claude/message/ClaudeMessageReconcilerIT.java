@@ -112,6 +112,25 @@ class ClaudeMessageReconcilerIT {
         assertTrue(control.getScheduleDelay().isEmpty(), "the session's events wake it, not a timer");
     }
 
+    /** A session deleted and created again: the old one's message is not adopted by the new one, it waits for GC. */
+    @Test
+    void aMessageOfAnEarlierSessionOfTheSameNameIsNotAdopted() {
+        secret();
+        ClaudeSession session = session("chat");
+        ClaudeMessage old = client.resource(message("chat-01", "chat")).edit(m -> {
+            m.getMetadata().getOwnerReferences().add(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion(session.getApiVersion()).withKind(ClaudeSession.KIND).withName("chat")
+                    .withUid("uid-of-the-deleted-chat").build());
+            return m;
+        });
+
+        reconcile(old, session);
+
+        ClaudeMessage stored = stored("chat-01");
+        assertEquals(1, stored.getMetadata().getOwnerReferences().size(), "not owned by the new session");
+        assertEquals(Reasons.SESSION_NOT_FOUND, succeeded(stored).getReason());
+    }
+
     @Test
     void theFinalizerAnOlderVersionPutOnASessionsMessageIsRemoved() {
         secret();
@@ -135,6 +154,26 @@ class ClaudeMessageReconcilerIT {
         assertFalse(history.exists(key));
         assertNull(stored("solo"), "the last finalizer gone, the API server deletes it");
         assertTrue(control.getScheduleDelay().isEmpty());
+    }
+
+    /** Deleting a running one-shot message stops its run first (as a cancel does), then lets the message go. */
+    @Test
+    void deletingARunningOneShotMessageStopsItsJobBeforeItsFinalizerLetsGo() {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(running.getStatus().getJobName()).get();
+        ClaudeMessage deleting = markDeleted(running);
+
+        UpdateControl<ClaudeMessage> first = reconciler.reconcile(deleting, new TestContext<>(deleting, client)
+                .with(Job.class, job));
+
+        assertTrue(stored("solo").hasFinalizer(ClaudeMessageReconciler.FINALIZER), "kept while its run stops");
+        assertNull(client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get(), "Job deleted");
+        assertEquals(Optional.of(MessageTransition.SETTLE.toMillis()), first.getScheduleDelay());
+
+        reconciler.reconcile(stored("solo"), new TestContext<>(stored("solo"), client)); // the Job is gone
+        assertNull(stored("solo"), "then the message goes");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -43,6 +44,9 @@ class MessageTransitionTest {
     private static final Outcome OUTCOME = new Outcome(MessagePhase.Succeeded, Reasons.SUCCEEDED, "done", "hi", null,
             "sid-1", 1, 0.1, 10L, null, null, null, null);
     private static final PendingRecord PENDING = pending();
+    /** How long the rows' messages have waited, by reason. */
+    private static final java.util.Map<String, Duration> WAITED = java.util.Map.of(Reasons.CONFIG_MAP_KEY_NOT_FOUND,
+            Duration.ofMinutes(11));
     private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
             0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of());
 
@@ -95,13 +99,19 @@ class MessageTransitionTest {
                     () -> new FinishedRun("log", outcome));
         }
 
+        /** The run's events are still being written (its follower runs). */
+        Obs settling() {
+            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, recorded,
+                    () -> new FinishedRun("log", null, true));
+        }
+
         Obs with(Session s) {
             return new Obs(phase, reason, jobName, pending, cancel, job, s, plan, resume, recorded, run);
         }
 
         MessageObservation build() {
             return new MessageObservation(phase, reason, jobName, pending, cancel, job, session, session == Session.ONE_SHOT ? null : "chat",
-                    plan, resume, recorded, run);
+                    plan, resume, recorded, run, r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10));
         }
     }
 
@@ -132,6 +142,11 @@ class MessageTransitionTest {
     /** A message not started: whether Redis recorded its run is always asked (never run twice); here it did not. */
     private static Obs notStarted(MessagePhase phase, Session session) {
         return Obs.of(phase, session).recorded(Redis.of(false));
+    }
+
+    private static Job deleting(Job job) {
+        job.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        return job;
     }
 
     private static Obs fresh() {
@@ -186,9 +201,16 @@ class MessageTransitionTest {
                         EndWithoutRun.class, MessagePhase.Cancelled, Reasons.CANCELLED),
                 row("cancelled while its Job runs: the Job is stopped", Obs.of(MessagePhase.Running, Session.ACTIVE)
                         .job("chat-01-abc", job(null, null)).cancelled(), MessageAction.Interrupt.class, null, null),
-                row("cancelled, its Job gone: Cancelled", Obs.of(MessagePhase.Running, Session.ACTIVE)
-                        .job("chat-01-abc", null).cancelled().recorded(Redis.of(false)), EndWithoutRun.class,
-                        MessagePhase.Cancelled, Reasons.CANCELLED),
+                row("cancelled, its Job gone: Cancelled with what its live events hold (its cost), recorded",
+                        Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", null).cancelled()
+                                .recorded(Redis.of(false)).run(OK_RUN), Finish.class, MessagePhase.Cancelled,
+                        Reasons.CANCELLED),
+                row("cancelled, its Job gone, its last events still coming: a moment later", Obs.of(MessagePhase.Running,
+                        Session.ACTIVE).job("chat-01-abc", null).cancelled().recorded(Redis.of(false)).settling(),
+                        Wait.class, MessagePhase.Running, Reasons.CANCELLING),
+                row("cancelled, its Job finished while being deleted (we stopped it): Cancelled", Obs.of(
+                        MessagePhase.Running, Session.ACTIVE).job("j", deleting(job("Complete", null))).cancelled()
+                        .recorded(Redis.of(false)).run(OK_RUN), Finish.class, MessagePhase.Cancelled, Reasons.CANCELLED),
                 row("cancelled after its run finished: the run's own verdict", Obs.of(MessagePhase.Running, Session.ACTIVE)
                         .job("j", job("Complete", null)).cancelled().run(OK_RUN).recorded(Redis.of(false)), Finish.class,
                         MessagePhase.Succeeded, Reasons.SUCCEEDED),
@@ -214,6 +236,16 @@ class MessageTransitionTest {
                         "no Secret"))), Wait.class, MessagePhase.Pending, Reasons.CREDENTIALS_MISSING),
                 row("new, inputs invalid", fresh().plan(PlanCheck.problem(MessageProblem.invalid(Reasons.PROMPT_MISSING,
                         "empty"))), EndWithoutRun.class, MessagePhase.Failed, Reasons.PROMPT_MISSING),
+                row("one-shot, inputs missing longer than the pending timeout: Failed, nothing holds it up for ever",
+                        notStarted(null, Session.ONE_SHOT).plan(PlanCheck.problem(MessageProblem.waiting(
+                                Reasons.CONFIG_MAP_KEY_NOT_FOUND, "no key"))), EndWithoutRun.class, MessagePhase.Failed,
+                        Reasons.PENDING_TIMEOUT),
+                row("a session's message missing inputs that long waits: its session times out its head",
+                        fresh().plan(PlanCheck.problem(MessageProblem.waiting(Reasons.CONFIG_MAP_KEY_NOT_FOUND, "no key"))),
+                        Wait.class, MessagePhase.Pending, Reasons.CONFIG_MAP_KEY_NOT_FOUND),
+                row("one-shot, inputs missing a while: waits", notStarted(null, Session.ONE_SHOT).plan(PlanCheck.problem(
+                        MessageProblem.waiting(Reasons.CREDENTIALS_MISSING, "no Secret"))), Wait.class, MessagePhase.Pending,
+                        Reasons.CREDENTIALS_MISSING),
                 row("one-shot, inputs invalid", notStarted(null, Session.ONE_SHOT).plan(PlanCheck.problem(
                         MessageProblem.invalid(Reasons.INVALID_EFFORT, "no"))), EndWithoutRun.class, MessagePhase.Failed,
                         Reasons.INVALID_EFFORT),

@@ -3,6 +3,7 @@ package dev.sessionops.claude.real;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
@@ -66,6 +68,7 @@ class LocalModeE2E {
         String sessionId;
         String demoUid;
         String created;
+        String otherSessionId;
         try (OperatorProcess operator = startLocal("local-1")) {
             String[] endpoints = awaitReady(operator);
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
@@ -96,6 +99,15 @@ class LocalModeE2E {
                         "--name", "other-01", "--follow");
                 assertEquals(0, other.exit(), other.out());
                 assertTrue(other.out().contains("Received 1 messages"), other.out());
+                // a run still under way when local mode stops runs again after the next start
+                CliRun inFlight = cli(endpoints, "-n", "team-x", "run", "[[sleep 15000]] Interrupted by a restart",
+                        "--session", "other", "--name", "other-02");
+                assertEquals(0, inFlight.exit(), inFlight.out());
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    ClaudeMessage m = Harness.get(client, "team-x", "other-02");
+                    return m.getStatus() != null && m.getStatus().getPhase() == MessagePhase.Running;
+                });
+                otherSessionId = Harness.get(client, "team-x", "other-01").getStatus().getSessionId();
                 // the credential came from the environment and went only where the operator puts it: a Secret
                 var secret = client.secrets().inNamespace("default").withName("anthropic").get();
                 assertTrue((secret.getData() != null && secret.getData().containsKey("ANTHROPIC_API_KEY"))
@@ -114,6 +126,10 @@ class LocalModeE2E {
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
                 ClaudeMessage first = Harness.get(client, "default", "demo-01");
                 assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
+                // the run the stop interrupted ran again, resuming the last good turn, and was never JobDeleted
+                ClaudeMessage resumed = Harness.awaitPhase(client, "team-x", "other-02", MessagePhase.Succeeded);
+                assertEquals(otherSessionId, resumed.getStatus().getResumedFrom());
+                assertTrue(resumed.getStatus().getResult().startsWith("Received 3 messages"), resumed.getStatus().getResult());
                 assertEquals(firstResult, first.getStatus().getResult());
                 ClaudeSession session = Harness.getSession(client, "default", "demo");
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -134,6 +150,28 @@ class LocalModeE2E {
                 ClaudeMessage third = Harness.awaitPhase(client, "default", "demo-03", MessagePhase.Succeeded);
                 assertEquals(sessionId, third.getStatus().getResumedFrom());
                 assertTrue(third.getStatus().getResult().startsWith("Received 5 messages"), third.getStatus().getResult());
+
+                // deleting the session takes everything of it (the embedded API's garbage collector), and a new
+                // session of the same name starts a conversation of its own
+                Path claimDir = home.resolve("volumes/claims/default").resolve(JobNames.stateClaim("demo"));
+                assertTrue(Files.exists(claimDir), claimDir.toString());
+                CliRun removed = cli(endpoints, "session", "remove", "demo");
+                assertEquals(0, removed.exit(), removed.out());
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertNull(Harness.getSession(client, "default", "demo"));
+                    assertTrue(client.resources(ClaudeMessage.class).inNamespace("default").list().getItems().isEmpty());
+                    assertTrue(client.batch().v1().jobs().inNamespace("default").list().getItems().isEmpty());
+                    assertTrue(client.persistentVolumeClaims().inNamespace("default").list().getItems().isEmpty());
+                    assertFalse(Files.exists(claimDir), "the state volume's folder");
+                });
+                assertTrue(history(endpoints[1], demoUid).isEmpty(), "its history");
+                CliRun again = cli(endpoints, "run", "Who are you?", "--new-session", "demo", "--name", "demo-new",
+                        "--follow");
+                assertEquals(0, again.exit(), again.out());
+                ClaudeMessage fresh = Harness.get(client, "default", "demo-new");
+                assertNull(fresh.getStatus().getResumedFrom(), "a new conversation");
+                assertTrue(fresh.getStatus().getResult().startsWith("Received 1 messages"), fresh.getStatus().getResult());
+                assertFalse(operator.log().contains("NullPointerException"), operator.log());
             }
         }
     }

@@ -197,6 +197,9 @@ class OperatorOnRealApiServerE2E {
         assertEquals(1, Harness.jobs(admin, ns).size(), "one Job");
         assertEquals(1, kubelet.mainRuns(ns).size(), "one run");
         assertEquals(2, history.history().history(Harness.conversation(admin, ns, "r"), 0, -1).size(), "recorded once");
+        // the Event follows the status write (a crash between them must not announce the outcome twice)
+        await().atMost(Duration.ofSeconds(10)).until(() -> Harness.events(admin, ns, "r-01").stream()
+                .anyMatch(e -> "Succeeded".equals(e.getReason())));
         assertEquals(1, Harness.events(admin, ns, "r-01").stream().filter(e -> "Succeeded".equals(e.getReason()))
                 .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum(), "one Succeeded event");
         // the live events: the new leader went on following the log where the crashed one stopped, nothing twice

@@ -109,7 +109,8 @@ final class RealOperatorTier implements AutoCloseable {
         redis = keep(RedisServer.startOnFreePort());
         history = keep(new StandaloneRedis(redis.uri()));
         api = keep(new FakeAnthropicApi().start());
-        kubelet = keep(RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory())));
+        kubelet = keep(RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory())
+                .withKillGracePeriod(Harness.STOP_GRACE)));
         for (File crd : Project.path("crds").toFile().listFiles((d, n) -> n.endsWith(".yml"))) {
             try (var in = new FileInputStream(crd)) {
                 admin.load(in).create();

@@ -158,6 +158,41 @@ class ReliabilityE2E {
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.jobs(admin, ns).isEmpty());
     }
 
+    /**
+     * spec.cancel on a running message: its Job is deleted in the foreground, the real garbage collector deletes the
+     * pod, the kubelet sends SIGTERM to the container's shell, which hands the CLI a SIGINT; the CLI ends its turn and
+     * prints its result. The message ends Cancelled within seconds with what the run cost, and the next message
+     * resumes the last succeeded turn.
+     */
+    @Test
+    void cancelStopsARunningMessageGracefullyAndTheSessionGoesOn() {
+        String ns = Harness.namespace(admin, "cancel");
+        Harness.session(admin, ns, "s", s -> s.setAllowedTools(List.of("Bash(sleep:*)")));
+        Harness.message(admin, ns, "s-01", "s", "Hello");
+        String first = Harness.awaitPhase(admin, ns, "s-01", MessagePhase.Succeeded).getStatus().getSessionId();
+        String marker = "sleep 63" + ns.length(); // a command line only this test's tool runs
+        Harness.message(admin, ns, "s-02", "s", "[[tool Bash {\"command\":\"" + marker + "\"}]]");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info().commandLine().orElse("").contains(marker)));
+
+        long asked = System.nanoTime();
+        admin.resources(ClaudeMessage.class).inNamespace(ns).withName("s-02").edit(m -> {
+            m.getSpec().setCancel(true);
+            return m;
+        });
+        ClaudeMessage stopped = Harness.awaitPhase(admin, ns, "s-02", MessagePhase.Cancelled);
+        assertTrue(Duration.ofNanos(System.nanoTime() - asked).toSeconds() < 30, "stopped, not waited out");
+        assertEquals("Cancelled", Harness.reason(stopped));
+        assertTrue(Harness.conditionMessage(stopped).contains("its cost is recorded"), Harness.conditionMessage(stopped));
+        assertNotNull(stopped.getStatus().getCostUsd());
+
+        Harness.message(admin, ns, "s-03", "s", "Go on");
+        ClaudeMessage next = Harness.awaitPhase(admin, ns, "s-03", MessagePhase.Succeeded);
+        assertEquals(first, next.getStatus().getResumedFrom());
+        assertEquals(3, env.kubelet.mainRuns(ns).size(), "one run each");
+        assertEquals(4, history.length(Harness.conversation(admin, ns, "s")), "two succeeded turns; the cancelled one adds none");
+    }
+
     // --- Redis, the TTL controller, and a name used again
 
     /**

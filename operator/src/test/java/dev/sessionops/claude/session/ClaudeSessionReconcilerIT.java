@@ -73,18 +73,9 @@ class ClaudeSessionReconcilerIT {
     void theNextTurnResumesAtTheLastGoodTurnSoAFailedPromptIsNotSentAgain() {
         fixture.secret(NS);
         ClaudeSession session = fixture.session(NS, "chat");
-        ConversationKey key = ConversationKey.of(session);
-        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0,
-                "turn-1"));
-        // a failed turn after it: recorded (its cost), but not where the conversation continues
-        history.record(key, new Completion("uid-2", "chat-02", false, "Refused", null, "claude-1", null, null, 0, 0, 0, 0, 0,
-                null));
-        TestContext<ClaudeSession> context = context(session, message("chat-03"));
 
-        reconciler.reconcile(session, context);
+        List<String> command = nextCommandAfterAGoodThenAFailedTurn(session);
 
-        var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
-        List<String> command = start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
         assertTrue(command.contains("--resume=claude-1"), command.toString());
         assertTrue(command.contains("--resume-session-at=turn-1"), command.toString());
     }
@@ -189,6 +180,39 @@ class ClaudeSessionReconcilerIT {
     }
 
     @Test
+    void onFailureKeepResumesAtTheEndSoTheFailedPromptGoesAgain() {
+        fixture.secret(NS);
+        ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
+            s.getSpec().setOnFailure("keep");
+            return s;
+        });
+
+        List<String> command = nextCommandAfterAGoodThenAFailedTurn(session);
+
+        assertTrue(command.contains("--resume=claude-1"), command.toString());
+        assertTrue(command.stream().noneMatch(a -> a.startsWith("--resume-session-at")), command.toString());
+    }
+
+    /** A message of an earlier session of the same name (garbage collection has not removed it yet) is not ours. */
+    @Test
+    void aMessageOfAnEarlierSessionOfTheSameNameIsNeverStarted() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        ClaudeMessage old = client.resource(message("chat-01")).edit(m -> {
+            m.getMetadata().getOwnerReferences().add(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion(session.getApiVersion()).withKind(ClaudeSession.KIND).withName("chat")
+                    .withUid("uid-of-the-deleted-chat").build());
+            return m;
+        });
+        TestContext<ClaudeSession> context = context(session, old);
+
+        reconciler.reconcile(session, context);
+
+        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty());
+        assertEquals(null, storedSession("chat").getStatus().getActiveMessage());
+    }
+
+    @Test
     void aSuspendedSessionPlansNothing() {
         fixture.secret(NS);
         ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
@@ -276,6 +300,19 @@ class ClaudeSessionReconcilerIT {
         assertFalse(control.isRemoveFinalizer(), "the keys must not outlive the session unnoticed");
         assertEquals(Optional.of(ClaudeSessionReconciler.RECHECK.toMillis()), control.getScheduleDelay());
         assertTrue(history.down(false).exists(key));
+    }
+
+    /** A succeeded turn, then a failed one (recorded for its cost): the command of the Job planned for chat-03. */
+    private List<String> nextCommandAfterAGoodThenAFailedTurn(ClaudeSession session) {
+        ConversationKey key = ConversationKey.of(session);
+        history.record(key, new Completion("uid-1", "chat-01", true, "Hello", "Hi", "claude-1", null, null, 0, 0, 0, 0, 0,
+                "turn-1"));
+        history.record(key, new Completion("uid-2", "chat-02", false, "Refused", null, "claude-1", null, null, 0, 0, 0, 0, 0,
+                null));
+        TestContext<ClaudeSession> context = context(session, message("chat-03"));
+        reconciler.reconcile(session, context);
+        var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
+        return start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
     }
 
     /** The session's informer view: these messages, no Jobs. */

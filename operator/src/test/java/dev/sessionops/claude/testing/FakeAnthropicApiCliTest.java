@@ -51,6 +51,11 @@ class FakeAnthropicApiCliTest {
     record CliRun(int exitCode, String output, RunOutcome outcome, Duration took) {
     }
 
+    @FunctionalInterface
+    interface ProcessAction {
+        void accept(Process process) throws Exception;
+    }
+
     @BeforeAll
     static void startApi() throws IOException {
         api = new FakeAnthropicApi().start();
@@ -199,11 +204,46 @@ class FakeAnthropicApiCliTest {
         return Files.createDirectories(tmp.resolve("workspace"));
     }
 
+    /**
+     * What stopping a message's pod does (a cancel, a deadline): the container's shell gets SIGTERM, the CLI SIGINT.
+     * Interrupted in a tool, the CLI ends the turn and prints its result with the run's cost, exit 0 (measured with
+     * 2.1.330; SIGTERM to the CLI itself exits 143 at once, with no result). The shell's exit status is the CLI's.
+     */
+    @Test
+    void sigtermToTheContainersShellInterruptsTheCliGracefullyWithItsResultAndCost() throws Exception {
+        RunOptions options = RunOptions.builder("[[tool Bash {\"command\":\"sleep 60\"}]]")
+                .allowedTools(List.of("Bash(sleep:*)")).build();
+        CliRun run = run(ClaudeCommand.interruptible(ClaudeCommand.argv(options)), process -> {
+            // once the tool runs (its sleep is a grandchild of the shell), the pod is stopped
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (process.descendants().noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 60"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the tool never started");
+                }
+                Thread.sleep(100);
+            }
+            process.toHandle().destroy(); // SIGTERM to the shell only, as a container runtime signals PID 1
+        });
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.took().compareTo(Duration.ofSeconds(30)) < 0, "interrupted, not waited out: " + run.took());
+        assertTrue(run.outcome().hasResult(), run.output());
+        assertTrue(run.outcome().runCostUsd() > 0, "the interrupted run's cost: " + run.output());
+    }
+
     /** Runs the CLI the way a message's Job does: fixed cwd and config dir, stdout and stderr as one log. */
     private CliRun run(RunOptions options) throws Exception {
-        List<String> argv = new ArrayList<>(ClaudeCommand.argv(options));
-        // ProcessBuilder looks the executable up on this JVM's PATH, not the child's: give its full path
-        argv.set(0, ClaudeBinary.path().toString());
+        return run(ClaudeCommand.argv(options), process -> {
+        });
+    }
+
+    /** Runs {@code command} (the CLI's argv, perhaps in its container shell); {@code during} acts on it while it runs. */
+    private CliRun run(List<String> command, ProcessAction during) throws Exception {
+        List<String> argv = new ArrayList<>(command);
+        // ProcessBuilder looks the executable up on this JVM's PATH, not the child's: give its full path (the
+        // container shell finds claude on the child's PATH)
+        if (ClaudeCommand.EXECUTABLE.equals(argv.get(0))) {
+            argv.set(0, ClaudeBinary.path().toString());
+        }
         Path home = Files.createDirectories(tmp.resolve("state/home"));
         Path config = Files.createDirectories(tmp.resolve("state/config"));
         Path log = Files.createTempFile(tmp, "claude", ".log");
@@ -224,6 +264,13 @@ class FakeAnthropicApiCliTest {
                 "DISABLE_TELEMETRY", "1"));
         long start = System.nanoTime();
         Process process = builder.start();
+        try {
+            during.accept(process);
+        } catch (Exception | AssertionError e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+            throw e;
+        }
         if (!process.waitFor(RUN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             fail("claude did not finish within " + RUN_LIMIT + ":\n" + Files.readString(log));

@@ -395,7 +395,14 @@ public final class RealKubelet extends KubeletCore {
                         state.finished(exit == 0 && !plan.init());
                         writeStatus();
                         if (deleted) {
-                            forceDelete(namespace, name); // containers gone: the kubelet completes the deletion
+                            // containers gone: the kubelet completes the deletion, a moment after reporting the
+                            // termination (a log follower's next poll still finds the pod and the run's last lines)
+                            try {
+                                Thread.sleep(JobRunner.TERMINATION_REPORTED.toMillis());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            forceDelete(namespace, name);
                         }
                         return;
                     }
@@ -435,7 +442,7 @@ public final class RealKubelet extends KubeletCore {
                 killNow = deleting || stopped;
             }
             if (killNow) {
-                launcher.kill(started0, options.killGracePeriod());
+                launcher.kill(started0, grace());
             }
             state.running(container, started);
             writeStatus();
@@ -472,7 +479,7 @@ public final class RealKubelet extends KubeletCore {
             LOG.fine("RealKubelet: pod " + namespace + "/" + name + " is being deleted" + (running != null ? ", killing it" : ""));
             if (running != null) {
                 // the run thread sees the exit, writes status Failed and completes the deletion
-                killers.execute(logged(() -> launcher.kill(running, options.killGracePeriod())));
+                killers.execute(logged(() -> launcher.kill(running, grace())));
             } else {
                 forceDelete(namespace, name); // nothing runs (waiting, finished, or between containers)
             }
@@ -486,8 +493,16 @@ public final class RealKubelet extends KubeletCore {
                 running = process;
             }
             if (running != null) {
-                launcher.kill(running, options.killGracePeriod());
+                launcher.kill(running, grace());
             }
+        }
+
+        /** As a kubelet: the pod's terminationGracePeriodSeconds between SIGTERM and SIGKILL, at most the kubelet's. */
+        private java.time.Duration grace() {
+            Long seconds = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+            java.time.Duration most = options.killGracePeriod();
+            return seconds == null || java.time.Duration.ofSeconds(seconds).compareTo(most) > 0 ? most
+                    : java.time.Duration.ofSeconds(seconds);
         }
 
         private void writeStatus() {

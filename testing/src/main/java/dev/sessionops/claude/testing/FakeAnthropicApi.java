@@ -32,6 +32,8 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>it carries a {@code tool_result}: text {@code Tool result: ok} or {@code Tool result: error: <text>};</li>
  *   <li>{@code [[sleep <ms>]]}: waits that long first, then applies the rest of the script;</li>
  *   <li>{@code [[error <status> <message>]]}: an HTTP error in the API's error JSON shape;</li>
+ *   <li>{@code [[error-of-size <status> <bytes>]]}: the same with a message of that many characters (a prompt that
+ *       long would not fit in the CLI's argv);</li>
  *   <li>{@code [[poison <status> <message>]]} in <em>any</em> user message of the request, not only the last: the
  *       same error, as an API does for a request it refuses whatever follows (a failed turn resent later fails
  *       again);</li>
@@ -53,6 +55,7 @@ public final class FakeAnthropicApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SLEEP = Pattern.compile("\\[\\[sleep (\\d+)]]");
     private static final Pattern ERROR = Pattern.compile("\\[\\[error (\\d{3}) (.*?)]]", Pattern.DOTALL);
+    private static final Pattern ERROR_OF_SIZE = Pattern.compile("\\[\\[error-of-size (\\d{3}) (\\d{1,9})]]");
     private static final Pattern POISON = Pattern.compile("\\[\\[poison (\\d{3}) (.*?)]]", Pattern.DOTALL);
     private static final Pattern WRITE = Pattern.compile("\\[\\[write (/\\S+) (.*?)]]", Pattern.DOTALL);
     private static final Pattern TOOL = Pattern.compile("\\[\\[tool (\\w+) (\\{.*?})]]", Pattern.DOTALL);
@@ -289,10 +292,13 @@ public final class FakeAnthropicApi implements AutoCloseable {
         Matcher sleep = SLEEP.matcher(text);
         long delay = sleep.find() ? Long.parseLong(sleep.group(1)) : 0;
         Matcher error = ERROR.matcher(text);
+        Matcher sized = ERROR_OF_SIZE.matcher(text);
         Matcher write = WRITE.matcher(text);
         Matcher tool = TOOL.matcher(text);
         Reply reply;
-        if (error.find()) {
+        if (sized.find()) {
+            reply = Reply.error(Integer.parseInt(sized.group(1)), "x".repeat(Integer.parseInt(sized.group(2))));
+        } else if (error.find()) {
             reply = Reply.error(Integer.parseInt(error.group(1)), error.group(2));
         } else if (write.find()) {
             reply = Reply.toolUse("Write", Map.of("file_path", write.group(1), "content", write.group(2)));

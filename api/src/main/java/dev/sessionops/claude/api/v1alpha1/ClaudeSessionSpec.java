@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -39,6 +40,13 @@ public class ClaudeSessionSpec extends RunSettings {
      */
     @Size(max = 64)
     private String resetConversation;
+    /**
+     * What the conversation keeps of a failed turn: {@code skip} (the default) resumes the next turn at the last
+     * succeeded one, so the model never sees the failed prompt again; {@code keep} resumes at the end, so the failed
+     * prompt is sent again with the next one (the CLI merges them into one user turn).
+     */
+    @Pattern("^(skip|keep)$")
+    private String onFailure;
 
     public String getImage() { return image; }
     public void setImage(String image) { this.image = image; }
@@ -68,6 +76,8 @@ public class ClaudeSessionSpec extends RunSettings {
     public void setPodAnnotations(Map<String, String> podAnnotations) { this.podAnnotations = podAnnotations; }
     public Boolean getSuspend() { return suspend; }
     public void setSuspend(Boolean suspend) { this.suspend = suspend; }
+    public String getOnFailure() { return onFailure; }
+    public void setOnFailure(String onFailure) { this.onFailure = onFailure; }
     public String getResetConversation() { return resetConversation; }
     public void setResetConversation(String resetConversation) { this.resetConversation = resetConversation; }
     public Long getTtlSecondsAfterIdle() { return ttlSecondsAfterIdle; }
