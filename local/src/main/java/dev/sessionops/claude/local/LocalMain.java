@@ -32,9 +32,23 @@ public final class LocalMain {
             System.exit(2);
             return;
         }
+        LocalMode.Settings settings;
+        try {
+            settings = LocalMode.Settings.fromEnvironment(operatorJar);
+        } catch (RuntimeException e) {
+            System.err.println("claude-session-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<Prerequisites.Finding> findings = Prerequisites.check(settings);
+        findings.forEach(f -> System.err.println("claude-session-local: " + (f.fatal() ? "" : "warning: ") + f.text()));
+        if (findings.stream().anyMatch(Prerequisites.Finding::fatal)) {
+            System.exit(1);
+            return;
+        }
         LocalMode local;
         try {
-            local = LocalMode.start(LocalMode.Settings.fromEnvironment(operatorJar));
+            local = LocalMode.start(settings);
         } catch (RuntimeException e) {
             System.err.println("Local mode could not start: " + e.getMessage());
             System.exit(1);

@@ -153,6 +153,7 @@ public final class LocalMode implements AutoCloseable {
         api.init(loopbackV4(), internalPort);
         Discovery.serve(api);
         ServerSideApply.serve(api); // the packaged operator applies server-side (status, finalizers, creates)
+        EventSelectors.serve(api); // kubectl describe asks for an object's Events by field selector
         resources.add(api::destroy);
         String internalUrl = "http://127.0.0.1:" + internalPort;
         Path operatorKubeconfig = Kubeconfigs.write(home.resolve(OPERATOR_KUBECONFIG), internalUrl, token);
@@ -216,6 +217,8 @@ public final class LocalMode implements AutoCloseable {
         LOG.info("Local mode: Kubernetes API " + frontUrl + " (KUBECONFIG=" + kubeconfig + ", for kubectl and kubectl claude), Redis "
                 + redisShown + ", data in " + home + ", operator API https://127.0.0.1:" + operatorPort + " (through the front only)"
                 + (credentials ? "" : "; no ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN set"));
+        LOG.info("Local mode: next, in another shell: export KUBECONFIG=" + kubeconfig
+                + "; kubectl claude run \"Say hello\" --new-session demo --follow");
     }
 
     /**

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Queue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,20 +25,11 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 
 /** Owner-reference garbage collection on the embedded API, which has none of its own. */
 class GarbageCollectorTest {
-    private KubernetesMockServer server;
+    private MockApi api;
     private KubernetesClient client;
     private GarbageCollector collector;
 
@@ -50,13 +38,9 @@ class GarbageCollectorTest {
 
     @BeforeEach
     void start() {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses),
-                false);
-        server.init(LocalMode.loopbackV4(), 0);
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl("http://127.0.0.1:" + server.getPort()).withRequestRetryBackoffLimit(0)
-                .withNamespace("default").build()).build();
+        api = MockApi.start(server -> {
+        });
+        client = api.client();
     }
 
     @AfterEach
@@ -64,8 +48,7 @@ class GarbageCollectorTest {
         if (collector != null) {
             collector.close();
         }
-        client.close();
-        server.destroy();
+        api.close();
     }
 
     private Path claimDir(PersistentVolumeClaim claim) {

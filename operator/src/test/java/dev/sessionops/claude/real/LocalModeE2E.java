@@ -94,6 +94,14 @@ class LocalModeE2E {
                 assertTrue(firstResult.startsWith("Received 1 messages"), firstResult);
                 assertEquals(sessionId, second.getStatus().getResumedFrom());
                 assertTrue(second.getStatus().getResult().startsWith("Received 3 messages"), second.getStatus().getResult());
+                // the request kubectl describe makes for an object's Events, through the front: only demo-01's
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    var events = client.v1().events().inNamespace("default").withField("involvedObject.name", "demo-01")
+                            .withField("involvedObject.namespace", "default").withField("involvedObject.kind", "ClaudeMessage")
+                            .withField("involvedObject.uid", first.getMetadata().getUid()).list().getItems();
+                    assertTrue(events.stream().anyMatch(e -> "Succeeded".equals(e.getReason())), events.toString());
+                    assertTrue(events.stream().allMatch(e -> "demo-01".equals(e.getInvolvedObject().getName())));
+                });
                 // a session in a namespace of its own gets the credentials Secret there too
                 CliRun other = cli(endpoints, "-n", "team-x", "run", "From another namespace", "--new-session", "other",
                         "--name", "other-01", "--follow");

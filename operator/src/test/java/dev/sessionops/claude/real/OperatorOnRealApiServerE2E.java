@@ -292,11 +292,15 @@ class OperatorOnRealApiServerE2E {
         bad.put("promptFrom: {configMapKeyRef: {name: cm}}", "spec.promptFrom.configMapKeyRef.key");
         int i = 0;
         for (var entry : bad.entrySet()) {
-            String yaml = "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeMessage\nmetadata: {name: bad-" + (i++)
-                    + "}\nspec:\n  prompt: hi\n  " + entry.getKey() + "\n";
-            var e = assertThrows(KubernetesClientException.class, () -> admin.resource(yaml).inNamespace(ns).create(), entry.getKey());
-            assertEquals(422, e.getCode(), entry.getKey());
-            assertTrue(e.getMessage().contains(entry.getValue()), entry.getKey() + " -> " + e.getMessage());
+            assertRejected(ns, "ClaudeMessage", "bad-" + (i++), "prompt: hi\n  " + entry.getKey(), entry.getValue());
+        }
+        // a session's tokens and switches: what reaches status, Events and the log is a plain token
+        Map<String, String> badSession = new java.util.LinkedHashMap<>();
+        badSession.put("resetConversation: \"two\\nlines\"", "spec.resetConversation");
+        badSession.put("resetConversation: " + "x".repeat(65), "spec.resetConversation");
+        badSession.put("onFailure: retry", "spec.onFailure");
+        for (var entry : badSession.entrySet()) {
+            assertRejected(ns, "ClaudeSession", "bad-s-" + (i++), entry.getKey(), entry.getValue());
         }
         var noSpec = assertThrows(KubernetesClientException.class, () -> admin.resource(
                 "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeMessage\nmetadata: {name: no-spec}\n").inNamespace(ns).create());
@@ -312,4 +316,13 @@ class OperatorOnRealApiServerE2E {
         assertTrue(!spec.containsKey("temperature"), "unknown field pruned: " + spec);
     }
 
+
+    /** The API server refuses the object with 422, naming {@code field}. */
+    private static void assertRejected(String ns, String kind, String name, String specYaml, String field) {
+        String yaml = "apiVersion: claude.sessionops.dev/v1alpha1\nkind: " + kind + "\nmetadata: {name: " + name
+                + "}\nspec:\n  " + specYaml + "\n";
+        var e = assertThrows(KubernetesClientException.class, () -> admin.resource(yaml).inNamespace(ns).create(), specYaml);
+        assertEquals(422, e.getCode(), specYaml);
+        assertTrue(e.getMessage().contains(field), specYaml + " -> " + e.getMessage());
+    }
 }

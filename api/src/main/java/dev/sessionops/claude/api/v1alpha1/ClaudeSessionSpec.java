@@ -39,6 +39,7 @@ public class ClaudeSessionSpec extends RunSettings {
      * session whose state volume was lost ({@code ConversationStateLost}); the history in Redis stays.
      */
     @Size(max = 64)
+    @Pattern("^[A-Za-z0-9._:+-]+$") // a token, e.g. an RFC 3339 time: it reaches the status, an Event and the log
     private String resetConversation;
     /**
      * What the conversation keeps of a failed turn: {@code skip} (the default) resumes the next turn at the last
