@@ -1,18 +1,11 @@
 package dev.sessionops.claude.kubectl;
 
-import java.util.List;
-import java.util.Map;
-
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code cancel NAME}: sets the message's {@code spec.cancel}; the operator does the rest (a message that has not
- * started ends Cancelled, a running one has its Job stopped). A JSON patch of that one field: nothing else of the
- * spec is sent back, so a concurrent edit is not undone.
+ * started ends Cancelled, a running one is stopped gracefully).
  */
 @Command(name = "cancel", description = {"Cancel a message: one that has not started never runs, a running one is stopped.",
         "Its session goes on with the next message."})
@@ -30,8 +23,7 @@ final class CancelCommand extends ClaudeSubcommand {
                 out().flush();
                 return ExitCodes.OK;
             }
-            String patch = Serialization.asJson(List.of(Map.of("op", "add", "path", "/spec/cancel", "value", true)));
-            kube.messages().withName(name).patch(PatchContext.of(PatchType.JSON), patch);
+            Kube.setSpecField(kube.messages().withName(name), "cancel", true);
             out().println("claudemessage \"" + name + "\" cancel requested");
             out().flush();
             return ExitCodes.OK;

@@ -4,9 +4,13 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -14,8 +18,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 
 /**
  * One CLI call's view of the cluster: the kube config resolved like kubectl does it, the namespace, a Fabric8 client
@@ -115,6 +121,15 @@ final class Kube implements AutoCloseable {
                 PodLogFollower.sleep(Duration.ofMillis(200L * attempt));
             }
         }
+    }
+
+    /**
+     * Sets one field of an object's spec by JSON patch: nothing else of the spec is sent back, so a concurrent edit
+     * is not undone.
+     */
+    static void setSpecField(Resource<? extends HasMetadata> object, String field, Object value) {
+        object.patch(PatchContext.of(PatchType.JSON),
+                Serialization.asJson(List.of(Map.of("op", "add", "path", "/spec/" + field, "value", value))));
     }
 
     /** The message, or a clear error when it does not exist. */

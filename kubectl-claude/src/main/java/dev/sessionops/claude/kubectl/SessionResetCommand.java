@@ -2,12 +2,7 @@ package dev.sessionops.claude.kubectl;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
 
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +21,7 @@ final class SessionResetCommand extends ClaudeSubcommand {
         try (Kube kube = connect()) {
             kube.requireSession(name);
             String token = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-            String patch = Serialization.asJson(List.of(Map.of("op", "add", "path", "/spec/resetConversation", "value", token)));
-            kube.sessions().withName(name).patch(PatchContext.of(PatchType.JSON), patch);
+            Kube.setSpecField(kube.sessions().withName(name), "resetConversation", token);
             out().println("claudesession \"" + name + "\" reset requested: the next message starts a new conversation");
             out().flush();
             return ExitCodes.OK;

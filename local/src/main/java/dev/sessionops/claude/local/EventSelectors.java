@@ -30,6 +30,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 final class EventSelectors {
     private static final Pattern EVENTS = Pattern.compile("^/api/v1/(?:namespaces/([^/]+)/)?events$");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TERM = Pattern.compile("^([A-Za-z.]+)(==|=)(.*)$");
     /** The fields a selector may name, as paths into an Event. */
     private static final Map<String, String[]> FIELDS = Map.of(
             "involvedObject.name", new String[] {"involvedObject", "name"},
@@ -51,14 +52,17 @@ final class EventSelectors {
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();
                 int q = path.indexOf('?');
-                Map<String, String> query = q < 0 ? Map.of() : query(path.substring(q + 1));
-                String selector = query.get("fieldSelector");
-                if (!"GET".equals(request.getMethod()) || selector == null || selector.isBlank() || query.containsKey("watch")
-                        || !EVENTS.matcher(q < 0 ? path : path.substring(0, q)).matches()) {
+                if (!"GET".equals(request.getMethod()) || q < 0 || !EVENTS.matcher(path.substring(0, q)).matches()) {
                     return original.dispatch(request);
                 }
+                Map<String, String> query;
                 Map<String, String> wanted;
                 try {
+                    query = query(path.substring(q + 1)); // a malformed %-escape is the caller's error
+                    String selector = query.get("fieldSelector");
+                    if (selector == null || selector.isBlank() || query.containsKey("watch")) {
+                        return original.dispatch(request);
+                    }
                     wanted = parse(selector);
                 } catch (IllegalArgumentException e) {
                     return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
@@ -87,7 +91,7 @@ final class EventSelectors {
             if (term.isBlank()) {
                 continue;
             }
-            Matcher m = Pattern.compile("^([A-Za-z.]+)(==|=)(.*)$").matcher(term.strip());
+            Matcher m = TERM.matcher(term.strip());
             if (!m.matches() || term.contains("!=")) {
                 throw new IllegalArgumentException("unsupported field selector term: " + term);
             }

@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 final class GarbageCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
     private static final String BY_OWNER = "byOwner";
+    private static final String BY_UID = "byUid";
 
     private final KubernetesClient client;
     private final Function<PersistentVolumeClaim, Path> claimDirs;
@@ -70,7 +71,8 @@ final class GarbageCollector implements AutoCloseable {
 
     private <T extends HasMetadata> void watch(Class<T> type) {
         SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
-        informer.addIndexers(java.util.Map.of(BY_OWNER, o -> ownerUids(o).stream().toList()));
+        informer.addIndexers(java.util.Map.of(BY_OWNER, o -> ownerUids(o).stream().toList(),
+                BY_UID, o -> o.getMetadata().getUid() == null ? List.of() : List.of(o.getMetadata().getUid())));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
@@ -111,8 +113,7 @@ final class GarbageCollector implements AutoCloseable {
     }
 
     private boolean exists(String uid) {
-        return informers.stream().anyMatch(i -> i.getStore().list().stream()
-                .anyMatch(o -> uid.equals(o.getMetadata().getUid())));
+        return informers.stream().anyMatch(i -> !i.getIndexer().byIndex(BY_UID, uid).isEmpty());
     }
 
     private void delete(HasMetadata object) {

@@ -192,13 +192,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private static String executable() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "redis-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException("redis-server is not on PATH: install it with `apt-get install redis-server`");
+        return Prerequisites.onPath(System.getenv(), "redis-server").map(Path::toString).orElseThrow(() ->
+                new IllegalStateException("redis-server is not on PATH: install it with `apt-get install redis-server`"));
     }
 
     private static String read(Path log) {

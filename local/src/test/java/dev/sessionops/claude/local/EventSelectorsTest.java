@@ -57,6 +57,18 @@ class EventSelectorsTest {
     }
 
     @Test
+    void aMalformedQueryIsTheCallersError() throws Exception {
+        // raw, as a hostile client sends it (Java's own URI refuses to build it)
+        try (var socket = new java.net.Socket("127.0.0.1", api.server().getPort())) {
+            socket.getOutputStream().write(("GET /api/v1/namespaces/default/events?fieldSelector=%zz HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 400 Bad Request", status);
+        }
+    }
+
+    @Test
     void anUnsupportedFieldIsRefusedRatherThanIgnored() {
         var refused = assertThrows(KubernetesClientException.class, () -> client.v1().events().inNamespace("default")
                 .withField("source", "kubelet").list());

@@ -201,16 +201,32 @@ public class HistoryStore {
         return r == null || r.toString().isEmpty() ? Optional.empty() : Optional.of(r.toString());
     }
 
-    /** Where the next turn continues, if the conversation has a Claude session (one read). */
-    public Optional<ResumePoint> resumePoint(ConversationKey key) {
+    /**
+     * What starting {@code messageUid} in the conversation needs, in one round trip: whether its run is recorded
+     * already (then it must not run again), else where the turn continues (null: a new Claude session).
+     */
+    public record NextTurn(boolean recorded, ResumePoint resume) {
+    }
+
+    // KEYS: applied, meta. ARGV: uid. {1}: recorded; {0, currentSessionId, resumeAt} (false for a missing field).
+    static final String NEXT_TURN_SCRIPT = """
+            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {1} end
+            local at = redis.call('HMGET', KEYS[2], 'currentSessionId', 'resumeAt')
+            return {0, at[1], at[2]}
+            """;
+
+    public NextTurn nextTurn(ConversationKey key, String messageUid) {
         adopt(key);
-        Response r = call(CURRENT_SESSION_ID, "HMGET", key.meta(), "currentSessionId", "resumeAt");
-        String sessionId = r == null || r.get(0) == null ? null : r.get(0).toString();
-        if (sessionId == null || sessionId.isEmpty()) {
-            return Optional.empty();
+        Response r = call(CURRENT_SESSION_ID, "EVAL", NEXT_TURN_SCRIPT, "2", key.applied(), key.meta(), messageUid);
+        if (r != null && r.get(0).toInteger() == 1) {
+            return new NextTurn(true, null);
         }
-        String at = r.get(1) == null || r.get(1).toString().isEmpty() ? null : r.get(1).toString();
-        return Optional.of(new ResumePoint(sessionId, at));
+        String sessionId = r == null || r.size() < 2 || r.get(1) == null ? null : r.get(1).toString();
+        if (sessionId == null || sessionId.isEmpty()) {
+            return new NextTurn(false, null);
+        }
+        String at = r.size() < 3 || r.get(2) == null || r.get(2).toString().isEmpty() ? null : r.get(2).toString();
+        return new NextTurn(false, new ResumePoint(sessionId, at));
     }
 
     /**

@@ -107,12 +107,13 @@ final class SessionDispatcher {
         ResumePoint resume;
         try {
             ConversationKey key = ConversationKey.of(session);
-            if (history.recorded(key, head.getMetadata().getUid()).recorded()) {
+            HistoryStore.NextTurn next = history.nextTurn(key, head.getMetadata().getUid());
+            if (next.recorded()) {
                 // its run was recorded but no status write of it landed and its Job is gone: it must not run again;
                 // its own reconciler states the outcome from Redis, and the queue moves on
                 return Plan.later(RECHECK);
             }
-            resume = history.resumePoint(key).orElse(null);
+            resume = next.resume();
             if (resume != null && "keep".equals(session.getSpec().getOnFailure())) {
                 resume = new ResumePoint(resume.sessionId(), null); // at the end: failed prompts go again
             }

@@ -63,6 +63,9 @@ class HistoryStoreIT {
         assertEquals(outcome(), recorded.outcome());
         assertEquals(2, history.length(key));
         assertEquals(1, history.summary(key).messageCount());
+        // what starting a message reads, in one round trip: never its own run again, else where the turn continues
+        assertTrue(history.nextTurn(key, "m-1").recorded());
+        assertEquals(new HistoryStore.NextTurn(false, new ResumePoint("claude-1", "turn-1")), history.nextTurn(key, "m-2"));
     }
 
     @Test
@@ -79,7 +82,7 @@ class HistoryStoreIT {
 
         ConversationKey recreated = ConversationKey.session("ns", "again", "s-new");
         assertEquals(0, history.length(recreated));
-        assertTrue(history.resumePoint(recreated).isEmpty(), "no Claude session to resume");
+        assertTrue(history.nextTurn(recreated, "m-9").resume() == null, "no Claude session to resume");
         assertEquals(Recording.RECORDED, history.record(recreated, completion("m-3"), outcome()));
     }
 
@@ -92,7 +95,7 @@ class HistoryStoreIT {
         redis.dataSource().execute("SADD", legacy + "applied", "m-0");
 
         ConversationKey key = ConversationKey.session("ns", "upgraded", "s-9");
-        assertEquals("claude-0", history.resumePoint(key).orElseThrow().sessionId());
+        assertEquals("claude-0", history.nextTurn(key, "m-9").resume().sessionId());
         assertEquals(2, history.length(key));
         assertTrue(history.recorded(key, "m-0").recorded());
         assertNull(history.recorded(key, "m-0").outcome(), "recorded before outcomes were kept");

@@ -184,6 +184,24 @@ class LocalModeE2E {
         }
     }
 
+    /** Without the claude CLI on PATH local mode starts nothing and says so in one line (and what to do). */
+    @Test
+    void aMissingPrerequisiteIsNamedAndNothingStarts() throws Exception {
+        Path bare = Files.createTempDirectory("cso-local-bare");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CSO_LOCAL_HOME", bare.toString());
+        env.put("PATH", "/usr/bin:/bin"); // redis-server, no claude
+        env.put("ANTHROPIC_API_KEY", "sk-ant-local");
+        try (OperatorProcess local = OperatorProcess.local("local-bare", Path.of("target/local-mode"), env)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !local.isAlive());
+            assertEquals(1, local.exitCode(), local.log());
+            assertTrue(local.log().contains("claude-session-local: claude is not on PATH"), local.log());
+            assertFalse(local.log().contains("Local mode: Kubernetes API"), "nothing started");
+        } finally {
+            deleteRecursively(bare);
+        }
+    }
+
     /**
      * What a container's own processes (the agent's Bash tool) could reach is closed: every socket on 127.0.0.1, the
      * API (front and embedded) only with the token and a loopback Host, a Job not made by the operator never runs,
@@ -525,6 +543,7 @@ class LocalModeE2E {
         assertTrue(m.find(), operator.log());
         Matcher https = OPERATOR_API.matcher(operator.log());
         assertTrue(https.find(), operator.log());
+        assertTrue(operator.log().contains("next, in another shell: export KUBECONFIG="), "says what to type next");
         return new String[] { m.group(1), m.group(2), https.group(1) };
     }
 

@@ -201,6 +201,11 @@ final class OperatorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Its exit code once it has ended. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     /** A crash: SIGKILL, no shutdown hooks, the Lease not released. */
     void kill() {
         List<ProcessHandle> descendants = process.descendants().toList();

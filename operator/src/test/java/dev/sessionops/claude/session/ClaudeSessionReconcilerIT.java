@@ -175,7 +175,7 @@ class ClaudeSessionReconcilerIT {
 
         assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty());
         assertEquals(null, storedSession("chat").getStatus().getConversationReset());
-        assertEquals("claude-1", history.resumePoint(ConversationKey.of(session)).orElseThrow().sessionId());
+        assertEquals("claude-1", history.nextTurn(ConversationKey.of(session), "chat-03").resume().sessionId());
         assertEquals(Optional.of(ClaudeSessionReconciler.RECHECK.toMillis()), control.getScheduleDelay());
     }
 

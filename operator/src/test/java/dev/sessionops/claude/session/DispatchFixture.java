@@ -15,8 +15,6 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
-import dev.sessionops.claude.history.Recorded;
-import dev.sessionops.claude.history.ResumePoint;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -46,13 +44,8 @@ final class DispatchFixture {
             }
 
             @Override
-            public Optional<ResumePoint> resumePoint(ConversationKey key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Recorded recorded(ConversationKey key, String messageUid) {
-                return Recorded.NO;
+            public NextTurn nextTurn(ConversationKey key, String messageUid) {
+                return new NextTurn(false, null);
             }
         };
         return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics,

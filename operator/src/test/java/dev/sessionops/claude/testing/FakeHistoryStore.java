@@ -123,10 +123,13 @@ public class FakeHistoryStore extends HistoryStore {
     }
 
     @Override
-    public Optional<ResumePoint> resumePoint(ConversationKey key) {
+    public NextTurn nextTurn(ConversationKey key, String messageUid) {
         available();
-        return conversation(key).filter(c -> c.currentSessionId != null && !c.currentSessionId.isEmpty())
-                .map(c -> new ResumePoint(c.currentSessionId, c.resumeAt));
+        if (conversation(key).map(c -> c.applied.contains(messageUid)).orElse(false)) {
+            return new NextTurn(true, null);
+        }
+        return new NextTurn(false, conversation(key).filter(c -> c.currentSessionId != null && !c.currentSessionId.isEmpty())
+                .map(c -> new ResumePoint(c.currentSessionId, c.resumeAt)).orElse(null));
     }
 
     @Override
