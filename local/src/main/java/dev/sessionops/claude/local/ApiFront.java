@@ -1,6 +1,7 @@
 package dev.sessionops.claude.local;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.MultiMap;
@@ -107,13 +109,26 @@ public final class ApiFront implements AutoCloseable {
      * @param loopbackHostOnly  401 for a request whose Host header is not 127.0.0.1, localhost or [::1] (any port)
      */
     public record Options(String bindHost, int port, URI kubeUpstream, String kubeUpstreamCaPem, OperatorUpstream operator,
-            Authenticator authenticator, boolean loopbackHostOnly) {
+            Authenticator authenticator, boolean loopbackHostOnly, Serving serving, PrinterColumns printerColumns) {
         public Options {
             Objects.requireNonNull(bindHost, "bindHost");
             Objects.requireNonNull(kubeUpstream, "kubeUpstream");
             Objects.requireNonNull(operator, "operator");
             Objects.requireNonNull(authenticator, "authenticator");
         }
+
+        /** Plain HTTP, no server-side printing. */
+        public Options(String bindHost, int port, URI kubeUpstream, String kubeUpstreamCaPem, OperatorUpstream operator,
+                Authenticator authenticator, boolean loopbackHostOnly) {
+            this(bindHost, port, kubeUpstream, kubeUpstreamCaPem, operator, authenticator, loopbackHostOnly, null, null);
+        }
+    }
+
+    /**
+     * The front's own serving certificate: with it the front speaks HTTPS only. kubectl sends a bearer token over
+     * HTTPS only (kubernetes/kubectl#744), so the front kubectl talks to must be HTTPS.
+     */
+    public record Serving(String certPem, String keyPem) {
     }
 
     /** The outcome of checking a request's credentials. */
@@ -155,8 +170,15 @@ public final class ApiFront implements AutoCloseable {
                     .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(op.caPem())))
                     .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(op.clientCertPem()))
                             .setKeyValue(Buffer.buffer(op.clientKeyPem())));
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-                    .setCompressionSupported(false).setDecompressionSupported(false));
+            HttpServerOptions serverOptions = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                    .setCompressionSupported(false).setDecompressionSupported(false);
+            if (options.serving() != null) {
+                // HTTP/1.1 only (no ALPN h2): the proxy streams HTTP/1.1 chunks, watches included
+                serverOptions.setSsl(true).setUseAlpn(false).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertValue(Buffer.buffer(options.serving().certPem()))
+                        .setKeyValue(Buffer.buffer(options.serving().keyPem())));
+            }
+            HttpServer server = vertx.createHttpServer(serverOptions);
             ApiFront front = new ApiFront(options, vertx, vertx.createHttpClient(kube), vertx.createHttpClient(operator), server);
             server.requestHandler(front::handle);
             server.listen(options.port(), options.bindHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -337,9 +359,85 @@ public final class ApiFront implements AutoCloseable {
             URI kube = options.kubeUpstream();
             boolean tls = "https".equalsIgnoreCase(kube.getScheme());
             int port = kube.getPort() > 0 ? kube.getPort() : tls ? 443 : 80;
-            forward(req, kubeClient, kube.getHost(), port, tls, kubeRequestHeaders(req.headers()),
-                    502, "InternalError", "the Kubernetes API is not reachable");
+            Optional<List<ServerSideTable.Column>> columns = options.printerColumns() == null ? Optional.empty()
+                    : options.printerColumns().forPath(req.path());
+            boolean table = req.method() == HttpMethod.GET && columns.isPresent()
+                    && ServerSideTable.wantsTable(req.headers().get(HttpHeaders.ACCEPT));
+            ServerSideTable.IncludeObject include;
+            try {
+                include = ServerSideTable.IncludeObject.of(req.getParam("includeObject"));
+            } catch (IllegalArgumentException e) {
+                reply(req, 400, "BadRequest", e.getMessage());
+                return;
+            }
+            MultiMap headers = kubeRequestHeaders(req.headers());
+            if (table) {
+                headers.set(HttpHeaders.ACCEPT, "application/json");
+            }
+            if (req.method() == HttpMethod.GET && isWatch(req.getParam("watch"))) {
+                HttpWatch.bridge(req, kubeClient, host(kube), port, tls, headers, HttpWatch.since(req.getParam("resourceVersion")),
+                        table ? event -> ServerSideTable.watchEvent(event, columns.get(), include, Instant.now()) : null);
+            } else if (req.method() == HttpMethod.GET && (table || isCollectionPath(req.path()))) {
+                rewritten(req, kube, port, tls, headers, json -> {
+                    JsonNode list = ListKinds.named(json);
+                    return table ? ServerSideTable.of(list, columns.get(), include, Instant.now()) : list;
+                }, table ? ServerSideTable.CONTENT_TYPE : "application/json");
+            } else {
+                forward(req, kubeClient, kube.getHost(), port, tls, headers,
+                        502, "InternalError", "the Kubernetes API is not reachable");
+            }
         }
+    }
+
+    private static String host(URI uri) {
+        return uri.getHost();
+    }
+
+    /** {@code watch=true} or {@code watch=1}, as the API server reads the parameter. */
+    static boolean isWatch(String param) {
+        return "true".equalsIgnoreCase(param) || "1".equals(param);
+    }
+
+    /** {@code /api/v1[/namespaces/<ns>]/<plural>} or {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>}: a list. */
+    static boolean isCollectionPath(String path) {
+        return path != null && COLLECTION.matcher(path).matches();
+    }
+
+    private static final java.util.regex.Pattern COLLECTION = java.util.regex.Pattern.compile(
+            "/(api/v1|apis/[a-z0-9.-]+/[a-z0-9]+)(/namespaces/[a-z0-9.-]+)?/[a-z0-9]+");
+
+    /**
+     * A GET whose answer is changed before it goes back (a list named by its kind, server-side printing): the
+     * upstream's JSON, read whole (lists of local mode's size), rewritten, sent. An error answer goes back as it came.
+     */
+    private void rewritten(HttpServerRequest req, URI kube, int port, boolean tls, MultiMap headers,
+            java.util.function.UnaryOperator<JsonNode> rewrite, String contentType) {
+        RequestOptions upstream = new RequestOptions().setMethod(HttpMethod.GET).setHost(kube.getHost()).setPort(port)
+                .setSsl(tls).setURI(req.uri()).setHeaders(headers);
+        req.resume();
+        kubeClient.request(upstream).compose(r -> r.send()).compose(r -> r.body().map(body -> Map.entry(r, body)))
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        reply(req, 502, "InternalError", "the Kubernetes API is not reachable");
+                        return;
+                    }
+                    HttpClientResponse r = done.result().getKey();
+                    Buffer body = done.result().getValue();
+                    HttpServerResponse response = req.response();
+                    if (r.statusCode() != 200) {
+                        response.setStatusCode(r.statusCode()).headers().addAll(forwardable(r.headers()));
+                        response.end(body);
+                        return;
+                    }
+                    String converted;
+                    try {
+                        converted = JSON.writeValueAsString(rewrite.apply(JSON.readTree(body.getBytes())));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        reply(req, 500, "InternalError", "cannot rewrite the response: " + e.getMessage());
+                        return;
+                    }
+                    response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(converted);
+                });
     }
 
     private void forward(HttpServerRequest req, HttpClient client, String host, int port, boolean tls, MultiMap headers,

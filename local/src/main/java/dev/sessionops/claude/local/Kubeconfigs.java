@@ -14,13 +14,20 @@ final class Kubeconfigs {
     }
 
     static String render(String server, String token) {
+        return render(server, null, token);
+    }
+
+    /** @param caPem the CA the server's certificate chains to (an https server), or null */
+    static String render(String server, String caPem, String token) {
+        String ca = caPem == null ? "" : "\n    certificate-authority-data: "
+                + java.util.Base64.getEncoder().encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return """
                 apiVersion: v1
                 kind: Config
                 clusters:
                 - name: %1$s
                   cluster:
-                    server: %2$s
+                    server: %2$s%4$s
                 users:
                 - name: %1$s
                   user:
@@ -32,11 +39,15 @@ final class Kubeconfigs {
                     user: %1$s
                     namespace: default
                 current-context: %1$s
-                """.formatted(CONTEXT, server, token);
+                """.formatted(CONTEXT, server, token, ca);
     }
 
     static Path write(Path file, String server, LocalToken token) {
-        Pki.writePrivate(file, render(server, token.value()));
+        return write(file, server, null, token);
+    }
+
+    static Path write(Path file, String server, String caPem, LocalToken token) {
+        Pki.writePrivate(file, render(server, caPem, token.value()));
         return file;
     }
 }

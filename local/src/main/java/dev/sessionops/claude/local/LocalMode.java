@@ -20,6 +20,10 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.aggregation.ExtensionApiserverAuthentication;
@@ -133,6 +137,8 @@ public final class LocalMode implements AutoCloseable {
         Pki.Issued ca = Pki.ca("claude-session-operator local CA");
         Pki.Issued serving = Pki.server(ca, "claude-session-operator", List.of("localhost"), List.of("127.0.0.1"));
         Pki.Issued frontProxy = Pki.client(ca, FRONT_PROXY_CN, List.of()); // in memory only: the front is in this process
+        Pki.Issued frontServing = Pki.server(ca, "claude-session-operator local API", List.of("localhost"),
+                List.of("127.0.0.1", "::1")); // in memory only: the kubeconfig carries the CA
         Pki.writePrivate(pki.resolve("ca.crt"), ca.certPem());
         serving.write(pki.resolve("operator.crt"), pki.resolve("operator.key"));
         LocalToken token = LocalToken.generate();
@@ -160,7 +166,7 @@ public final class LocalMode implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Kubeconfigs.render(internalUrl, token.value())))
                 .build();
         resources.add(client);
-        applyCrds();
+        List<JsonNode> crds = applyCrds();
         publishFrontProxyTrust(ca);
 
         new SavedObjects(client, home.resolve("objects.json"), store).restoreThenKeepSaving(resources);
@@ -186,10 +192,10 @@ public final class LocalMode implements AutoCloseable {
                 new ApiFront.OperatorUpstream("127.0.0.1", operatorPort, ca.certPem(), frontProxy.certPem(), frontProxy.keyPem()),
                 t -> token.matches(t) ? Optional.of(new ApiFront.User(user, List.of(EmbeddedApiGuard.AUTHENTICATED)))
                         : Optional.empty(),
-                true));
+                true, new ApiFront.Serving(frontServing.certPem(), frontServing.keyPem()), PrinterColumns.of(crds)));
         resources.add(front);
-        String frontUrl = "http://127.0.0.1:" + front.port();
-        Path kubeconfig = Kubeconfigs.write(home.resolve(KUBECONFIG), frontUrl, token);
+        String frontUrl = "https://127.0.0.1:" + front.port();
+        Path kubeconfig = Kubeconfigs.write(home.resolve(KUBECONFIG), frontUrl, ca.certPem(), token);
 
         // the operator's settings: plain ones as -D, the Redis URL (it may hold a password) in its environment only
         Map<String, String> properties = new java.util.LinkedHashMap<>();
@@ -251,18 +257,23 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /** The CRDs (packaged from crds/), so that kubectl and the operator's CRD check find them. */
-    private void applyCrds() {
+    /** Applies the operator's CRDs and returns them (as JSON trees: their printer columns serve kubectl get). */
+    private List<JsonNode> applyCrds() {
+        List<JsonNode> crds = new ArrayList<>();
         for (String plural : List.of("claudesessions", "claudemessages")) {
             String resource = "META-INF/cso/crds/" + plural + "." + HasMetadata.getGroup(ClaudeSession.class) + "-v1.yml";
             try (var in = LocalMode.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException(resource + " is not in the operator's jar");
                 }
-                client.load(in).createOrReplace();
+                byte[] yaml = in.readAllBytes();
+                client.load(new java.io.ByteArrayInputStream(yaml)).createOrReplace();
+                crds.add(new ObjectMapper(new YAMLFactory()).readTree(yaml));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+        return crds;
     }
 
     /** Tells the embedded API our resources are namespaced (it learns it before any CRD is applied). */

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
 import dev.sessionops.claude.testing.ClaudeBinary;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
+import dev.sessionops.claude.testing.Kubectl;
 import dev.sessionops.claude.testing.Project;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import io.fabric8.kubernetes.client.Config;
@@ -81,10 +83,50 @@ class LocalModeE2E {
                 CliRun run1 = cli(endpoints, "run", "Hello from local mode", "--new-session", "demo", "--name", "demo-01", "--follow");
                 assertEquals(0, run1.exit(), run1.out());
                 assertTrue(run1.out().contains("Received 1 messages"), "the reply is printed as it arrives: " + run1.out());
-                CliRun run2 = cli(endpoints, "run", "And again", "--session", "demo", "--name", "demo-02", "--follow");
-                assertEquals(0, run2.exit(), run2.out());
-                assertTrue(run2.out().contains("Received 3 messages"), run2.out());
                 ClaudeMessage first = Harness.awaitPhase(client, "default", "demo-01", MessagePhase.Succeeded);
+
+                // plain kubectl, as against a cluster (the front speaks HTTPS: kubectl sends a token over nothing else)
+                Path kubeconfig = home.resolve("kubeconfig");
+                Kubectl.Result table = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "get", "cmsg");
+                assertTrue(table.stdout().matches("(?s)NAME\\s+AGE\\s+SESSION\\s+COST\\s+PHASE\\s*\n"
+                        + "demo-01\\s+\\S+\\s+demo\\s+\\S+\\s+Succeeded\\s*"), "the CRD's printer columns: " + table);
+                Kubectl.Result described = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "describe", "cmsg", "demo-01");
+                assertTrue(described.stdout().matches("(?s).*\nEvents:\\s+Type\\s+Reason.*Normal\\s+Succeeded\\s.*"),
+                        "the message's Events: " + described);
+                Process watch = new ProcessBuilder("kubectl", "--kubeconfig=" + kubeconfig, "get", "csess", "-w")
+                        .redirectErrorStream(true).redirectOutput(home.resolve("watch.out").toFile()).start();
+                try {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(home.resolve("watch.out")).contains("demo"));
+                    Thread.sleep(2000); // what a replay of the listed objects would have printed by now
+                    assertEquals(2, Files.readAllLines(home.resolve("watch.out")).size(),
+                            "the header and the listed session, once: " + Files.readString(home.resolve("watch.out")));
+                    CliRun run2 = cli(endpoints, "run", "And again", "--session", "demo", "--name", "demo-02");
+                    assertEquals(0, run2.exit(), run2.out());
+                    Kubectl.Result waited = Kubectl.run(kubeconfig, Duration.ofSeconds(90), "wait", "--for=condition=Succeeded",
+                            "cmsg/demo-02", "--timeout=80s");
+                    Instant returned = Instant.now();
+                    assertEquals(0, waited.exitCode(), waited.toString());
+                    assertEquals("claudemessage.claude.sessionops.dev/demo-02 condition met", waited.stdout().strip());
+                    assertEquals("", waited.stderr(), "no failed watches");
+                    Instant met = Instant.parse(Harness.get(client, "default", "demo-02").getStatus().getConditions().stream()
+                            .filter(c -> c.getType().equals("Succeeded")).findFirst().orElseThrow().getLastTransitionTime());
+                    // the condition's time has whole seconds: up to 1 s of the 3 is rounding
+                    assertTrue(Duration.between(met, returned).compareTo(Duration.ofSeconds(3)) < 0,
+                            "kubectl wait returned at " + returned + ", the condition was met at " + met);
+                    CliRun logs2 = cli(endpoints, "logs", "demo-02");
+                    assertTrue(logs2.out().contains("Received 3 messages"), logs2.out());
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                        String watched = Files.readString(home.resolve("watch.out"));
+                        assertTrue(watched.matches("(?s)NAME\\s+AGE\\s+SESSION ID\\s+LAST ACTIVE\\s+MESSAGES\\s+PHASE\\s*\n"
+                                + "demo\\s.*\\sIdle\\s*\n(.*\n)*demo\\s.*\\sRunning\\s*\n(.*\n)*demo\\s.*\\s2\\s+Idle\\s*\n.*"),
+                                "kubectl get -w: the listed session once, then its changes\n" + watched);
+                    });
+                } finally {
+                    watch.destroy();
+                    if (!watch.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                        watch.destroyForcibly();
+                    }
+                }
                 ClaudeMessage second = Harness.awaitPhase(client, "default", "demo-02", MessagePhase.Succeeded);
                 firstResult = first.getStatus().getResult();
                 sessionId = first.getStatus().getSessionId();
@@ -116,6 +158,11 @@ class LocalModeE2E {
                     return m.getStatus() != null && m.getStatus().getPhase() == MessagePhase.Running;
                 });
                 otherSessionId = Harness.get(client, "team-x", "other-01").getStatus().getSessionId();
+                // two more queued behind it, named against their order: the queue runs in creation order
+                assertEquals(0, cli(endpoints, "-n", "team-x", "run", "Queued first", "--session", "other", "--name", "other-zz").exit());
+                assertEquals(0, cli(endpoints, "-n", "team-x", "run", "Queued second", "--session", "other", "--name", "other-aa").exit());
+                await().atMost(Duration.ofSeconds(30)).until(() -> Harness.get(client, "team-x", "other-aa").getStatus() != null
+                        && Harness.get(client, "team-x", "other-aa").getStatus().getPhase() == MessagePhase.Queued);
                 // the credential came from the environment and went only where the operator puts it: a Secret
                 var secret = client.secrets().inNamespace("default").withName("anthropic").get();
                 assertTrue((secret.getData() != null && secret.getData().containsKey("ANTHROPIC_API_KEY"))
@@ -138,6 +185,13 @@ class LocalModeE2E {
                 ClaudeMessage resumed = Harness.awaitPhase(client, "team-x", "other-02", MessagePhase.Succeeded);
                 assertEquals(otherSessionId, resumed.getStatus().getResumedFrom());
                 assertTrue(resumed.getStatus().getResult().startsWith("Received 3 messages"), resumed.getStatus().getResult());
+                ClaudeMessage queuedFirst = Harness.awaitPhase(client, "team-x", "other-zz", MessagePhase.Succeeded);
+                ClaudeMessage queuedSecond = Harness.awaitPhase(client, "team-x", "other-aa", MessagePhase.Succeeded);
+                assertTrue(queuedFirst.getStatus().getResult().startsWith("Received 5 messages"), queuedFirst.getStatus().getResult());
+                assertTrue(queuedSecond.getStatus().getResult().startsWith("Received 7 messages"), queuedSecond.getStatus().getResult());
+                var other = Harness.getSession(client, "team-x", "other").getStatus();
+                assertFalse(Instant.parse(other.getCreated()).isAfter(Instant.parse(other.getLastActive())),
+                        "created " + other.getCreated() + " ≤ lastActive " + other.getLastActive());
                 assertEquals(firstResult, first.getStatus().getResult());
                 ClaudeSession session = Harness.getSession(client, "default", "demo");
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -236,12 +290,14 @@ class LocalModeE2E {
             assertOperatorRefusesDirectCalls(lockedHome, Integer.parseInt(endpoints[2]));
 
             // the front and the embedded API: the token and a loopback Host, or 401 with a Status
+            assertTrue(serverOf(kubeconfig).startsWith("https://"), "the front speaks HTTPS only");
             for (int port : List.of(frontPort, internalPort)) {
+                javax.net.ssl.SSLContext tls = port == frontPort ? trustingLocalCa(lockedHome) : null;
                 String path = "/api/v1/namespaces/default/configmaps";
-                assertUnauthorized(rawGet(port, "127.0.0.1:" + port, null, path));
-                assertUnauthorized(rawGet(port, "127.0.0.1:" + port, "not-" + token, path));
-                assertUnauthorized(rawGet(port, "evil.example:" + port, token, path));
-                assertEquals(200, rawGet(port, "localhost:" + port, token, path).status());
+                assertUnauthorized(rawGet(tls, port, "127.0.0.1:" + port, null, path));
+                assertUnauthorized(rawGet(tls, port, "127.0.0.1:" + port, "not-" + token, path));
+                assertUnauthorized(rawGet(tls, port, "evil.example:" + port, token, path));
+                assertEquals(200, rawGet(tls, port, "localhost:" + port, token, path).status());
             }
 
             try (KubernetesClient client = clientFor(kubeconfig)) {
@@ -307,16 +363,16 @@ class LocalModeE2E {
         return job;
     }
 
-    /** A GET through the user's kubeconfig server with its token. */
+    /** A GET through the user's kubeconfig server (HTTPS, the local CA) with its token. */
     private static HttpResponse<String> viaFront(Path home, String path) throws Exception {
         Path kubeconfig = home.resolve("kubeconfig");
+        assertTrue(serverOf(kubeconfig).startsWith("https://127.0.0.1:"), serverOf(kubeconfig));
         HttpRequest request = HttpRequest.newBuilder(URI.create(serverOf(kubeconfig) + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + tokenOf(kubeconfig)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder().sslContext(trustingLocalCa(home)).build().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Trusting the local CA but without the front-proxy certificate: refused, X-Remote-User or not. */
-    private static void assertOperatorRefusesDirectCalls(Path home, int port) throws Exception {
+    private static javax.net.ssl.SSLContext trustingLocalCa(Path home) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (var in = Files.newInputStream(home.resolve("pki/ca.crt"))) {
@@ -327,6 +383,12 @@ class LocalModeE2E {
         tmf.init(trust);
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
+        return tls;
+    }
+
+    /** Trusting the local CA but without the front-proxy certificate: refused, X-Remote-User or not. */
+    private static void assertOperatorRefusesDirectCalls(Path home, int port) throws Exception {
+        javax.net.ssl.SSLContext tls = trustingLocalCa(home);
         HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
                 + "/apis/api.claude.sessionops.dev/v1alpha1/namespaces/default/sessions")).timeout(Duration.ofSeconds(10))
                 .header("X-Remote-User", System.getProperty("user.name")) // local mode's user (the test runs as it)
@@ -364,9 +426,10 @@ class LocalModeE2E {
     record RawResponse(int status, String body) {
     }
 
-    /** A socket, since java.net.http will not send another Host. */
-    private static RawResponse rawGet(int port, String host, String token, String path) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+    /** A socket (TLS with {@code tls}), since java.net.http will not send another Host. */
+    private static RawResponse rawGet(javax.net.ssl.SSLContext tls, int port, String host, String token, String path) throws Exception {
+        try (java.net.Socket socket = tls == null ? new java.net.Socket("127.0.0.1", port)
+                : tls.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
                     + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Connection: close\r\n\r\n")
