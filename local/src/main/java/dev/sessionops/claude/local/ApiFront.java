@@ -50,10 +50,11 @@ import io.vertx.core.net.PemTrustOptions;
  * a web page in a browser can make requests to 127.0.0.1 but not with such a Host, DNS rebinding), gets a 401
  * Kubernetes {@code Status}.
  * <p>
- * Not supported: WebSocket (or SPDY) upgrades, so no {@code watch}, {@code exec} or {@code port-forward} through
- * the front — nothing local mode's users run needs one (kubectl get/apply/delete and kubectl claude do plain
- * requests and SSE); the operator and the local kubelet, which watch, talk to the embedded API directly. HTTP/2 is
- * not offered (clear-text h2c off).
+ * Where the embedded API falls short of a kube-apiserver for kubectl, the front makes up the difference: HTTPS (with
+ * {@link Serving}: kubectl sends a token over nothing else), streaming watches bridged to its WebSocket watches
+ * ({@link HttpWatch}), lists named by their kind ({@link ListKinds}), Tables for our kinds ({@link ServerSideTable}),
+ * writes of our kinds checked against their schemas ({@link ValidatedWrites}). Not supported: WebSocket (or SPDY)
+ * upgrades from clients, so no {@code exec} or {@code port-forward}; HTTP/2 is not offered.
  * <p>
  * Its own Vert.x instance, closed by {@link #close()}.
  */
@@ -109,7 +110,7 @@ public final class ApiFront implements AutoCloseable {
      * @param loopbackHostOnly  401 for a request whose Host header is not 127.0.0.1, localhost or [::1] (any port)
      */
     public record Options(String bindHost, int port, URI kubeUpstream, String kubeUpstreamCaPem, OperatorUpstream operator,
-            Authenticator authenticator, boolean loopbackHostOnly, Serving serving, PrinterColumns printerColumns) {
+            Authenticator authenticator, boolean loopbackHostOnly, Serving serving, CustomResources customResources) {
         public Options {
             Objects.requireNonNull(bindHost, "bindHost");
             Objects.requireNonNull(kubeUpstream, "kubeUpstream");
@@ -359,8 +360,8 @@ public final class ApiFront implements AutoCloseable {
             URI kube = options.kubeUpstream();
             boolean tls = "https".equalsIgnoreCase(kube.getScheme());
             int port = kube.getPort() > 0 ? kube.getPort() : tls ? 443 : 80;
-            Optional<List<ServerSideTable.Column>> columns = options.printerColumns() == null ? Optional.empty()
-                    : options.printerColumns().forPath(req.path());
+            Optional<List<ServerSideTable.Column>> columns = options.customResources() == null ? Optional.empty()
+                    : options.customResources().columnsFor(req.path());
             boolean table = req.method() == HttpMethod.GET && columns.isPresent()
                     && ServerSideTable.wantsTable(req.headers().get(HttpHeaders.ACCEPT));
             ServerSideTable.IncludeObject include;
@@ -371,6 +372,21 @@ public final class ApiFront implements AutoCloseable {
                 return;
             }
             MultiMap headers = kubeRequestHeaders(req.headers());
+            Optional<CustomResources.Target> written = options.customResources() == null ? Optional.empty()
+                    : options.customResources().forPath(req.path());
+            boolean write = req.method() == HttpMethod.POST || req.method() == HttpMethod.PUT
+                    || req.method() == HttpMethod.PATCH || req.method() == HttpMethod.DELETE;
+            if (write && req.getParam("dryRun") != null && (written.isEmpty() || req.method() == HttpMethod.DELETE)) {
+                // the embedded API would carry the write out: fail closed rather than pretend
+                reply(req, 400, "BadRequest", "local mode runs dry runs only for creating, replacing and patching "
+                        + "ClaudeSessions and ClaudeMessages");
+                return;
+            }
+            if (written.isPresent() && (req.method() == HttpMethod.POST && written.get().name() == null
+                    || (req.method() == HttpMethod.PUT || req.method() == HttpMethod.PATCH) && written.get().name() != null)) {
+                validatedWrite(req, kube, port, tls, headers, written.get());
+                return;
+            }
             if (table) {
                 headers.set(HttpHeaders.ACCEPT, "application/json");
             }
@@ -396,6 +412,97 @@ public final class ApiFront implements AutoCloseable {
     /** {@code watch=true} or {@code watch=1}, as the API server reads the parameter. */
     static boolean isWatch(String param) {
         return "true".equalsIgnoreCase(param) || "1".equals(param);
+    }
+
+    /**
+     * A write of one of our custom resources, checked as the API server would before it is stored (the embedded API
+     * checks nothing): the body read whole, for a patch the current object read, the result validated
+     * ({@link ValidatedWrites}); then the write goes upstream as it came, or the caller gets the API server's refusal.
+     */
+    private void validatedWrite(HttpServerRequest req, URI kube, int port, boolean tls, MultiMap headers,
+            CustomResources.Target target) {
+        req.resume();
+        req.body().onComplete(read -> {
+            if (read.failed()) {
+                reply(req, 400, "BadRequest", "the request body could not be read");
+                return;
+            }
+            byte[] body = read.result().getBytes();
+            String method = req.method().name();
+            String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
+            var current = method.equals("PATCH") ? currentObject(req.path(), kube, port, tls, headers)
+                    : io.vertx.core.Future.<JsonNode>succeededFuture(null);
+            current.onComplete(got -> {
+                if (got.failed()) {
+                    reply(req, 502, "InternalError", "the Kubernetes API is not reachable");
+                    return;
+                }
+                ValidatedWrites.Verdict verdict;
+                JsonNode[] result = new JsonNode[1];
+                try {
+                    result[0] = ValidatedWrites.resulting(method, contentType, body, got.result());
+                    verdict = ValidatedWrites.check(target.resource(), target.name(), result[0], req.getParam("fieldValidation"));
+                } catch (ValidatedWrites.BadWrite e) {
+                    reply(req, e.code, e.reason, e.getMessage());
+                    return;
+                }
+                if (verdict instanceof ValidatedWrites.Verdict.Refuse refuse) {
+                    req.response().setStatusCode(refuse.code()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .end(refuse.status());
+                    return;
+                }
+                List<String> warnings = ((ValidatedWrites.Verdict.Allow) verdict).warnings();
+                if (req.getParam("dryRun") != null) {
+                    if (!"All".equals(req.getParam("dryRun"))) {
+                        reply(req, 400, "BadRequest", "dryRun must be All");
+                        return;
+                    }
+                    // checked, not stored: the object as the write would leave it
+                    warnings.forEach(w -> req.response().headers().add("Warning", ValidatedWrites.warningHeader(w)));
+                    req.response().setStatusCode(method.equals("POST") ? 201 : 200)
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(resultJson(result[0]));
+                    return;
+                }
+                RequestOptions upstream = new RequestOptions().setMethod(req.method()).setHost(kube.getHost()).setPort(port)
+                        .setSsl(tls).setURI(req.uri()).setHeaders(headers);
+                kubeClient.request(upstream).compose(r -> r.send(Buffer.buffer(body))).onComplete(answered -> {
+                    if (answered.failed()) {
+                        reply(req, 502, "InternalError", "the Kubernetes API is not reachable");
+                        return;
+                    }
+                    warnings.forEach(w -> req.response().headers().add("Warning", ValidatedWrites.warningHeader(w)));
+                    relay(req, answered.result(), req.response());
+                });
+            });
+        });
+    }
+
+    private static String resultJson(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The object a patch applies to; null when there is none (404). */
+    private io.vertx.core.Future<JsonNode> currentObject(String path, URI kube, int port, boolean tls, MultiMap headers) {
+        MultiMap get = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        get.remove(HttpHeaders.CONTENT_TYPE);
+        get.remove(HttpHeaders.CONTENT_LENGTH);
+        get.set(HttpHeaders.ACCEPT, "application/json");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(kube.getHost()).setPort(port)
+                .setSsl(tls).setURI(path).setHeaders(get);
+        return kubeClient.request(options).compose(r -> r.send()).compose(r -> r.body().map(b -> {
+            if (r.statusCode() != 200) {
+                return null;
+            }
+            try {
+                return JSON.readTree(b.getBytes());
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }));
     }
 
     /** {@code /api/v1[/namespaces/<ns>]/<plural>} or {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>}: a list. */

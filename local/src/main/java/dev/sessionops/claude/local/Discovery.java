@@ -21,7 +21,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * The discovery documents kubectl reads before anything else ({@code /api}, {@code /apis} and one per group version),
  * which the embedded API server does not serve by itself: enough for {@code kubectl get|apply|delete} on what local
- * mode uses (apply needs {@code --validate=false}: there is no OpenAPI document). The operator's aggregated group is
+ * mode uses, and the OpenAPI v3 documents kubectl reads to validate and explain ({@link OpenApiDocuments}). The operator's aggregated group is
  * listed as the aggregation layer lists an APIService's (in {@code /apis} and {@code /apis/<group>}); its version's
  * resource list is the operator's own, reached through the {@link ApiFront}.
  */
@@ -36,7 +36,8 @@ final class Discovery {
     private Discovery() {
     }
 
-    static void serve(KubernetesMockServer server) {
+    /** @param customResources the CRDs, for their OpenAPI schemas */
+    static void serve(KubernetesMockServer server, CustomResources customResources) {
         List<Group> groups = List.of(
                 new Group("", "v1", List.of(
                         resource("namespaces", "Namespace", false, "ns"),
@@ -70,6 +71,10 @@ final class Discovery {
             }
         }
         documents.put("/apis", new APIGroupListBuilder().withGroups(named).build());
+        OpenApiDocuments openApi = new OpenApiDocuments(groups.stream().filter(g -> g.resources() != null)
+                .map(g -> new OpenApiDocuments.GroupVersion(g.group(), g.version(), g.resources().stream()
+                        .map(r -> new OpenApiDocuments.Resource(r.getName(), r.getKind(), r.getNamespaced())).toList()))
+                .toList(), customResources);
 
         // expectations match an exact path and query (kubectl adds ?timeout=32s): wrap the dispatcher instead
         EmbeddedApiGuard.wrap(server, original -> new Dispatcher() {
@@ -77,10 +82,21 @@ final class Discovery {
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();
                 int query = path.indexOf('?');
-                Object document = "GET".equals(request.getMethod()) ? documents.get(query < 0 ? path : path.substring(0, query)) : null;
+                String bare = query < 0 ? path : path.substring(0, query);
+                Object document = "GET".equals(request.getMethod()) ? documents.get(bare) : null;
                 if (document != null) {
                     return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                             .setBody(Serialization.asJson(document));
+                }
+                String openApiDocument = "GET".equals(request.getMethod()) ? openApi.at(bare) : null;
+                if (openApiDocument != null) {
+                    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                            .setBody(openApiDocument);
+                }
+                if ("GET".equals(request.getMethod()) && (bare.equals("/openapi/v2") || bare.startsWith("/openapi/v3/"))) {
+                    // not the embedded API's "[]" for an unknown path: kubectl must not take that for a document
+                    return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                            .setBody(ApiFront.status(404, "NotFound", "the server could not find the requested resource"));
                 }
                 return original.dispatch(request);
             }

@@ -3,13 +3,13 @@ package dev.sessionops.claude.local;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code java -jar claude-session-local.jar [--operator <quarkus-run.jar>]}: starts what a cluster would provide, then
+ * {@code java -jar claude-session-local.jar [--port N] [--home DIR] [--operator <quarkus-run.jar>]} ({@link LocalArgs}):
+ * starts what a cluster would provide, then
  * the packaged operator against it; stops everything when the operator ends or on SIGTERM/Ctrl-C, and exits with the
  * operator's exit code.
  */
@@ -24,17 +24,15 @@ public final class LocalMain {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$-7s [%3$s] %5$s%6$s%n");
         // the embedded API logs every request (bodies too, a Secret's among them) at INFO
         MOCK_SERVER_LOG.setLevel(Level.WARNING);
-        Path operatorJar;
-        try {
-            operatorJar = operatorJar(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("claude-session-local: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
         LocalMode.Settings settings;
         try {
-            settings = LocalMode.Settings.fromEnvironment(operatorJar);
+            LocalArgs parsed = LocalArgs.parse(List.of(args));
+            if (parsed.help()) {
+                System.out.println(LocalArgs.USAGE);
+                return;
+            }
+            settings = LocalMode.Settings.fromEnvironment(parsed.operatorJar() != null ? parsed.operatorJar()
+                    : operatorJar(), parsed.home(), parsed.port());
         } catch (RuntimeException e) {
             System.err.println("claude-session-local: " + e.getMessage());
             System.exit(2);
@@ -61,24 +59,11 @@ public final class LocalMain {
     }
 
     /**
-     * {@code --operator <path>}, else {@code CSO_OPERATOR_JAR}, else the operator module's build next to this jar's
+     * Without {@code --operator}: {@code CSO_OPERATOR_JAR}, else the operator module's build next to this jar's
      * module in the checkout ({@code local/target/…} → {@code operator/target/quarkus-app/quarkus-run.jar}), else the
      * same below the working directory.
      */
-    static Path operatorJar(List<String> args) {
-        List<String> rest = new ArrayList<>(args);
-        int i = rest.indexOf("--operator");
-        if (i >= 0) {
-            if (i + 1 >= rest.size()) {
-                throw new IllegalArgumentException("--operator needs the path of the operator's quarkus-run.jar");
-            }
-            return Path.of(rest.get(i + 1));
-        }
-        if (!rest.isEmpty()) {
-            String arg = rest.get(0);
-            throw new IllegalArgumentException("unknown argument " + arg.substring(0, Math.min(arg.length(), 64))
-                    + "; usage: java -jar claude-session-local.jar [--operator <quarkus-run.jar>]");
-        }
+    static Path operatorJar() {
         String configured = System.getenv("CSO_OPERATOR_JAR");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);

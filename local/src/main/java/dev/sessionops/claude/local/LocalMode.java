@@ -86,12 +86,20 @@ public final class LocalMode implements AutoCloseable {
      */
     public record Settings(Path home, int apiPort, String redisUrl, Map<String, String> env, String user, Path operatorJar) {
         public static Settings fromEnvironment(Path operatorJar) {
+            return fromEnvironment(operatorJar, null, null);
+        }
+
+        /** @param home, apiPort from the command line (null: from the environment, else the defaults) */
+        public static Settings fromEnvironment(Path operatorJar, Path home, Integer apiPort) {
             Map<String, String> env = System.getenv();
-            String home = System.getProperty("cso.local.home", env.get("CSO_LOCAL_HOME"));
-            String port = System.getProperty("cso.local.api-port", env.getOrDefault("CSO_LOCAL_API_PORT", "0"));
+            String homeSetting = System.getProperty("cso.local.home", env.get("CSO_LOCAL_HOME"));
+            String port = System.getProperty("cso.local.api-port", env.get("CSO_LOCAL_API_PORT"));
             String redis = System.getProperty("quarkus.redis.hosts", env.get("QUARKUS_REDIS_HOSTS"));
-            return new Settings(home == null ? Path.of(System.getProperty("user.home"), ".claude-session-operator") : Path.of(home),
-                    Integer.parseInt(port), redis, env, localUser(), operatorJar);
+            Path resolvedHome = home != null ? home : homeSetting != null && !homeSetting.isBlank() ? Path.of(homeSetting)
+                    : Path.of(System.getProperty("user.home"), ".claude-session-operator");
+            int resolvedPort = apiPort != null ? apiPort : port == null || port.isBlank() || port.equals("0") ? 0
+                    : LocalArgs.port(port);
+            return new Settings(resolvedHome.toAbsolutePath(), resolvedPort, redis, env, localUser(), operatorJar);
         }
 
         /** The login name of whoever runs local mode ({@code user.name}); {@code local} when there is none. */
@@ -157,7 +165,9 @@ public final class LocalMode implements AutoCloseable {
         api = new KubernetesMockServer(new Context(), new MockWebServer(), responses, store, false);
         EmbeddedApiGuard.install(api, token, user); // before it listens: no request ever passes without the token
         api.init(loopbackV4(), internalPort);
-        Discovery.serve(api);
+        List<byte[]> crdFiles = crdFiles();
+        CustomResources customResources = CustomResources.of(crdFiles.stream().map(LocalMode::yamlTree).toList());
+        Discovery.serve(api, customResources);
         ServerSideApply.serve(api); // the packaged operator applies server-side (status, finalizers, creates)
         EventSelectors.serve(api); // kubectl describe asks for an object's Events by field selector
         resources.add(api::destroy);
@@ -166,7 +176,7 @@ public final class LocalMode implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Kubeconfigs.render(internalUrl, token.value())))
                 .build();
         resources.add(client);
-        List<JsonNode> crds = applyCrds();
+        applyCrds(crdFiles);
         publishFrontProxyTrust(ca);
 
         new SavedObjects(client, home.resolve("objects.json"), store).restoreThenKeepSaving(resources);
@@ -192,7 +202,7 @@ public final class LocalMode implements AutoCloseable {
                 new ApiFront.OperatorUpstream("127.0.0.1", operatorPort, ca.certPem(), frontProxy.certPem(), frontProxy.keyPem()),
                 t -> token.matches(t) ? Optional.of(new ApiFront.User(user, List.of(EmbeddedApiGuard.AUTHENTICATED)))
                         : Optional.empty(),
-                true, new ApiFront.Serving(frontServing.certPem(), frontServing.keyPem()), PrinterColumns.of(crds)));
+                true, new ApiFront.Serving(frontServing.certPem(), frontServing.keyPem()), customResources));
         resources.add(front);
         String frontUrl = "https://127.0.0.1:" + front.port();
         Path kubeconfig = Kubeconfigs.write(home.resolve(KUBECONFIG), frontUrl, ca.certPem(), token);
@@ -257,23 +267,33 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /** The CRDs (packaged from crds/), so that kubectl and the operator's CRD check find them. */
-    /** Applies the operator's CRDs and returns them (as JSON trees: their printer columns serve kubectl get). */
-    private List<JsonNode> applyCrds() {
-        List<JsonNode> crds = new ArrayList<>();
+    /** The operator's two CRDs, as its jar ships them. */
+    private static List<byte[]> crdFiles() {
+        List<byte[]> files = new ArrayList<>();
         for (String plural : List.of("claudesessions", "claudemessages")) {
             String resource = "META-INF/cso/crds/" + plural + "." + HasMetadata.getGroup(ClaudeSession.class) + "-v1.yml";
             try (var in = LocalMode.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException(resource + " is not in the operator's jar");
                 }
-                byte[] yaml = in.readAllBytes();
-                client.load(new java.io.ByteArrayInputStream(yaml)).createOrReplace();
-                crds.add(new ObjectMapper(new YAMLFactory()).readTree(yaml));
+                files.add(in.readAllBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return crds;
+        return files;
+    }
+
+    private static JsonNode yamlTree(byte[] yaml) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void applyCrds(List<byte[]> files) {
+        files.forEach(yaml -> client.load(new java.io.ByteArrayInputStream(yaml)).createOrReplace());
     }
 
     /** Tells the embedded API our resources are namespaced (it learns it before any CRD is applied). */

@@ -40,7 +40,7 @@ class EmbeddedApiGuardTest {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         EmbeddedApiGuard.install(server, TOKEN, "alice");
         server.init(LocalMode.loopbackV4(), 0);
-        Discovery.serve(server); // wrapped inside the guard
+        Discovery.serve(server, CustomResources.of(List.of())); // wrapped inside the guard
     }
 
     @AfterEach

@@ -42,11 +42,18 @@ class OperatorChildTest {
     }
 
     @Test
-    void onlyTheOperatorFlagIsAccepted() {
-        assertEquals(Path.of("/x/quarkus-run.jar"), LocalMain.operatorJar(List.of("--operator", "/x/quarkus-run.jar")));
-        assertThrows(IllegalArgumentException.class, () -> LocalMain.operatorJar(List.of("--operator")));
+    void theCommandLineTakesPortHomeAndOperator() {
+        LocalArgs all = LocalArgs.parse(List.of("--port", "6443", "--home", "/tmp/cso", "--operator", "/x/quarkus-run.jar"));
+        assertEquals(new LocalArgs(Path.of("/x/quarkus-run.jar"), 6443, Path.of("/tmp/cso"), false), all);
+        assertEquals(new LocalArgs(null, null, null, false), LocalArgs.parse(List.of()));
+        assertTrue(LocalArgs.parse(List.of("--home", "/h", "--help")).help());
+        for (List<String> bad : List.of(List.of("--operator"), List.of("--port", "0"), List.of("--port", "65536"),
+                List.of("--port", "http"), List.of("--home", "--port", "1"), List.of("--home", " "))) {
+            assertThrows(IllegalArgumentException.class, () -> LocalArgs.parse(bad), bad.toString());
+        }
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> LocalMain.operatorJar(List.of("x".repeat(10_000))));
+                () -> LocalArgs.parse(List.of("x".repeat(10_000))));
         assertTrue(unknown.getMessage().length() < 200, "a hostile argument is not echoed whole");
+        assertTrue(unknown.getMessage().contains(LocalArgs.USAGE));
     }
 }

@@ -136,14 +136,14 @@ class ServerSidePrintingTest {
         List<JsonNode> crds = List.of(
                 yaml.readTree(getClass().getClassLoader().getResource("META-INF/cso/crds/claudemessages.claude.sessionops.dev-v1.yml")),
                 yaml.readTree(getClass().getClassLoader().getResource("META-INF/cso/crds/claudesessions.claude.sessionops.dev-v1.yml")));
-        PrinterColumns columns = PrinterColumns.of(crds);
-        List<String> names = columns.forPath("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudesessions")
+        CustomResources columns = CustomResources.of(crds);
+        List<String> names = columns.columnsFor("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudesessions")
                 .orElseThrow().stream().map(ServerSideTable.Column::name).toList();
         assertTrue(names.containsAll(List.of("Age", "Phase", "Messages", "Session ID")), names.toString());
-        assertTrue(columns.forPath("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudemessages/m1").isPresent());
-        assertTrue(columns.forPath("/apis/claude.sessionops.dev/v1alpha1/claudemessages").isPresent());
-        assertTrue(columns.forPath("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudemessages/m1/status").isEmpty());
-        assertTrue(columns.forPath("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a").isEmpty());
-        assertTrue(columns.forPath("/api/v1/namespaces/default/configmaps").isEmpty());
+        assertTrue(columns.columnsFor("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudemessages/m1").isPresent());
+        assertTrue(columns.columnsFor("/apis/claude.sessionops.dev/v1alpha1/claudemessages").isPresent());
+        assertTrue(columns.columnsFor("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a/claudemessages/m1/status").isEmpty());
+        assertTrue(columns.columnsFor("/apis/claude.sessionops.dev/v1alpha1/namespaces/team-a").isEmpty());
+        assertTrue(columns.columnsFor("/api/v1/namespaces/default/configmaps").isEmpty());
     }
 }

@@ -93,6 +93,29 @@ class LocalModeE2E {
                 Kubectl.Result described = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "describe", "cmsg", "demo-01");
                 assertTrue(described.stdout().matches("(?s).*\nEvents:\\s+Type\\s+Reason.*Normal\\s+Succeeded\\s.*"),
                         "the message's Events: " + described);
+                // apply validates against the CRD's schema, as a cluster's API server does; explain reads it
+                Path manifest = home.resolve("bad-session.yaml");
+                Files.writeString(manifest, """
+                        apiVersion: claude.sessionops.dev/v1alpha1
+                        kind: ClaudeSession
+                        metadata: {name: bad}
+                        spec: {permisionMode: plan}
+                        """);
+                Kubectl.Result unknown = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "apply", "-f", manifest.toString());
+                assertTrue(unknown.exitCode() != 0 && unknown.stderr().contains("strict decoding error: unknown field \"spec.permisionMode\""),
+                        unknown.toString());
+                Files.writeString(manifest, Files.readString(manifest).replace("permisionMode: plan", "permissionMode: yolo"));
+                Kubectl.Result invalid = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "apply", "-f", manifest.toString());
+                assertTrue(invalid.exitCode() != 0 && invalid.stderr().contains("The ClaudeSession \"bad\" is invalid")
+                        && invalid.stderr().contains("spec.permissionMode"), invalid.toString());
+                Files.writeString(manifest, Files.readString(manifest).replace("permissionMode: yolo", "permissionMode: plan"));
+                Kubectl.Result dryRun = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "apply", "--dry-run=server", "-f",
+                        manifest.toString());
+                assertEquals(0, dryRun.exitCode(), dryRun.toString());
+                assertNull(Harness.getSession(client, "default", "bad"), "a dry run stores nothing");
+                Kubectl.Result explained = Kubectl.run(kubeconfig, Duration.ofSeconds(30), "explain", "csess.spec.onFailure");
+                assertTrue(explained.exitCode() == 0 && explained.stdout().contains("FIELD: onFailure <string>"), explained.toString());
+
                 Process watch = new ProcessBuilder("kubectl", "--kubeconfig=" + kubeconfig, "get", "csess", "-w")
                         .redirectErrorStream(true).redirectOutput(home.resolve("watch.out").toFile()).start();
                 try {
@@ -238,6 +261,17 @@ class LocalModeE2E {
         }
     }
 
+    /** The README's run command starts what is built, without building again when nothing changed. */
+    @Test
+    void theRunScriptDoesNotRebuildAnUnchangedCheckout() throws Exception {
+        Process p = new ProcessBuilder(Project.path("scripts", "local-mode").toString(), "--help").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.contains("building"), "nothing changed since the build: " + out);
+        assertTrue(out.contains("--port N") && out.contains("--home DIR"), out);
+    }
+
     /** Without the claude CLI on PATH local mode starts nothing and says so in one line (and what to do). */
     @Test
     void aMissingPrerequisiteIsNamedAndNothingStarts() throws Exception {
@@ -266,10 +300,17 @@ class LocalModeE2E {
         Path lockedHome = Files.createTempDirectory("cso-local-locked");
         Path marker = Files.createTempDirectory("cso-rogue");
         Files.setPosixFilePermissions(marker, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (OperatorProcess operator = startLocal("local-locked", lockedHome)) {
+        int fixedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            fixedPort = free.getLocalPort();
+        }
+        // the flags, not the environment: --home and --port
+        try (OperatorProcess operator = OperatorProcess.local("local-locked", Path.of("target/local-mode"),
+                localEnv(new LinkedHashMap<>()), "--home", lockedHome.toString(), "--port", String.valueOf(fixedPort))) {
             String[] endpoints = awaitReady(operator);
             Path kubeconfig = lockedHome.resolve("kubeconfig");
             int frontPort = URI.create(serverOf(kubeconfig)).getPort();
+            assertEquals(fixedPort, frontPort, "the kubeconfig names the port asked for");
             int internalPort = URI.create(serverOf(lockedHome.resolve("operator-kubeconfig"))).getPort();
             String token = tokenOf(kubeconfig);
             assertEquals(token, tokenOf(lockedHome.resolve("operator-kubeconfig")));
@@ -587,11 +628,15 @@ class LocalModeE2E {
     private static OperatorProcess startLocal(String name, Path home) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CSO_LOCAL_HOME", home.toString());
+        return OperatorProcess.local(name, Path.of("target/local-mode"), localEnv(env));
+    }
+
+    private static Map<String, String> localEnv(Map<String, String> env) {
         env.put("ANTHROPIC_API_KEY", "sk-ant-local");
         env.put("ANTHROPIC_BASE_URL", api.baseUrl());
         env.put("PATH", ClaudeBinary.directory() + ":" + System.getenv("PATH"));
         env.put("QUARKUS_HTTP_PORT", "0");
-        return OperatorProcess.local(name, Path.of("target/local-mode"), env);
+        return env;
     }
 
     /** Waits for the operator to be up; returns the API URL, the Redis URL and the operator's HTTPS port it logged. */

@@ -102,9 +102,11 @@ final class OperatorProcess implements AutoCloseable {
      * Local mode as a user starts it: {@code java -jar claude-session-local.jar}, which starts the packaged operator
      * as its child (both outputs in one log).
      */
-    static OperatorProcess local(String identity, Path logDir, Map<String, String> env) {
-        return launch(identity, logDir, Map.of(), env,
-                List.of(Project.localJar().toString(), "--operator", Project.operatorJar().toString()), -1, -1);
+    static OperatorProcess local(String identity, Path logDir, Map<String, String> env, String... args) {
+        List<String> jarAndArgs = new ArrayList<>(List.of(Project.localJar().toString(), "--operator",
+                Project.operatorJar().toString()));
+        jarAndArgs.addAll(List.of(args));
+        return launch(identity, logDir, Map.of(), env, jarAndArgs, -1, -1);
     }
 
     private static OperatorProcess start(String identity, Path logDir, Map<String, String> systemProperties,
