@@ -131,6 +131,7 @@ final class SavedObjects {
             LOG.warning("Local mode: " + file + " is unreadable, starting without saved objects: " + e);
             return;
         }
+        advanceResourceVersions(nullToEmpty(snapshot.sessions()), nullToEmpty(snapshot.messages()));
         int n = 0;
         for (ClaudeSession s : nullToEmpty(snapshot.sessions())) {
             n += recreate(s);
@@ -141,6 +142,30 @@ final class SavedObjects {
         LOG.info("Local mode: restored " + n + " sessions and messages from " + file);
     }
 
+    /**
+     * Resource versions never go back: the embedded API counts from 1 at every start, so it first counts past the
+     * highest saved one. A client that saw version N before the restart (a watch resuming from it, kubectl wait's
+     * reflector) then sees every later change as later.
+     */
+    private void advanceResourceVersions(List<ClaudeSession> sessions, List<ClaudeMessage> messages) {
+        if (!(store instanceof io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher counter)) {
+            return;
+        }
+        long highest = java.util.stream.Stream.concat(sessions.stream(), messages.stream())
+                .mapToLong(o -> version(o.getMetadata().getResourceVersion())).max().orElse(0);
+        while (counter.requestResourceVersion() < highest) {
+            // each call takes the next version
+        }
+    }
+
+    static long version(String resourceVersion) {
+        try {
+            return resourceVersion == null ? 0 : Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static <T> List<T> nullToEmpty(List<T> list) {
         return list == null ? List.of() : list;
     }
@@ -148,7 +173,7 @@ final class SavedObjects {
     /**
      * Creates the object again as a user would have, with its owner references (finalizers are the operator's to set
      * again), gives it back its identity (uid and creationTimestamp: the operator keys a conversation by uid, and the
-     * queue runs in creation order), then puts its status back through the status subresource; a message that had not
+     * queue runs in creation order; a resource version later than the saved one), then puts its status back through the status subresource; a message that had not
      * ended gets none, so it runs (again).
      */
     private <T extends HasMetadata> int recreate(T saved) {

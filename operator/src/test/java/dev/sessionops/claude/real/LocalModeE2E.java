@@ -71,6 +71,7 @@ class LocalModeE2E {
         String demoUid;
         String created;
         String otherSessionId;
+        long firstVersion;
         try (OperatorProcess operator = startLocal("local-1")) {
             String[] endpoints = awaitReady(operator);
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
@@ -152,6 +153,7 @@ class LocalModeE2E {
                 }
                 ClaudeMessage second = Harness.awaitPhase(client, "default", "demo-02", MessagePhase.Succeeded);
                 firstResult = first.getStatus().getResult();
+                firstVersion = Long.parseLong(Harness.get(client, "default", "demo-01").getMetadata().getResourceVersion());
                 sessionId = first.getStatus().getSessionId();
                 ClaudeSession demo = Harness.getSession(client, "default", "demo");
                 demoUid = demo.getMetadata().getUid();
@@ -204,6 +206,8 @@ class LocalModeE2E {
             try (KubernetesClient client = clientFor(home.resolve("kubeconfig"))) {
                 ClaudeMessage first = Harness.get(client, "default", "demo-01");
                 assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
+                assertTrue(Long.parseLong(first.getMetadata().getResourceVersion()) > firstVersion,
+                        "resource versions never go back across a restart");
                 // the run the stop interrupted ran again, resuming the last good turn, and was never JobDeleted
                 ClaudeMessage resumed = Harness.awaitPhase(client, "team-x", "other-02", MessagePhase.Succeeded);
                 assertEquals(otherSessionId, resumed.getStatus().getResumedFrom());
