@@ -18,8 +18,11 @@ final class RestrictedSecurity {
                 .withRunAsNonRoot(true)
                 .withRunAsUser(PodLayout.RUN_AS_USER)
                 .withRunAsGroup(PodLayout.RUN_AS_USER)
-                // makes the state volume writable by the non-root user
+                // makes the state volume writable by the non-root user; the tree is re-owned only when its root is
+                // not the group already (a volume full of files is not walked at every start, nor is a claim's whole
+                // tree re-chowned each time)
                 .withFsGroup(PodLayout.RUN_AS_USER)
+                .withFsGroupChangePolicy("OnRootMismatch")
                 .withNewSeccompProfile().withType(RUNTIME_DEFAULT).endSeccompProfile()
                 .build();
     }

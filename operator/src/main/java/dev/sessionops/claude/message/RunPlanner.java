@@ -1,6 +1,7 @@
 package dev.sessionops.claude.message;
 
 import dev.sessionops.claude.api.runner.JobNames;
+import dev.sessionops.claude.api.runner.Labels;
 
 import dev.sessionops.claude.api.v1alpha1.Durations;
 import dev.sessionops.claude.api.runner.PodLayout;
@@ -25,6 +26,7 @@ import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOptions;
 import dev.sessionops.claude.history.ResumePoint;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -90,6 +92,9 @@ public class RunPlanner {
         if (mcpConfig != null) {
             requireConfigMapKey(namespace, mcpConfig);
         }
+        if (sessionSpec.getWorkspace() != null && sessionSpec.getWorkspace().getVolumeClaim() != null) {
+            requireWorkspaceClaim(namespace, sessionSpec.getWorkspace().getVolumeClaim().getClaimName());
+        }
 
         RunOptions options = new RunOptions(prompt, null, null, effective.getModel(), effective.getFallbackModel(),
                 effective.getEffort(), effective.getSystemPrompt(), effective.getAppendSystemPrompt(),
@@ -134,6 +139,21 @@ public class RunPlanner {
         } catch (PromptException e) {
             throw MessageProblem.invalid(e.reason(), "prompt file " + describe(spec.getPromptFrom().getConfigMapKeyRef())
                     + ": " + e.getMessage());
+        }
+    }
+
+    /** A claim a session mounts as its workspace must exist and be opted in by its owner (a label on it). */
+    private void requireWorkspaceClaim(String namespace, String claimName) throws MessageProblem {
+        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).get();
+        if (claim == null) {
+            throw MessageProblem.waiting(Reasons.WORKSPACE_CLAIM_NOT_FOUND, "PersistentVolumeClaim " + claimName
+                    + " (the session's workspace.volumeClaim) not found");
+        }
+        String optIn = claim.getMetadata().getLabels() == null ? null : claim.getMetadata().getLabels().get(Labels.WORKSPACE_OPT_IN);
+        if (!"true".equals(optIn)) {
+            throw MessageProblem.waiting(Reasons.WORKSPACE_NOT_OPTED_IN, "PersistentVolumeClaim " + claimName
+                    + " is not labelled " + Labels.WORKSPACE_OPT_IN + "=true: its owner labels it to let sessions mount it"
+                    + " (it could be another app's data, which the pod's fsGroup would re-own)");
         }
     }
 

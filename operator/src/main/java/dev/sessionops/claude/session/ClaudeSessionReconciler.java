@@ -9,6 +9,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
@@ -29,6 +30,7 @@ import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.message.SessionOwnership;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -141,7 +143,9 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         } else if (resetting) {
             recheck = RECHECK; // a run under way finishes first (or Redis is back)
         }
-        var decision = resetting ? SessionDispatch.Decision.hold("a new conversation starts after the run under way")
+        boolean conflict = stateVolume(session, context) == StateVolumes.Ownership.FOREIGN;
+        var decision = conflict ? SessionDispatch.Decision.hold("the state volume is not this session's")
+                : resetting ? SessionDispatch.Decision.hold("a new conversation starts after the run under way")
                 : SessionDispatch.next(suspended, status.getActiveMessage(), messages, jobs);
         if (decision.start() != null) {
             SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
@@ -151,8 +155,20 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             }
             recheck = plan.recheck();
         }
-        var workflow = context.managedWorkflowAndDependentResourceContext();
-        recheck = earliest(recheck, dispatcher.reconcileWorkflow(workflow, context.getClient()));
+        if (conflict) {
+            // nothing of the claim is used, nothing is created in its place: a person decides
+            String claim = JobNames.stateClaim(session.getMetadata().getName());
+            String message = "PersistentVolumeClaim " + claim + " exists but is not this session's (no controller owner"
+                    + " reference to its uid): its contents could be anyone's, so no message runs. Delete the claim (or"
+                    + " the session and create it under another name); an earlier session's claim goes by itself";
+            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "StateVolumeConflict", message, generation)) {
+                events.warning(session, "StateVolumeConflict", message);
+            }
+            recheck = earliest(recheck, RECHECK);
+        } else {
+            var workflow = context.managedWorkflowAndDependentResourceContext();
+            recheck = earliest(recheck, dispatcher.reconcileWorkflow(workflow, context.getClient()));
+        }
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));
         status.setActiveMessage(activeMessage(status.getActiveMessage(), messages));
@@ -167,7 +183,10 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             status.setTotalCostUsd(summary.totalCostUsd());
             status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
                     summary.cacheReadInputTokens()));
-            Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable", generation);
+            if (!conflict) {
+                Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable",
+                        generation);
+            }
         } catch (HistoryStoreUnavailableException e) {
             if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
                 events.warning(session, "HistoryStoreUnavailable", e.getMessage());
@@ -191,6 +210,23 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         }
         UpdateControl<ClaudeSession> control = UpdateControl.noUpdate();
         return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /**
+     * Whose the claim with the state volume's name is: the informer's copy (it holds the operator's labelled claims),
+     * else a live read, since a claim someone else made need not carry the labels (one GET, only while no claim of
+     * ours is cached: before the first one is created, and while a conflict lasts).
+     */
+    private static StateVolumes.Ownership stateVolume(ClaudeSession session, Context<ClaudeSession> context) {
+        String name = JobNames.stateClaim(session.getMetadata().getName());
+        PersistentVolumeClaim cached = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
+                .filter(c -> name.equals(c.getMetadata().getName())).findFirst().orElse(null);
+        if (cached != null && StateVolumes.ownership(cached, session) == StateVolumes.Ownership.OURS) {
+            return StateVolumes.Ownership.OURS;
+        }
+        PersistentVolumeClaim live = context.getClient().persistentVolumeClaims()
+                .inNamespace(session.getMetadata().getNamespace()).withName(name).get();
+        return StateVolumes.ownership(live, session);
     }
 
     /** spec.resetConversation asks for a new conversation the status has not acknowledged. */

@@ -56,6 +56,30 @@ public final class StateVolumes {
                 .build();
     }
 
+    /** Whose a claim with the state volume's name is. */
+    public enum Ownership {
+        /** None exists: the operator creates it. */
+        MISSING,
+        /** Controlled by this session (its uid): created by the operator for it. */
+        OURS,
+        /**
+         * Someone else's: made by hand, planted by a namespace peer (with hooks on it for the CLI to run), or left by
+         * an earlier session of the same name until the garbage collector takes it. Never mounted.
+         */
+        FOREIGN
+    }
+
+    public static Ownership ownership(PersistentVolumeClaim claim, ClaudeSession session) {
+        if (claim == null) {
+            return Ownership.MISSING;
+        }
+        String uid = session.getMetadata().getUid();
+        boolean ours = uid != null && claim.getMetadata().getOwnerReferences() != null && claim.getMetadata()
+                .getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid())
+                        && session.getKind().equals(o.getKind()));
+        return ours ? Ownership.OURS : Ownership.FOREIGN;
+    }
+
     private static long bytes(String quantity) {
         return Quantity.getAmountInBytes(new Quantity(quantity)).longValue();
     }

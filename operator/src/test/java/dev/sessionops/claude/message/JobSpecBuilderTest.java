@@ -221,6 +221,7 @@ class JobSpecBuilderTest {
         assertEquals(PodLayout.RUN_AS_USER, podSecurity.getRunAsUser());
         assertEquals(PodLayout.RUN_AS_USER, podSecurity.getRunAsGroup());
         assertEquals(PodLayout.RUN_AS_USER, podSecurity.getFsGroup());
+        assertEquals("OnRootMismatch", podSecurity.getFsGroupChangePolicy());
         assertEquals("RuntimeDefault", podSecurity.getSeccompProfile().getType());
 
         List<Container> containers = allContainers(job).toList();

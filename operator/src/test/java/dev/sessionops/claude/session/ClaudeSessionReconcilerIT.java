@@ -1,7 +1,9 @@
 package dev.sessionops.claude.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,6 +24,7 @@ import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
+import dev.sessionops.claude.api.runner.JobNames;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -132,6 +135,60 @@ class ClaudeSessionReconcilerIT {
         other.reconcile(fresh, again);
         assertTrue(again.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(),
                 "chat-01 holds the turn until it ends");
+    }
+
+    /**
+     * A claim with the state volume's name that the session does not control (planted by a namespace peer, with hooks
+     * on it for the CLI to run, or an earlier session's): never mounted, no Job, a condition and an Event saying what
+     * to do; once it is gone (or the session's own), the queue moves.
+     */
+    @Test
+    void aStateClaimThisSessionDoesNotControlIsNeverUsed() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        String claimName = JobNames.stateClaim("chat");
+        client.persistentVolumeClaims().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(claimName).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources().endSpec()
+                .build()).create();
+        ClaudeMessage head = message("chat-01");
+        TestContext<ClaudeSession> context = context(session, head);
+
+        reconciler.reconcile(session, context);
+
+        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(), "no Job");
+        assertFalse(context.workflow().reconciled(), "the workflow (which would create the claim) does not run");
+        ClaudeSession stored = storedSession("chat");
+        var ready = stored.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+        assertEquals("False", ready.getStatus());
+        assertEquals("StateVolumeConflict", ready.getReason());
+        assertTrue(ready.getMessage().contains(claimName), ready.getMessage());
+        assertNull(stored.getStatus().getActiveMessage(), "the turn is not claimed");
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(NS).list().getItems()
+                .stream().anyMatch(e -> "StateVolumeConflict".equals(e.getReason())));
+
+        // an earlier incarnation's claim (another uid) is not this session's either
+        client.persistentVolumeClaims().inNamespace(NS).withName(claimName).edit(c -> {
+            c.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion(session.getApiVersion()).withKind("ClaudeSession").withName("chat").withUid("an-older-uid")
+                    .withController(true).build()));
+            return c;
+        });
+        ClaudeSession again = storedSession("chat");
+        TestContext<ClaudeSession> second = context(again, stored("chat-01"));
+        reconciler.reconcile(again, second);
+        assertTrue(second.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty());
+
+        // the session's own claim (as the operator makes it), cached: the head starts
+        client.persistentVolumeClaims().inNamespace(NS).withName(claimName).delete();
+        ClaudeSession third = storedSession("chat");
+        TestContext<ClaudeSession> ours = context(third, stored("chat-01")).with(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class,
+                StateVolumes.build(third, TestOperatorConfig.with().defaults()));
+        reconciler.reconcile(third, ours);
+        assertTrue(ours.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isPresent());
+        assertEquals("Ready", storedSession("chat").getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getReason());
     }
 
     /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */

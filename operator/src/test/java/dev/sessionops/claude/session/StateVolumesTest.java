@@ -234,4 +234,21 @@ class StateVolumesTest {
             return Optional.empty();
         }
     }
+
+    @Test
+    void onlyAClaimControlledByThisSessionsUidIsOurs() {
+        ClaudeSession chat = session("chat");
+        PersistentVolumeClaim ours = StateVolumes.build(chat, DEFAULTS);
+        assertEquals(StateVolumes.Ownership.OURS, StateVolumes.ownership(ours, chat));
+        assertEquals(StateVolumes.Ownership.MISSING, StateVolumes.ownership(null, chat));
+        PersistentVolumeClaim planted = StateVolumes.build(chat, DEFAULTS);
+        planted.getMetadata().setOwnerReferences(null);
+        assertEquals(StateVolumes.Ownership.FOREIGN, StateVolumes.ownership(planted, chat), "labels alone make nothing ours");
+        PersistentVolumeClaim older = StateVolumes.build(chat, DEFAULTS);
+        older.getMetadata().getOwnerReferences().get(0).setUid("an-earlier-session");
+        assertEquals(StateVolumes.Ownership.FOREIGN, StateVolumes.ownership(older, chat));
+        PersistentVolumeClaim notController = StateVolumes.build(chat, DEFAULTS);
+        notController.getMetadata().getOwnerReferences().get(0).setController(false);
+        assertEquals(StateVolumes.Ownership.FOREIGN, StateVolumes.ownership(notController, chat));
+    }
 }

@@ -16,6 +16,12 @@ public final class Labels {
     public static final String SESSION = "claude.sessionops.dev/session";
     /** The ClaudeMessage a Job or Pod runs. */
     public static final String MESSAGE = "claude.sessionops.dev/message";
+    /**
+     * On a PersistentVolumeClaim, {@code "true"}: sessions of its namespace may mount it as their workspace
+     * ({@code workspace.volumeClaim}). Its owner opts in; a claim without it is never mounted (it may be another
+     * app's data, which fsGroup would re-own).
+     */
+    public static final String WORKSPACE_OPT_IN = "claude.sessionops.dev/workspace";
 
     /** Set on a message's Pods by the Job controller (all Kubernetes versions). */
     public static final String JOB_NAME = "job-name";
