@@ -112,6 +112,10 @@ class ChartOnRealApiServerE2E {
         assertEquals(3, admin.apps().deployments().inNamespace(NS).withName(HelmChart.RELEASE).get().getSpec().getReplicas());
         assertEquals(password, admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-redis").get().getData()
                 .get("redis-password"), "the upgrade kept the password");
+        for (String ns : new String[] { "team-a", "team-b" }) {
+            assertNotNull(admin.network().v1().networkPolicies().inNamespace(ns).withName(HelmChart.RELEASE + "-runner").get(),
+                    "the runner pods' egress policy, accepted by the API server, in " + ns);
+        }
     }
 
     @Test

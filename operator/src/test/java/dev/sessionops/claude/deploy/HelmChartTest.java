@@ -199,7 +199,8 @@ class HelmChartTest {
                 String what = o.getKind() + " " + o.getMetadata().getName();
                 if (o instanceof ClusterRole || o instanceof ClusterRoleBinding || o instanceof APIService) {
                     assertEquals(null, o.getMetadata().getNamespace(), what);
-                } else if (o instanceof Role || o instanceof RoleBinding) {
+                } else if (o instanceof Role || o instanceof RoleBinding || o instanceof NetworkPolicy
+                        && o.getMetadata().getName().endsWith("-runner")) {
                     assertTrue(Set.of(NS, "team-a", "team-b", "kube-system").contains(o.getMetadata().getNamespace()), what);
                 } else {
                     assertEquals(NS, o.getMetadata().getNamespace(), what);
@@ -406,7 +407,8 @@ class HelmChartTest {
     void serviceMonitorAndNetworkPolicyOnlyWhenEnabled() {
         for (Rendered rendered : List.of(defaults, externalRedis, namespaced)) {
             assertTrue(rendered.ofKind("ServiceMonitor").isEmpty());
-            assertTrue(rendered.all(NetworkPolicy.class).isEmpty());
+            assertTrue(rendered.all(NetworkPolicy.class).stream().allMatch(p -> p.getMetadata().getName().endsWith("-runner")),
+                    "only the runner pods' policy (runnerNetworkPolicy, on by default)");
         }
         Service service = metrics.named(Service.class, HelmChart.RELEASE);
         Map<String, Integer> servicePorts = service.getSpec().getPorts().stream()
@@ -452,6 +454,40 @@ class HelmChartTest {
         NetworkPolicy redisPolicy = metrics.named(NetworkPolicy.class, REDIS);
         assertEquals("operator", redisPolicy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector()
                 .getMatchLabels().get("app.kubernetes.io/component"));
+    }
+
+    /**
+     * The runner pods run the agent's tools: in each watched namespace they get nothing in and only DNS and public
+     * addresses out (the model API, git hosts) — not the metadata endpoint, the API server, the operator or Redis.
+     */
+    @Test
+    void runnerPodsGetAnEgressPolicyInEachWatchedNamespace() {
+        assertTrue(defaults.all(NetworkPolicy.class).isEmpty(), "every namespace watched: none rendered (NOTES says so)");
+        List<NetworkPolicy> runner = namespaced.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().equals(HelmChart.RELEASE + "-runner")).toList();
+        assertEquals(List.of("team-a", "team-b"), runner.stream().map(p -> p.getMetadata().getNamespace()).toList());
+        NetworkPolicy policy = runner.get(0);
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "claude-session-operator", "app.kubernetes.io/component",
+                dev.sessionops.claude.message.JobSpecBuilder.COMPONENT), policy.getSpec().getPodSelector().getMatchLabels(),
+                "the labels the operator puts on its Job pods (a user's podLabels cannot override them)");
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        assertTrue(policy.getSpec().getIngress() == null || policy.getSpec().getIngress().isEmpty(), "nothing comes in");
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        assertEquals(2, egress.size());
+        assertEquals("kube-dns", egress.get(0).getTo().get(0).getPodSelector().getMatchLabels().get("k8s-app"));
+        assertEquals(Set.of(53), egress.get(0).getPorts().stream().map(p -> p.getPort().getIntVal()).collect(Collectors.toSet()));
+        var v4 = egress.get(1).getTo().get(0).getIpBlock();
+        assertEquals("0.0.0.0/0", v4.getCidr());
+        assertTrue(v4.getExcept().containsAll(List.of("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")),
+                "no metadata endpoint, nothing cluster-internal: " + v4.getExcept());
+        assertEquals("::/0", egress.get(1).getTo().get(1).getIpBlock().getCidr());
+        assertEquals(Set.of(443, 22), egress.get(1).getPorts().stream().map(p -> p.getPort().getIntVal()).collect(Collectors.toSet()));
+
+        Rendered listed = HelmChart.render(List.of(), Map.of("runnerNetworkPolicy.namespaces[0]", "team-z"));
+        assertEquals(List.of("team-z"), listed.all(NetworkPolicy.class).stream().map(p -> p.getMetadata().getNamespace()).toList());
+        Rendered off = HelmChart.render(List.of(HelmChart.CI.resolve("namespaced-values.yaml")),
+                Map.of("runnerNetworkPolicy.enabled", false));
+        assertTrue(off.all(NetworkPolicy.class).isEmpty());
     }
 
     static final String API_SERVICE = "v1alpha1.api.claude.sessionops.dev";
