@@ -21,6 +21,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.history.Outcome;
 import dev.sessionops.claude.history.Recorded;
+import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -48,7 +49,7 @@ class MessageTransitionTest {
     private static final java.util.Map<String, Duration> WAITED = java.util.Map.of(Reasons.CONFIG_MAP_KEY_NOT_FOUND,
             Duration.ofMinutes(11));
     private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
-            0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of());
+            0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of(), ModelApiRetries.NONE, null);
 
     /** An observation with every costly fact unasked-for; rows override what they need. */
     private record Obs(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel, Job job,
