@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +26,7 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.local.ContainerRun;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
@@ -67,6 +70,66 @@ class MessageLifecycleIT extends EndToEndTest {
         assertTrue(client.getKubernetesSerialization().asJson(failed).length() < 64 * 1024, "the object stays small");
         assertTrue(Harness.events(client, ns, "huge-01").stream().allMatch(e -> e.getMessage().length() <= 1024));
         awaitPhase(client, ns, "huge-02", MessagePhase.Succeeded);
+    }
+
+    /**
+     * The model API fails the first four requests (HTTP 500, about 9 s of the CLI's backoff; it gives up on a third 529
+     * in a row, so not that): the message says it retries
+     * (one Event for the run), then, the API answering, the running condition comes back while the tool it asked for
+     * runs (6 s), and the run succeeds.
+     */
+    @Test
+    void aModelApiRetriedIsShownWhileTheCliRetriesThenTheRunGoesOn() {
+        String ns = Harness.namespace(client, "retry");
+        Harness.session(client, ns, "retry", s -> {
+        });
+        message(client, ns, "retry-01", "retry",
+                "[[fail-first 4 500 Internal error for testing]] [[tool Bash {\"command\":\"sleep 6\"}]]");
+
+        ClaudeMessage retrying = awaitReason(client, ns, "retry-01", "RetryingModelApi");
+        assertEquals(MessagePhase.Running, retrying.getStatus().getPhase());
+        String text = conditionMessage(retrying);
+        assertTrue(text.startsWith("the model API did not answer (HTTP 500 server_error); retrying, attempt "), text);
+        assertTrue(text.endsWith(" of 10"), text);
+
+        ClaudeMessage answered = awaitReason(client, ns, "retry-01", "JobCreated");
+        assertEquals(MessagePhase.Running, answered.getStatus().getPhase());
+        assertEquals("running as Job " + answered.getStatus().getJobName(), conditionMessage(answered));
+
+        ClaudeMessage done = awaitPhase(client, ns, "retry-01", MessagePhase.Succeeded);
+        assertEquals("Succeeded", Harness.reason(done));
+        assertTrue(done.getStatus().getResult().contains("Tool result: ok"), done.getStatus().getResult());
+        List<String> retryEvents = Harness.events(client, ns, "retry-01").stream()
+                .filter(e -> "RetryingModelApi".equals(e.getReason())).map(e -> e.getMessage()).toList();
+        assertEquals(1, retryEvents.size(), "one Event for the run, not one per retry: " + retryEvents);
+        assertTrue(retryEvents.get(0).contains("attempt 1 of 10"), retryEvents.get(0));
+    }
+
+    /**
+     * No model API at all (a closed port, in the session's env, and the CLI's own retry count lowered there so the run
+     * gives up in seconds instead of minutes): the message says it retries, then fails naming the cause.
+     */
+    @Test
+    void aModelApiThatNeverAnswersFailsTheMessageNamingIt() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String ns = Harness.namespace(client, "noapi");
+        Harness.session(client, ns, "noapi", s -> s.setEnv(List.of(
+                new EnvVar("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closed, null),
+                new EnvVar("CLAUDE_CODE_MAX_RETRIES", "4", null))));
+        message(client, ns, "noapi-01", "noapi", "Hello, is anybody there?");
+
+        ClaudeMessage failed = awaitPhase(client, ns, "noapi-01", MessagePhase.Failed);
+        assertEquals("CliError", Harness.reason(failed));
+        String text = conditionMessage(failed);
+        assertTrue(text.startsWith("the model API was unreachable (connection error): claude gave up after 5 attempts:"
+                + " API Error: Connection refused"), text);
+        assertTrue(Harness.events(client, ns, "noapi-01").stream().anyMatch(e -> "RetryingModelApi".equals(e.getReason())),
+                "it said so while it retried");
+        assertTrue(Harness.events(client, ns, "noapi-01").stream()
+                .anyMatch(e -> "CliError".equals(e.getReason()) && e.getMessage().equals(text)));
     }
 
     @Test
