@@ -4,6 +4,7 @@ import static dev.sessionops.claude.e2e.Harness.awaitPhase;
 import static dev.sessionops.claude.e2e.Harness.awaitReason;
 import static dev.sessionops.claude.e2e.Harness.conditionMessage;
 import static dev.sessionops.claude.e2e.Harness.message;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +14,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,9 @@ import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.local.ContainerRun;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
@@ -74,35 +80,58 @@ class MessageLifecycleIT extends EndToEndTest {
 
     /**
      * The model API fails the first four requests (HTTP 500, about 9 s of the CLI's backoff; it gives up on a third 529
-     * in a row, so not that): the message says it retries
-     * (one Event for the run), then, the API answering, the running condition comes back while the tool it asked for
-     * runs (6 s), and the run succeeds.
+     * in a row, so not that): the message says it retries, in one status write and one Event for the four retries
+     * (they come within 5 s of each other), then, the API answering, the running condition comes back while the tool
+     * it asked for runs (6 s), and the run succeeds.
      */
     @Test
     void aModelApiRetriedIsShownWhileTheCliRetriesThenTheRunGoesOn() {
         String ns = Harness.namespace(client, "retry");
         Harness.session(client, ns, "retry", s -> {
         });
-        message(client, ns, "retry-01", "retry",
-                "[[fail-first 4 500 Internal error for testing]] [[tool Bash {\"command\":\"sleep 6\"}]]");
+        // every condition the message shows, as the API server sends each change of it
+        List<String> conditions = new CopyOnWriteArrayList<>();
+        try (Watch watch = client.resources(ClaudeMessage.class).inNamespace(ns).withName("retry-01")
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ClaudeMessage m) {
+                        if (m.getStatus() != null && m.getStatus().getConditions() != null
+                                && !m.getStatus().getConditions().isEmpty()) {
+                            String shown = Harness.reason(m) + ": " + conditionMessage(m);
+                            if (conditions.isEmpty() || !conditions.get(conditions.size() - 1).equals(shown)) {
+                                conditions.add(shown);
+                            }
+                        }
+                    }
 
-        ClaudeMessage retrying = awaitReason(client, ns, "retry-01", "RetryingModelApi");
-        assertEquals(MessagePhase.Running, retrying.getStatus().getPhase());
-        String text = conditionMessage(retrying);
-        assertTrue(text.startsWith("the model API did not answer (HTTP 500 server_error); retrying, attempt "), text);
-        assertTrue(text.endsWith(" of 10"), text);
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            message(client, ns, "retry-01", "retry",
+                    "[[fail-first 4 500 Internal error for testing]] [[tool Bash {\"command\":\"sleep 6\"}]]");
 
-        ClaudeMessage answered = awaitReason(client, ns, "retry-01", "JobCreated");
-        assertEquals(MessagePhase.Running, answered.getStatus().getPhase());
-        assertEquals("running as Job " + answered.getStatus().getJobName(), conditionMessage(answered));
+            ClaudeMessage retrying = awaitReason(client, ns, "retry-01", "RetryingModelApi");
+            assertEquals(MessagePhase.Running, retrying.getStatus().getPhase());
+            String text = conditionMessage(retrying);
+            assertEquals("the model API did not answer (HTTP 500 server_error); retrying, attempt 1 of 10", text);
 
-        ClaudeMessage done = awaitPhase(client, ns, "retry-01", MessagePhase.Succeeded);
-        assertEquals("Succeeded", Harness.reason(done));
-        assertTrue(done.getStatus().getResult().contains("Tool result: ok"), done.getStatus().getResult());
-        List<String> retryEvents = Harness.events(client, ns, "retry-01").stream()
-                .filter(e -> "RetryingModelApi".equals(e.getReason())).map(e -> e.getMessage()).toList();
-        assertEquals(1, retryEvents.size(), "one Event for the run, not one per retry: " + retryEvents);
-        assertTrue(retryEvents.get(0).contains("attempt 1 of 10"), retryEvents.get(0));
+            ClaudeMessage answered = awaitReason(client, ns, "retry-01", "JobCreated");
+            assertEquals(MessagePhase.Running, answered.getStatus().getPhase());
+            String running = "running as Job " + answered.getStatus().getJobName();
+            assertEquals(running, conditionMessage(answered));
+
+            ClaudeMessage done = awaitPhase(client, ns, "retry-01", MessagePhase.Succeeded);
+            assertEquals("Succeeded", Harness.reason(done));
+            assertTrue(done.getStatus().getResult().contains("Tool result: ok"), done.getStatus().getResult());
+            await().atMost(Duration.ofSeconds(10)).until(() -> conditions.get(conditions.size() - 1).startsWith("Succeeded"));
+            int first = conditions.indexOf("RetryingModelApi: " + text);
+            assertEquals(List.of("RetryingModelApi: " + text, "JobCreated: " + running, "Succeeded: " + conditionMessage(done)),
+                    conditions.subList(first, conditions.size()), "the four retries in one write: " + conditions);
+            List<String> retryEvents = Harness.events(client, ns, "retry-01").stream()
+                    .filter(e -> "RetryingModelApi".equals(e.getReason())).map(e -> e.getMessage()).toList();
+            assertEquals(List.of(text), retryEvents, "one Event for the run, not one per retry");
+        }
     }
 
     /**
