@@ -1,6 +1,7 @@
 package dev.sessionops.claude.cli;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What one CLI run reported on its stream-json stdout.
@@ -21,6 +22,9 @@ import java.util.List;
  *        resumes from ({@code --resume-session-at})
  * @param otherLines the lines that were not stream-json events (stray stderr in a pod log), at most the last
  *        {@value StreamJsonParser#MAX_OTHER_LINES}
+ * @param apiRetries the model API's retries during the run ({@link ModelApiRetries#NONE}: none)
+ * @param terminalReason the result's {@code terminal_reason}, e.g. {@code api_error} when the CLI gave up on the
+ *        model API (null: none)
  */
 public record RunOutcome(
         String sessionId,
@@ -39,9 +43,12 @@ public record RunOutcome(
         String assistantText,
         String lastAssistantUuid,
         List<String> errors,
-        List<String> otherLines) {
+        List<String> otherLines,
+        ModelApiRetries apiRetries,
+        String terminalReason) {
 
     public RunOutcome {
+        apiRetries = apiRetries == null ? ModelApiRetries.NONE : apiRetries;
         permissionDenials = List.copyOf(permissionDenials);
         errors = List.copyOf(errors);
         otherLines = List.copyOf(otherLines);
@@ -50,6 +57,15 @@ public record RunOutcome(
     /** A result event that is not an error. */
     public boolean succeeded() {
         return hasResult && !isError;
+    }
+
+    /**
+     * The CLI gave up on the model API after retrying it (the run's last spell of retries never got an answer): the
+     * retry it gave up after; empty when the run ended otherwise.
+     */
+    public Optional<ApiRetry> gaveUpOnModelApi() {
+        return hasResult && isError && ModelApiRetries.API_ERROR.equals(terminalReason) && apiRetries.retrying()
+                ? Optional.of(apiRetries.latest()) : Optional.empty();
     }
 
     /** The CLI's own explanation of a failed run, for a status condition; null when it succeeded. */

@@ -18,9 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads the CLI's {@code --output-format stream-json} output (one JSON event per line, as in the pod log) into a
- * {@link RunOutcome}. Uses the {@code system/init}, {@code assistant} and {@code result} events; other events
- * ({@code user} tool results, {@code system/api_retry}, {@code system/permission_denied}, …) are skipped, as are
- * blank and non-JSON lines (stderr shares the pod log).
+ * {@link RunOutcome}. Uses the {@code system/init}, {@code system/api_retry}, {@code assistant} and {@code result}
+ * events; other events ({@code user} tool results, {@code system/permission_denied}, …) are skipped, as are blank and
+ * non-JSON lines (stderr shares the pod log).
  */
 public final class StreamJsonParser {
 
@@ -34,6 +34,7 @@ public final class StreamJsonParser {
     private String lastAssistantUuid;
     private final Deque<String> otherLines = new ArrayDeque<>();
     private JsonNode result;
+    private ModelApiRetries apiRetries = ModelApiRetries.NONE;
     /** Tools the model called that were not in the tool list (a bare name in --disallowedTools removes the tool). */
     private final Set<String> unavailableTools = new LinkedHashSet<>();
     private static final java.util.regex.Pattern UUID =
@@ -74,6 +75,7 @@ public final class StreamJsonParser {
             }
             return;
         }
+        apiRetries = apiRetries.next(event);
         switch (event.get("type").asText()) {
             case "system" -> {
                 if (event.path("subtype").asText().equals("init")) {
@@ -143,7 +145,9 @@ public final class StreamJsonParser {
                 String.join("\n", assistantText),
                 lastAssistantUuid,
                 List.copyOf(errors),
-                List.copyOf(otherLines));
+                List.copyOf(otherLines),
+                apiRetries,
+                text(r, "terminal_reason"));
     }
 
     private static double runCost(JsonNode result, double totalCost) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.history.ConversationKey;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,6 +32,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * only the leader follows); the reconciler asks for one on every look at a running message, which also resumes
  * following after an operator restart. Nothing here can fail a message: events are a view of the run, the pod log
  * stays the record the reconciler reads when the Job ends.
+ *
+ * <p>It also keeps, in memory, the model API's retries of each run it follows ({@link ModelApiRetries}, folded from the
+ * same lines, from the log's first line again after a restart), and tells the listener of {@link #onModelApiChange}
+ * when they change, so the message is reconciled and its condition says the CLI is retrying the API.
  */
 @ApplicationScoped
 public class EventFollower {
@@ -41,6 +47,10 @@ public class EventFollower {
     private final EventStore store;
     private final PodLogStream logs;
     private final Map<String, Follow> follows = new ConcurrentHashMap<>();
+    /** By message uid: the runs that have seen a retry of the model API (no entry: none). */
+    private final Map<String, ModelApiRetries> modelApi = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, String> modelApiListener = (namespace, name) -> {
+    };
     private final ExecutorService threads = Executors.newCachedThreadPool(new ThreadFactory());
 
     public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs) {
@@ -66,6 +76,7 @@ public class EventFollower {
      */
     public void runEnded(ClaudeMessage message, String log) {
         stop(message);
+        modelApi.remove(message.getMetadata().getUid());
         String key = keyOf(message);
         try {
             long last = store.last(key).map(EventEntry::line).orElse(0L);
@@ -86,6 +97,7 @@ public class EventFollower {
     /** The message is gone: stop following and drop its events (best effort: the stream expires anyway). */
     public void forget(ClaudeMessage message) {
         stop(message);
+        modelApi.remove(message.getMetadata().getUid());
         try {
             store.delete(keyOf(message));
         } catch (RuntimeException e) {
@@ -107,6 +119,22 @@ public class EventFollower {
             LOG.debugf("events of %s unreadable: %s", message.getMetadata().getName(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The model API's retries in the message's run as far as this instance has read its log; empty when it saw none
+     * (or does not follow the run).
+     */
+    public Optional<ModelApiRetries> modelApi(ClaudeMessage message) {
+        return Optional.ofNullable(modelApi.get(message.getMetadata().getUid()));
+    }
+
+    /**
+     * Called with a message's namespace and name, on a follower's thread, each time its {@link #modelApi} changes;
+     * it must return at once (the reconciler queues an event).
+     */
+    public void onModelApiChange(BiConsumer<String, String> listener) {
+        this.modelApiListener = listener;
     }
 
     /** True while this instance follows the message (its events may still be coming). */
@@ -142,6 +170,9 @@ public class EventFollower {
         private volatile boolean aborted;
         /** Lines of the log already handled (appended, found appended, or not events); -1 until Redis was asked. */
         private long consumed = -1;
+        /** Lines of the log folded into {@code retries}: every line, from the first, once (a re-read skips them). */
+        private long folded;
+        private ModelApiRetries retries = ModelApiRetries.NONE;
 
         Follow(String uid, String namespace, String message, String jobName, String key) {
             this.uid = uid;
@@ -224,18 +255,33 @@ public class EventFollower {
         }
 
         private boolean handle(List<LogLines.Line> lines) {
-            for (LogLines.Line line : lines) {
-                if (line.number() <= consumed) {
-                    continue;
+            ModelApiRetries before = retries;
+            boolean result = false;
+            try {
+                for (LogLines.Line line : lines) {
+                    if (line.number() > folded) {
+                        retries = retries.next(line.text());
+                        folded = line.number();
+                    }
+                    if (line.number() <= consumed) {
+                        continue;
+                    }
+                    Optional<String> type = StreamJsonLine.type(line.text());
+                    type.ifPresent(t -> store.append(key, line.number(), t, line.text()));
+                    consumed = line.number();
+                    if (type.filter(StreamJsonLine.RESULT::equals).isPresent()) {
+                        result = true;
+                        break;
+                    }
                 }
-                Optional<String> type = StreamJsonLine.type(line.text());
-                type.ifPresent(t -> store.append(key, line.number(), t, line.text()));
-                consumed = line.number();
-                if (type.filter(StreamJsonLine.RESULT::equals).isPresent()) {
-                    return true;
+            } finally {
+                // once per chunk, not per line: a log read again from its start passes its old retries in one go
+                if (!retries.equals(before) && !stopped) {
+                    modelApi.put(uid, retries);
+                    modelApiListener.accept(namespace, message);
                 }
             }
-            return false;
+            return result;
         }
 
         private Optional<Pod> newestPod() {

@@ -35,6 +35,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
@@ -112,7 +113,11 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
                         ? Set.of()
                         : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
                 .build(), context);
-        return List.of(jobs, sessions);
+        // The run's live events: a retry of the model API, or its answer after retries, reconciles the message (its
+        // follower keeps what it read; the observation carries it)
+        var modelApi = new SimpleInboundEventSource<ClaudeMessage>("model-api");
+        liveEvents.onModelApiChange((namespace, name) -> modelApi.propagateEvent(new ResourceID(name, namespace)));
+        return List.of(jobs, sessions, modelApi);
     }
 
     @Override

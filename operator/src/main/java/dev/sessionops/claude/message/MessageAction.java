@@ -24,6 +24,14 @@ public sealed interface MessageAction {
     record Follow(Job job) implements MessageAction {
     }
 
+    /**
+     * Its Job runs and what its condition says of it changes: the CLI retries the model API ({@code RetryingModelApi},
+     * with the retry to show), or the API answered again ({@code JobCreated}). {@code announce}: also an Event (the
+     * run's first spell of retries).
+     */
+    record ReportRun(Job job, String reason, String text, boolean announce) implements MessageAction {
+    }
+
     /** Its Job runs but the status does not say so (the write after creating it was lost): Running, from the Job. */
     record Adopt(Job job) implements MessageAction {
     }

@@ -71,6 +71,9 @@ final class MessageEffects {
             liveEvents.follow(message, f.job().getMetadata().getName());
             return UpdateControl.noUpdate();
         }
+        if (action instanceof MessageAction.ReportRun r) {
+            return reportRun(message, r, context);
+        }
         if (action instanceof MessageAction.Interrupt i) {
             return interrupt(message, i.job(), context);
         }
@@ -135,7 +138,7 @@ final class MessageEffects {
         status.setResumedFrom(resumeFrom);
         status.setStartedAt(Conditions.now());
         status.setObservedGeneration(message.getMetadata().getGeneration());
-        setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
+        setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, MessageTransition.runningText(job));
         events.normal(message, Reasons.JOB_CREATED, "Started Job " + job.getMetadata().getName()
                 + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
         return writeStatus(message, context);
@@ -171,6 +174,19 @@ final class MessageEffects {
         return control.rescheduleAfter(MessageTransition.RECHECK);
     }
 
+    /** The run goes on; its condition says how (the status first, then the Event, as for a final state). */
+    private UpdateControl<ClaudeMessage> reportRun(ClaudeMessage message, MessageAction.ReportRun report,
+            Context<ClaudeMessage> context) {
+        liveEvents.follow(message, report.job().getMetadata().getName());
+        message.getStatus().setPhase(MessagePhase.Running);
+        UpdateControl<ClaudeMessage> control = setCondition(message, Conditions.UNKNOWN, report.reason(), report.text())
+                ? writeStatus(message, context) : UpdateControl.noUpdate();
+        if (report.announce()) {
+            events.warning(message, report.reason(), report.text());
+        }
+        return control;
+    }
+
     private UpdateControl<ClaudeMessage> adopt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
         liveEvents.follow(message, job.getMetadata().getName());
         ClaudeMessageStatus status = message.getStatus();
@@ -180,7 +196,7 @@ final class MessageEffects {
         status.setResumedFrom(job.getMetadata().getAnnotations() == null ? null
                 : job.getMetadata().getAnnotations().get(JobSpecBuilder.RESUMED_FROM_ANNOTATION));
         status.setStartedAt(job.getMetadata().getCreationTimestamp());
-        setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, "running as Job " + job.getMetadata().getName());
+        setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, MessageTransition.runningText(job));
         return writeStatus(message, context);
     }
 

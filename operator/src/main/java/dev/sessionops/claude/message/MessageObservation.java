@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
+import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.history.Recorded;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,10 +18,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  *
  * @param phase the message's phase now (null: never reconciled)
  * @param reason the reason of its Succeeded condition now (null: none)
+ * @param conditionText the message of its Succeeded condition now (null: none)
  * @param jobName the Job its status names (null: none yet)
  * @param pending a finished run its status holds until Redis records it (null: none)
  * @param cancel spec.cancel: the user asked for it not to run (on)
  * @param job its Job, from the cache (null: none)
+ * @param modelApi the model API's retries in its run, as the live events show them so far (null: none seen)
  * @param session its session as the cache shows it
  * @param sessionName the session it names (null: a one-shot message)
  * @param plan the planner's verdict on its inputs
@@ -30,8 +33,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param waitedFor how long the message has waited for a reason (zero: it does not wait for that one yet)
  * @param pendingTimeout how long a one-shot message may wait for its inputs (cso.pending-timeout)
  */
-public record MessageObservation(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel,
-        Job job,
+public record MessageObservation(MessagePhase phase, String reason, String conditionText, String jobName,
+        PendingRecord pending, boolean cancel, Job job, ModelApiRetries modelApi,
         Session session, String sessionName, Supplier<PlanCheck> plan,
         Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run,
         Function<String, Duration> waitedFor, Duration pendingTimeout) {

@@ -51,11 +51,11 @@ final class MessageObserver {
         Job job = context.getSecondaryResource(Job.class).orElse(null);
         // a session's message is owned by its session before its run can finish; not owned: nothing was recorded
         Optional<ConversationKey> key = ConversationKey.of(message);
-        String reason = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED).map(c -> c.getReason())
-                .orElse(null);
+        var condition = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED);
         Job seen = job;
-        return new MessageObservation(status.getPhase(), reason, status.getJobName(), status.getPendingRecord(),
-                Boolean.TRUE.equals(message.getSpec().getCancel()), job,
+        return new MessageObservation(status.getPhase(), condition.map(c -> c.getReason()).orElse(null),
+                condition.map(c -> c.getMessage()).orElse(null), status.getJobName(), status.getPendingRecord(),
+                Boolean.TRUE.equals(message.getSpec().getCancel()), job, liveEvents.modelApi(message).orElse(null),
                 sessionFact, sessionName,
                 memo(() -> plan(message, session)),
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),

@@ -3,6 +3,7 @@ package dev.sessionops.claude.message;
 import java.time.Duration;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -10,6 +11,7 @@ import dev.sessionops.claude.message.MessageAction.DeleteJob;
 import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
 import dev.sessionops.claude.message.MessageAction.Finish;
 import dev.sessionops.claude.message.MessageAction.RecordPending;
+import dev.sessionops.claude.message.MessageAction.ReportRun;
 import dev.sessionops.claude.message.MessageAction.Restore;
 import dev.sessionops.claude.message.MessageAction.Wait;
 import dev.sessionops.claude.message.MessageObservation.PlanCheck;
@@ -38,6 +40,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * phase)</td></tr>
  * <tr><td>any</td><td>... Job gone, no run recorded or kept (deleted before it finished)</td><td>EndWithoutRun
  * (Cancelled, JobDeleted)</td></tr>
+ * <tr><td>Running</td><td>Job unfinished, its CLI retrying the model API, the condition not showing that retry
+ * yet</td><td>ReportRun (Running, RetryingModelApi; an Event on the run's first spell of retries)</td></tr>
+ * <tr><td>Running (RetryingModelApi)</td><td>Job unfinished, the API answered since</td><td>ReportRun (Running,
+ * JobCreated)</td></tr>
  * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
  * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
  * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
@@ -109,7 +115,7 @@ public final class MessageTransition {
     private static MessageAction following(MessageObservation o, Job job) {
         JobState state = JobState.of(job);
         if (!state.finished()) {
-            return o.phase() == MessagePhase.Running ? new MessageAction.Follow(job) : new MessageAction.Adopt(job);
+            return o.phase() == MessagePhase.Running ? running(o, job) : new MessageAction.Adopt(job);
         }
         Redis<Recorded> recorded = o.recorded().get();
         if (!recorded.isDown() && recorded.value().outcome() != null) {
@@ -129,6 +135,30 @@ public final class MessageTransition {
             return new AwaitHistory(recorded.unavailable(), job, run, verdict);
         }
         return new Finish(job, run, verdict, !recorded.value().recorded());
+    }
+
+    /**
+     * A run in progress: its condition follows the model API's retries, as {@link ModelApiRetries} shows them (a new
+     * retry only every few seconds, so a storm of retries is a few writes); nothing changes while the live events
+     * have not been read (an operator restart: its follower reads the log again from its start).
+     */
+    private static MessageAction running(MessageObservation o, Job job) {
+        ModelApiRetries api = o.modelApi();
+        boolean shown = Reasons.RETRYING_MODEL_API.equals(o.reason());
+        if (api != null && api.retrying()) {
+            String text = api.describe();
+            return shown && text.equals(o.conditionText()) ? new MessageAction.Follow(job)
+                    : new ReportRun(job, Reasons.RETRYING_MODEL_API, text, !shown && api.spells() == 1);
+        }
+        if (shown && api != null) {
+            return new ReportRun(job, Reasons.JOB_CREATED, runningText(job), false);
+        }
+        return new MessageAction.Follow(job);
+    }
+
+    /** The condition's message while a run goes normally. */
+    static String runningText(Job job) {
+        return "running as Job " + job.getMetadata().getName();
     }
 
     /**

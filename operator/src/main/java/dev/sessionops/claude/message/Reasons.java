@@ -23,6 +23,8 @@ public final class Reasons {
     public static final String SPEC_CHANGED_AFTER_START = "SpecChangedAfterStart";
     // running and done
     public static final String JOB_CREATED = "JobCreated";
+    /** The run's CLI gets no answer from the model API (unreachable, overloaded, 5xx) and retries it. */
+    public static final String RETRYING_MODEL_API = "RetryingModelApi";
     /** The namespace's ResourceQuota refused the Job: the message waits and the create is retried. */
     public static final String QUOTA_EXCEEDED = "QuotaExceeded";
     /** The API server refused the Job for good (too large, a schema, an admission webhook). */

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.Usage;
+import dev.sessionops.claude.cli.ApiRetry;
 import dev.sessionops.claude.cli.RunOutcome;
 
 /** How a finished Job ends its message: phase, condition reason and message, and the run's figures. */
@@ -23,6 +24,10 @@ public record Verdict(MessagePhase phase, String reason, String message) {
                         + " is not on the session's state volume any more (the volume was lost or replaced), so this"
                         + " conversation cannot be resumed. Set spec.resetConversation on the ClaudeSession (kubectl claude"
                         + " session reset NAME) to go on in a new conversation; the history in Redis stays.");
+            }
+            var gaveUp = run.gaveUpOnModelApi();
+            if (gaveUp.isPresent()) {
+                return new Verdict(MessagePhase.Failed, Reasons.CLI_ERROR, modelApiFailure(run, gaveUp.get()));
             }
             return new Verdict(MessagePhase.Failed, Reasons.CLI_ERROR, cliError(run));
         }
@@ -78,6 +83,16 @@ public record Verdict(MessagePhase phase, String reason, String message) {
         String prefix = "No conversation found with session ID: ";
         return run.errors() == null ? null : run.errors().stream().filter(e -> e != null && e.startsWith(prefix))
                 .map(e -> e.substring(prefix.length()).strip()).findFirst().orElse(null);
+    }
+
+    /**
+     * The CLI retried the model API until it gave up: the cause first (unreachable, or answering errors), how many
+     * requests it made, then the CLI's own words.
+     */
+    private static String modelApiFailure(RunOutcome run, ApiRetry last) {
+        String text = run.result() != null && !run.result().isBlank() ? ": " + run.result() : "";
+        return "the model API was " + (last.errorStatus() == null ? "unreachable" : "refusing requests") + " ("
+                + last.cause() + "): claude gave up after " + last.requests() + " attempts" + text;
     }
 
     private static String cliError(RunOutcome run) {

@@ -235,6 +235,39 @@ class StreamJsonParserTest {
         assertEquals(TWO_CALLS, o.usage());
     }
 
+    @Test
+    void aRunThatGotItsAnswerAfterRetriesSucceedsAndKeepsItsRetries() throws IOException {
+        RunOutcome o = fixture("api-retried");
+        assertTrue(o.succeeded());
+        assertEquals("completed", o.terminalReason());
+        assertEquals(2, o.apiRetries().latest().attempt());
+        assertFalse(o.apiRetries().retrying());
+        assertTrue(o.gaveUpOnModelApi().isEmpty());
+        assertEquals("Received 1 messages. Last: [[fail-first 2 529 Overloaded for testing]] Hello after retries",
+                o.result(), "the CLI's own error event is not the reply");
+    }
+
+    @Test
+    void theCliGivingUpOnTheModelApiIsAnApiErrorAfterItsRetries() throws IOException {
+        RunOutcome overloaded = fixture("api-overloaded");
+        assertTrue(overloaded.isError());
+        assertEquals("api_error", overloaded.terminalReason());
+        assertEquals(new ApiRetry(2, 2, 1189, 529, "overloaded"), overloaded.gaveUpOnModelApi().orElseThrow());
+        assertTrue(overloaded.result().startsWith("API Error: Repeated 529 Overloaded errors."), overloaded.result());
+
+        RunOutcome unreachable = fixture("api-unreachable");
+        assertEquals(new ApiRetry(3, 3, 2070, null, "unknown"), unreachable.gaveUpOnModelApi().orElseThrow());
+        assertEquals("API Error: Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)",
+                unreachable.result());
+    }
+
+    @Test
+    void anApiErrorWithoutRetriesIsNotGivingUpOnTheApi() throws IOException {
+        RunOutcome o = fixture("api-error");
+        assertEquals("api_error", o.terminalReason());
+        assertTrue(o.gaveUpOnModelApi().isEmpty(), "a 400 is refused at once, not retried");
+    }
+
     private static RunOutcome fixture(String name) throws IOException {
         try (Reader reader = reader(name)) {
             return StreamJsonParser.parse(reader);

@@ -4,14 +4,19 @@ import static dev.sessionops.claude.e2e.Harness.awaitPhase;
 import static dev.sessionops.claude.e2e.Harness.awaitReason;
 import static dev.sessionops.claude.e2e.Harness.conditionMessage;
 import static dev.sessionops.claude.e2e.Harness.message;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,10 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.local.ContainerRun;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Waiting for a session, one-shot messages, tools and the workspace, failures and deadlines, all through the real CLI. */
@@ -67,6 +76,89 @@ class MessageLifecycleIT extends EndToEndTest {
         assertTrue(client.getKubernetesSerialization().asJson(failed).length() < 64 * 1024, "the object stays small");
         assertTrue(Harness.events(client, ns, "huge-01").stream().allMatch(e -> e.getMessage().length() <= 1024));
         awaitPhase(client, ns, "huge-02", MessagePhase.Succeeded);
+    }
+
+    /**
+     * The model API fails the first four requests (HTTP 500, about 9 s of the CLI's backoff; it gives up on a third 529
+     * in a row, so not that): the message says it retries, in one status write and one Event for the four retries
+     * (they come within 5 s of each other), then, the API answering, the running condition comes back while the tool
+     * it asked for runs (6 s), and the run succeeds.
+     */
+    @Test
+    void aModelApiRetriedIsShownWhileTheCliRetriesThenTheRunGoesOn() {
+        String ns = Harness.namespace(client, "retry");
+        Harness.session(client, ns, "retry", s -> {
+        });
+        // every condition the message shows, as the API server sends each change of it
+        List<String> conditions = new CopyOnWriteArrayList<>();
+        try (Watch watch = client.resources(ClaudeMessage.class).inNamespace(ns).withName("retry-01")
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ClaudeMessage m) {
+                        if (m.getStatus() != null && m.getStatus().getConditions() != null
+                                && !m.getStatus().getConditions().isEmpty()) {
+                            String shown = Harness.reason(m) + ": " + conditionMessage(m);
+                            if (conditions.isEmpty() || !conditions.get(conditions.size() - 1).equals(shown)) {
+                                conditions.add(shown);
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            message(client, ns, "retry-01", "retry",
+                    "[[fail-first 4 500 Internal error for testing]] [[tool Bash {\"command\":\"sleep 6\"}]]");
+
+            ClaudeMessage retrying = awaitReason(client, ns, "retry-01", "RetryingModelApi");
+            assertEquals(MessagePhase.Running, retrying.getStatus().getPhase());
+            String text = conditionMessage(retrying);
+            assertEquals("the model API did not answer (HTTP 500 server_error); retrying, attempt 1 of 10", text);
+
+            ClaudeMessage answered = awaitReason(client, ns, "retry-01", "JobCreated");
+            assertEquals(MessagePhase.Running, answered.getStatus().getPhase());
+            String running = "running as Job " + answered.getStatus().getJobName();
+            assertEquals(running, conditionMessage(answered));
+
+            ClaudeMessage done = awaitPhase(client, ns, "retry-01", MessagePhase.Succeeded);
+            assertEquals("Succeeded", Harness.reason(done));
+            assertTrue(done.getStatus().getResult().contains("Tool result: ok"), done.getStatus().getResult());
+            await().atMost(Duration.ofSeconds(10)).until(() -> conditions.get(conditions.size() - 1).startsWith("Succeeded"));
+            int first = conditions.indexOf("RetryingModelApi: " + text);
+            assertEquals(List.of("RetryingModelApi: " + text, "JobCreated: " + running, "Succeeded: " + conditionMessage(done)),
+                    conditions.subList(first, conditions.size()), "the four retries in one write: " + conditions);
+            List<String> retryEvents = Harness.events(client, ns, "retry-01").stream()
+                    .filter(e -> "RetryingModelApi".equals(e.getReason())).map(e -> e.getMessage()).toList();
+            assertEquals(List.of(text), retryEvents, "one Event for the run, not one per retry");
+        }
+    }
+
+    /**
+     * No model API at all (a closed port, in the session's env, and the CLI's own retry count lowered there so the run
+     * gives up in seconds instead of minutes): the message says it retries, then fails naming the cause.
+     */
+    @Test
+    void aModelApiThatNeverAnswersFailsTheMessageNamingIt() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String ns = Harness.namespace(client, "noapi");
+        Harness.session(client, ns, "noapi", s -> s.setEnv(List.of(
+                new EnvVar("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closed, null),
+                new EnvVar("CLAUDE_CODE_MAX_RETRIES", "4", null))));
+        message(client, ns, "noapi-01", "noapi", "Hello, is anybody there?");
+
+        ClaudeMessage failed = awaitPhase(client, ns, "noapi-01", MessagePhase.Failed);
+        assertEquals("CliError", Harness.reason(failed));
+        String text = conditionMessage(failed);
+        assertTrue(text.startsWith("the model API was unreachable (connection error): claude gave up after 5 attempts:"
+                + " API Error: Connection refused"), text);
+        assertTrue(Harness.events(client, ns, "noapi-01").stream().anyMatch(e -> "RetryingModelApi".equals(e.getReason())),
+                "it said so while it retried");
+        assertTrue(Harness.events(client, ns, "noapi-01").stream()
+                .anyMatch(e -> "CliError".equals(e.getReason()) && e.getMessage().equals(text)));
     }
 
     @Test

@@ -21,11 +21,13 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.history.Outcome;
 import dev.sessionops.claude.history.Recorded;
+import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
 import dev.sessionops.claude.message.MessageAction.EndWithoutRun;
 import dev.sessionops.claude.message.MessageAction.Finish;
+import dev.sessionops.claude.message.MessageAction.ReportRun;
 import dev.sessionops.claude.message.MessageAction.Wait;
 import dev.sessionops.claude.message.MessageObservation.FinishedRun;
 import dev.sessionops.claude.message.MessageObservation.PlanCheck;
@@ -48,25 +50,41 @@ class MessageTransitionTest {
     private static final java.util.Map<String, Duration> WAITED = java.util.Map.of(Reasons.CONFIG_MAP_KEY_NOT_FOUND,
             Duration.ofMinutes(11));
     private static final RunOutcome OK_RUN = new RunOutcome("sid-1", "m", "/w", true, "hi", false, "success", 1, 10, 0.1,
-            0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of());
+            0.1, null, List.of(), "hi", "uuid-1", List.of(), List.of(), ModelApiRetries.NONE, null);
+
+    /** The run's CLI retries the model API: its first retry, shown. */
+    private static final ModelApiRetries RETRYING = ModelApiRetries.NONE.next(retry(1, 6000));
+    /** ... and a second one, 6 s later: worth showing. */
+    private static final ModelApiRetries RETRYING_LATER = RETRYING.next(retry(2, 9000));
+    /** ... and the API answered. */
+    private static final ModelApiRetries ANSWERED = RETRYING.next("{\"type\":\"assistant\",\"message\":{\"model\":\"m\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}}");
+    private static final String RUNNING_TEXT = "running as Job chat-01-abc";
+
+    private static String retry(int attempt, long delayMs) {
+        return "{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":" + attempt + ",\"max_retries\":10,"
+                + "\"retry_delay_ms\":" + delayMs + ",\"error_status\":529,\"error\":\"overloaded\"}";
+    }
 
     /** An observation with every costly fact unasked-for; rows override what they need. */
-    private record Obs(MessagePhase phase, String reason, String jobName, PendingRecord pending, boolean cancel, Job job,
-            Session session,
+    private record Obs(MessagePhase phase, String reason, String conditionText, String jobName, PendingRecord pending,
+            boolean cancel, Job job, ModelApiRetries modelApi, Session session,
             Supplier<PlanCheck> plan, Supplier<Redis<String>> resume,
             Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run) {
 
         static Obs of(MessagePhase phase, Session session) {
-            return new Obs(phase, null, null, null, false, null, session, unasked("plan"), unasked("resume id"), unasked("recorded"),
-                    unasked("log"));
+            return new Obs(phase, null, null, null, null, false, null, null, session, unasked("plan"), unasked("resume id"),
+                    unasked("recorded"), unasked("log"));
         }
 
         Obs cancelled() {
-            return new Obs(phase, reason, jobName, pending, true, job, session, plan, resume, recorded, run);
+            return new Obs(phase, reason, conditionText, jobName, pending, true, job, modelApi, session, plan, resume,
+                    recorded, run);
         }
 
         Obs pending(PendingRecord p) {
-            return new Obs(phase, reason, jobName, p, cancel, job, session, plan, resume, recorded, run);
+            return new Obs(phase, reason, conditionText, jobName, p, cancel, job, modelApi, session, plan, resume, recorded,
+                    run);
         }
 
         /** Redis: not recorded (false), or recorded by a version that kept no outcome (true). */
@@ -75,43 +93,60 @@ class MessageTransitionTest {
         }
 
         Obs recordedAs(Redis<Recorded> r) {
-            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, () -> r, run);
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, resume,
+                    () -> r, run);
         }
 
         Obs job(String name, Job job) {
-            return new Obs(phase, reason, name, pending, cancel, job, session, plan, resume, recorded, run);
+            return new Obs(phase, reason, conditionText, name, pending, cancel, job, modelApi, session, plan, resume,
+                    recorded, run);
         }
 
         Obs reason(String r) {
-            return new Obs(phase, r, jobName, pending, cancel, job, session, plan, resume, recorded, run);
+            return shows(r, conditionText);
+        }
+
+        /** Its condition's reason and message now. */
+        Obs shows(String r, String text) {
+            return new Obs(phase, r, text, jobName, pending, cancel, job, modelApi, session, plan, resume, recorded, run);
+        }
+
+        /** The model API's retries in its run, as its live events show them. */
+        Obs modelApi(ModelApiRetries retries) {
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, retries, session, plan, resume,
+                    recorded, run);
         }
 
         Obs plan(PlanCheck check) {
-            return new Obs(phase, reason, jobName, pending, cancel, job, session, () -> check, resume, recorded, run);
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, () -> check,
+                    resume, recorded, run);
         }
 
         Obs resume(Redis<String> r) {
-            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, () -> r, recorded, run);
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, () -> r,
+                    recorded, run);
         }
 
         Obs run(RunOutcome outcome) {
-            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, recorded,
-                    () -> new FinishedRun("log", outcome));
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, resume,
+                    recorded, () -> new FinishedRun("log", outcome));
         }
 
         /** The run's events are still being written (its follower runs). */
         Obs settling() {
-            return new Obs(phase, reason, jobName, pending, cancel, job, session, plan, resume, recorded,
-                    () -> new FinishedRun("log", null, true));
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, resume,
+                    recorded, () -> new FinishedRun("log", null, true));
         }
 
         Obs with(Session s) {
-            return new Obs(phase, reason, jobName, pending, cancel, job, s, plan, resume, recorded, run);
+            return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, s, plan, resume, recorded,
+                    run);
         }
 
         MessageObservation build() {
-            return new MessageObservation(phase, reason, jobName, pending, cancel, job, session, session == Session.ONE_SHOT ? null : "chat",
-                    plan, resume, recorded, run, r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10));
+            return new MessageObservation(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session,
+                    session == Session.ONE_SHOT ? null : "chat", plan, resume, recorded, run,
+                    r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10));
         }
     }
 
@@ -147,6 +182,12 @@ class MessageTransitionTest {
     private static Job deleting(Job job) {
         job.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
         return job;
+    }
+
+    /** A running message whose Job runs, its condition the one a new run gets. */
+    private static Obs running() {
+        return Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", job(null, null))
+                .shows(Reasons.JOB_CREATED, RUNNING_TEXT);
     }
 
     private static Obs fresh() {
@@ -186,6 +227,25 @@ class MessageTransitionTest {
                         .recorded(Redis.down("refused")), AwaitHistory.class, null, null),
                 row("Running, Job unfinished", Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", job(null, null)),
                         MessageAction.Follow.class, null, null),
+                row("Running, its CLI retrying the model API: the condition says so", running().shows(Reasons.JOB_CREATED,
+                        RUNNING_TEXT).modelApi(RETRYING), ReportRun.class, null, Reasons.RETRYING_MODEL_API),
+                row("Running, the retry shown already: nothing to write", running().shows(Reasons.RETRYING_MODEL_API,
+                        RETRYING.describe()).modelApi(RETRYING), MessageAction.Follow.class, null, null),
+                row("Running, a later retry worth showing", running().shows(Reasons.RETRYING_MODEL_API, RETRYING.describe())
+                        .modelApi(RETRYING_LATER), ReportRun.class, null, Reasons.RETRYING_MODEL_API),
+                row("Running, the API answered after its retries: back to running", running().shows(
+                        Reasons.RETRYING_MODEL_API, RETRYING.describe()).modelApi(ANSWERED), ReportRun.class, null,
+                        Reasons.JOB_CREATED),
+                row("Running, answered and back to running already", running().shows(Reasons.JOB_CREATED, RUNNING_TEXT)
+                        .modelApi(ANSWERED), MessageAction.Follow.class, null, null),
+                row("Running, shown retrying, the live events not read yet (a new leader): left as it is", running()
+                        .shows(Reasons.RETRYING_MODEL_API, RETRYING.describe()), MessageAction.Follow.class, null, null),
+                row("cancelled while retrying the model API: the Job is stopped", running().modelApi(RETRYING).cancelled(),
+                        MessageAction.Interrupt.class, null, null),
+                row("Job failed while its live events show retries: the run's own verdict", Obs.of(MessagePhase.Running,
+                        Session.ACTIVE).job("j", job("Failed", "BackoffLimitExceeded")).shows(Reasons.RETRYING_MODEL_API,
+                        RETRYING.describe()).modelApi(RETRYING).run(null).recorded(Redis.of(false)), Finish.class,
+                        MessagePhase.Failed, Reasons.JOB_FAILED),
                 row("Running, session deleted, Job still running", Obs.of(MessagePhase.Running, Session.MISSING)
                         .job("chat-01-abc", job(null, null)), MessageAction.Follow.class, null, null),
                 row("lost status write after create: Job runs, phase Queued", Obs.of(MessagePhase.Queued, Session.ACTIVE)
@@ -288,6 +348,8 @@ class MessageTransitionTest {
         } else if (action instanceof Finish f) {
             assertEquals(phase, f.verdict().phase(), edge);
             assertEquals(reason, f.verdict().reason(), edge);
+        } else if (action instanceof ReportRun r) {
+            assertEquals(reason, r.reason(), edge);
         } else if (action instanceof MessageAction.Restore r) {
             assertEquals(phase, r.outcome().phase(), edge);
         } else if (action instanceof MessageAction.RecordPending p) {
@@ -295,6 +357,29 @@ class MessageTransitionTest {
         } else if (action instanceof AwaitHistory h && o.pending() == null && o.job() != null) {
             assertTrue(h.run() != null, edge + ": the run is parsed into the status while Redis is down");
         }
+    }
+
+    /** One Event per run, on its first retry: not per retry shown, nor for a later spell of retries. */
+    @Test
+    void onlyTheRunsFirstSpellOfRetriesIsAnnounced() {
+        ReportRun first = (ReportRun) MessageTransition.next(running().modelApi(RETRYING).build());
+        assertTrue(first.announce());
+        assertEquals("the model API did not answer (HTTP 529 overloaded); retrying, attempt 1 of 10", first.text());
+
+        ReportRun later = (ReportRun) MessageTransition.next(running().shows(Reasons.RETRYING_MODEL_API, first.text())
+                .modelApi(RETRYING_LATER).build());
+        assertFalse(later.announce());
+        assertEquals("the model API did not answer (HTTP 529 overloaded); retrying, attempt 2 of 10", later.text());
+
+        ReportRun back = (ReportRun) MessageTransition.next(running().shows(Reasons.RETRYING_MODEL_API, later.text())
+                .modelApi(ANSWERED).build());
+        assertFalse(back.announce());
+        assertEquals(RUNNING_TEXT, back.text());
+
+        ModelApiRetries secondSpell = ANSWERED.next(retry(1, 600));
+        ReportRun again = (ReportRun) MessageTransition.next(running().modelApi(secondSpell).build());
+        assertEquals(Reasons.RETRYING_MODEL_API, again.reason());
+        assertFalse(again.announce(), "the run's Event was raised on its first spell");
     }
 
     @Test

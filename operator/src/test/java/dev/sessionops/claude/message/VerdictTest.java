@@ -67,6 +67,27 @@ class VerdictTest {
         assertTrue(v.message().contains("API Error: 400 Fake bad request for testing"), v.message());
     }
 
+    /** The CLI retried the model API until it gave up: the condition names the cause, not just the CLI's text. */
+    @Test
+    void aModelApiThatNeverAnsweredIsNamedWithItsLastErrorAndTheAttempts() throws IOException {
+        Verdict unreachable = Verdict.of(failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+                fixture("api-unreachable"), TIMEOUT);
+        assertEquals(MessagePhase.Failed, unreachable.phase());
+        assertEquals(Reasons.CLI_ERROR, unreachable.reason());
+        assertEquals("the model API was unreachable (connection error): claude gave up after 4 attempts: API Error:"
+                + " Connection refused — a firewall or proxy may be blocking it (ECONNREFUSED)", unreachable.message());
+
+        Verdict overloaded = Verdict.of(failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+                fixture("api-overloaded"), TIMEOUT);
+        assertTrue(overloaded.message().startsWith("the model API was refusing requests (HTTP 529 overloaded): claude gave"
+                + " up after 3 attempts: API Error: Repeated 529 Overloaded errors."), overloaded.message());
+    }
+
+    @Test
+    void aRunThatGotItsAnswerAfterRetriesSucceeds() throws IOException {
+        assertEquals(MessagePhase.Succeeded, Verdict.of(complete(), fixture("api-retried"), TIMEOUT).phase());
+    }
+
     @Test
     void anErrorResultFailsTheMessageEvenWhenTheJobCompleted() throws IOException {
         Verdict v = Verdict.of(complete(), fixture("api-error"), TIMEOUT);

@@ -153,6 +153,29 @@ class FakeAnthropicApiCliTest {
         assertFalse(run.output().contains("api_retry"), run.output());
     }
 
+    /** [[fail-first]]: the CLI retries the 529s (each an api_retry event), then gets its answer. */
+    @Test
+    void failFirstMakesTheCliRetryThenAnswers() throws Exception {
+        CliRun run = run(RunOptions.builder("[[fail-first 2 529 Overloaded for testing]] Then hello").build());
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.outcome().succeeded(), run.output());
+        assertEquals(3, api.messageRequests().size(), "two refused, the third answered");
+        assertEquals(2, retries(run), run.output());
+        assertTrue(run.output().contains("\"error_status\":529"), run.output());
+        assertTrue(api.messageRequests().stream().allMatch(r -> r.sessionId().equals(run.outcome().sessionId())),
+                "counted by the CLI's session id, which each request names");
+
+        // a new conversation with the same prompt is refused again
+        CliRun second = run(RunOptions.builder("[[fail-first 2 529 Overloaded for testing]] Then hello").build());
+        assertTrue(second.outcome().succeeded(), second.output());
+        assertEquals(2, retries(second), second.output());
+    }
+
+    private static long retries(CliRun run) {
+        return run.output().lines().filter(l -> l.contains("\"subtype\":\"api_retry\"")).count();
+    }
+
     @Test
     void answersTheOtherEndpointsLikeTheApi() throws Exception {
         HttpClient http = HttpClient.newHttpClient();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,12 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>{@code [[error <status> <message>]]}: an HTTP error in the API's error JSON shape;</li>
  *   <li>{@code [[error-of-size <status> <bytes>]]}: the same with a message of that many characters (a prompt that
  *       long would not fit in the CLI's argv);</li>
+ *   <li>{@code [[fail-first <n> <status> <message>]]}: the same error, at once, for the first {@code n} requests of
+ *       the conversation that carry this prompt (counted per CLI session id and prompt text, so a retry counts and a
+ *       new conversation starts again), then the rest of the script answers; e.g. {@code [[fail-first 4 500
+ *       Internal error]]} makes the CLI retry four times (it retries 429, 529 and 5xx, announcing each retry as a
+ *       {@code system/api_retry} event) before it gets its answer. CLI 2.1.330 gives up on the third 529 in a row
+ *       whatever its retry count, so at most 2 for 529;</li>
  *   <li>{@code [[poison <status> <message>]]} in <em>any</em> user message of the request, not only the last: the
  *       same error, as an API does for a request it refuses whatever follows (a failed turn resent later fails
  *       again);</li>
@@ -56,12 +63,15 @@ public final class FakeAnthropicApi implements AutoCloseable {
     private static final Pattern SLEEP = Pattern.compile("\\[\\[sleep (\\d+)]]");
     private static final Pattern ERROR = Pattern.compile("\\[\\[error (\\d{3}) (.*?)]]", Pattern.DOTALL);
     private static final Pattern ERROR_OF_SIZE = Pattern.compile("\\[\\[error-of-size (\\d{3}) (\\d{1,9})]]");
+    private static final Pattern FAIL_FIRST = Pattern.compile("\\[\\[fail-first (\\d{1,4}) (\\d{3}) (.*?)]]", Pattern.DOTALL);
     private static final Pattern POISON = Pattern.compile("\\[\\[poison (\\d{3}) (.*?)]]", Pattern.DOTALL);
     private static final Pattern WRITE = Pattern.compile("\\[\\[write (/\\S+) (.*?)]]", Pattern.DOTALL);
     private static final Pattern TOOL = Pattern.compile("\\[\\[tool (\\w+) (\\{.*?})]]", Pattern.DOTALL);
 
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
+    /** {@code [[fail-first]]}: the requests seen, by CLI session id and prompt. */
+    private final Map<String, AtomicInteger> failFirstSeen = new ConcurrentHashMap<>();
     private volatile Function<Request, Reply> responder = request -> null;
     private HttpServer server;
     private ExecutorService executor;
@@ -87,6 +97,16 @@ public final class FakeAnthropicApi implements AutoCloseable {
                 }
             }
             return n;
+        }
+
+        /** The CLI's session id, from the {@code metadata.user_id} JSON it sends (empty when there is none). */
+        public String sessionId() {
+            String userId = body.path("metadata").path("user_id").asText("");
+            try {
+                return userId.startsWith("{") ? JSON.readTree(userId).path("session_id").asText("") : "";
+            } catch (IOException e) {
+                return "";
+            }
         }
 
         /** The last user entry of {@code messages}, or a missing node. */
@@ -206,9 +226,10 @@ public final class FakeAnthropicApi implements AutoCloseable {
         return requests.stream().filter(Request::isMessages).toList();
     }
 
-    /** Forgets the recorded requests and the responder. */
+    /** Forgets the recorded requests, the responder and the {@code [[fail-first]]} counts. */
     public void reset() {
         requests.clear();
+        failFirstSeen.clear();
         setResponder(null);
     }
 
@@ -247,6 +268,9 @@ public final class FakeAnthropicApi implements AutoCloseable {
     private void answer(HttpExchange exchange, Request request) throws IOException {
         Reply reply = responder.apply(request);
         if (reply == null) {
+            reply = failFirst(request);
+        }
+        if (reply == null) {
             reply = script(request);
         }
         if (reply.delayMs() > 0) {
@@ -258,7 +282,7 @@ public final class FakeAnthropicApi implements AutoCloseable {
             }
         }
         if (reply.error() != null) {
-            sendJson(exchange, reply.status(), errorBody("invalid_request_error", reply.error()));
+            sendJson(exchange, reply.status(), errorBody(errorType(reply.status()), reply.error()));
             return;
         }
         String model = request.body().path("model").asText("claude-fake");
@@ -272,6 +296,19 @@ public final class FakeAnthropicApi implements AutoCloseable {
             message.putArray("content").add(block);
             sendJson(exchange, 200, message);
         }
+    }
+
+    /** {@code [[fail-first <n> <status> <message>]]}: its error while the conversation has sent it at most n times. */
+    private Reply failFirst(Request request) {
+        String text = request.lastUserText();
+        Matcher failing = FAIL_FIRST.matcher(text);
+        if (!request.lastToolResult().isMissingNode() || !failing.find()) {
+            return null;
+        }
+        int seen = failFirstSeen.computeIfAbsent(request.sessionId() + "\n" + text, k -> new AtomicInteger())
+                .incrementAndGet();
+        return seen <= Integer.parseInt(failing.group(1)) ? Reply.error(Integer.parseInt(failing.group(2)), failing.group(3))
+                : null;
     }
 
     /** The built-in script (see the class comment). */
@@ -329,6 +366,18 @@ public final class FakeAnthropicApi implements AutoCloseable {
 
     private static ObjectNode textBlock(String text) {
         return JSON.createObjectNode().put("type", "text").put("text", text);
+    }
+
+    /** The error {@code type} the real API gives with that status. */
+    static String errorType(int status) {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 429 -> "rate_limit_error";
+            case 529 -> "overloaded_error";
+            default -> status >= 500 ? "api_error" : "invalid_request_error";
+        };
     }
 
     private static ObjectNode errorBody(String type, String message) {
