@@ -645,6 +645,11 @@ class HelmChartTest {
                 .anyMatch(s -> s.getName().equals("system:authenticated"))), "nothing bound to every user");
         off.named(APIService.class, API_SERVICE);
 
+        ClusterRole editor = defaults.named(ClusterRole.class, HelmChart.RELEASE + "-editor");
+        assertEquals("true", editor.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-edit"));
+        assertEquals(List.of("claude.sessionops.dev"), editor.getRules().get(0).getApiGroups());
+        assertEquals(List.of("create", "update", "patch", "delete", "deletecollection"), editor.getRules().get(0).getVerbs());
+        assertEquals(1, editor.getRules().size(), "our two kinds, nothing else");
         ClusterRole viewer = defaults.named(ClusterRole.class, HelmChart.RELEASE + "-viewer");
         assertEquals("true", viewer.getMetadata().getLabels().get("rbac.authorization.k8s.io/aggregate-to-view"));
         Set<String> viewed = new TreeSet<>();
