@@ -7,6 +7,7 @@ import dev.sessionops.claude.api.v1alpha1.Durations;
 import dev.sessionops.claude.api.runner.PodLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,10 +43,12 @@ public class RunPlanner {
 
     private final KubernetesClient client;
     private final OperatorConfig config;
+    private final NamespaceGuard namespaces;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
+        this.namespaces = NamespaceGuard.of(config);
     }
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
@@ -64,6 +67,10 @@ public class RunPlanner {
      */
     public PlannedRun plan(ClaudeMessage message, ClaudeSession session) throws MessageProblem {
         String namespace = message.getMetadata().getNamespace();
+        Optional<String> refused = namespaces.refusal(namespace);
+        if (refused.isPresent()) {
+            throw MessageProblem.invalid(Reasons.NAMESPACE_REFUSED, refused.get());
+        }
         ClaudeMessageSpec spec = message.getSpec();
         ClaudeSessionSpec sessionSpec = session == null ? new ClaudeSessionSpec() : session.getSpec();
 

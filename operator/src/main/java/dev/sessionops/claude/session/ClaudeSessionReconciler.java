@@ -27,6 +27,7 @@ import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.JobState;
+import dev.sessionops.claude.message.NamespaceGuard;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.message.SessionOwnership;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -82,6 +83,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final EventRecorder events;
     private final OperatorMetrics metrics;
     private final SessionDispatcher dispatcher;
+    private final NamespaceGuard namespaces;
 
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
             RunPlanner planner, OperatorConfig config) {
@@ -89,6 +91,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         this.events = events;
         this.metrics = metrics;
         this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout());
+        this.namespaces = NamespaceGuard.of(config);
     }
 
     @Override
@@ -143,8 +146,10 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         } else if (resetting) {
             recheck = RECHECK; // a run under way finishes first (or Redis is back)
         }
-        boolean conflict = stateVolume(session, context) == StateVolumes.Ownership.FOREIGN;
-        var decision = conflict ? SessionDispatch.Decision.hold("the state volume is not this session's")
+        java.util.Optional<String> refused = namespaces.refusal(session.getMetadata().getNamespace());
+        boolean conflict = refused.isEmpty() && stateVolume(session, context) == StateVolumes.Ownership.FOREIGN;
+        var decision = refused.isPresent() ? SessionDispatch.Decision.hold(refused.get())
+                : conflict ? SessionDispatch.Decision.hold("the state volume is not this session's")
                 : resetting ? SessionDispatch.Decision.hold("a new conversation starts after the run under way")
                 : SessionDispatch.next(suspended, status.getActiveMessage(), messages, jobs);
         if (decision.start() != null) {
@@ -155,7 +160,12 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             }
             recheck = plan.recheck();
         }
-        if (conflict) {
+        if (refused.isPresent()) {
+            // no state volume either: nothing of the session's is made there
+            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "NamespaceRefused", refused.get(), generation)) {
+                events.warning(session, "NamespaceRefused", refused.get());
+            }
+        } else if (conflict) {
             // nothing of the claim is used, nothing is created in its place: a person decides
             String claim = JobNames.stateClaim(session.getMetadata().getName());
             String message = "PersistentVolumeClaim " + claim + " exists but is not this session's (no controller owner"
@@ -183,7 +193,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
             status.setTotalCostUsd(summary.totalCostUsd());
             status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
                     summary.cacheReadInputTokens()));
-            if (!conflict) {
+            if (!conflict && refused.isEmpty()) {
                 Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable",
                         generation);
             }

@@ -20,6 +20,7 @@ import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.MessageProblem;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
@@ -189,6 +190,29 @@ class ClaudeSessionReconcilerIT {
         assertTrue(ours.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isPresent());
         assertEquals("Ready", storedSession("chat").getStatus().getConditions().stream()
                 .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow().getReason());
+    }
+
+    /** A session in kube-system (every namespace watched, that one not listed): nothing of it is made, it says why. */
+    @Test
+    void nothingRunsInKubernetesOwnNamespaces() {
+        fixture.secret("kube-system");
+        ClaudeSession session = fixture.session("kube-system", "chat");
+        ClaudeMessage head = fixture.message("kube-system", "chat-01", "chat", spec -> {
+        });
+        TestContext<ClaudeSession> context = new TestContext<>(session, client).with(ClaudeMessage.class, head);
+
+        reconciler.reconcile(session, context);
+
+        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isEmpty(), "no Job");
+        assertFalse(context.workflow().reconciled(), "no state volume either");
+        var ready = client.resources(ClaudeSession.class).inNamespace("kube-system").withName("chat").get().getStatus()
+                .getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+        assertEquals("NamespaceRefused", ready.getReason());
+        assertTrue(ready.getMessage().contains("watchNamespaces"), ready.getMessage());
+        MessageProblem refused = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> new RunPlanner(client, TestOperatorConfig.with()).plan(head, session));
+        assertEquals("NamespaceRefused", refused.reason());
+        assertFalse(refused.isWaiting(), "the message fails at once");
     }
 
     /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */
