@@ -238,6 +238,10 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
 - name: CSO_JOB_KEEP_AFTER_RECORD
   value: {{ .Values.job.keepAfterRecord | quote }}
+{{- with .Values.messages.ttlAfterFinished }}
+- name: CSO_MESSAGES_TTL_AFTER_FINISHED
+  value: {{ . | quote }}
+{{- end }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
 - name: CSO_PENDING_TIMEOUT

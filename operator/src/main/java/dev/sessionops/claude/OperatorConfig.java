@@ -15,6 +15,8 @@ public interface OperatorConfig {
 
     Job job();
 
+    Messages messages();
+
     LeaderElection leaderElection();
 
     Events events();
@@ -81,6 +83,15 @@ public interface OperatorConfig {
          */
         @WithDefault("10m")
         Duration keepAfterRecord();
+    }
+
+    interface Messages {
+        /**
+         * How long a finished ClaudeMessage (Succeeded, Failed, Cancelled) stays once its Job is gone; then the
+         * operator deletes it, and with it a one-shot message's history. A session's conversation stays in its
+         * history. Unset: messages stay until deleted.
+         */
+        Optional<Duration> ttlAfterFinished();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sessionops.claude.message;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -78,6 +79,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     private final MessageObserver observer;
     private final MessageEffects effects;
     private final EventRecorder events;
+    private final OperatorConfig config;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
@@ -87,6 +89,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout());
         this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
         this.events = events;
+        this.config = config;
     }
 
     @Override
@@ -147,8 +150,11 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         }
         ensureStatus(message);
         if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
-            // ended: at most its Job to delete once kept long enough (the cache alone; no request otherwise)
-            return effects.apply(MessageTransition.next(observer.observe(message, null, context)), message, context);
+            // ended: at most its Job to delete once kept long enough (the cache alone; no request otherwise), then
+            // the message itself once retained long enough
+            MessageAction action = MessageTransition.next(observer.observe(message, null, context));
+            UpdateControl<ClaudeMessage> control = effects.apply(action, message, context);
+            return action instanceof MessageAction.Nothing ? retain(message, context, control) : control;
         }
         if (message.getStatus().getConditions() != null && ReconcileErrors.clear(message.getStatus().getConditions())) {
             StatusWriter.writePrimary(context, message); // the error is behind us
@@ -165,6 +171,27 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         }
         MessageObservation observation = observer.observe(message, session, context);
         return effects.apply(MessageTransition.next(observation), message, context);
+    }
+
+    /**
+     * A finished message without its Job: deleted once {@code cso.messages.ttl-after-finished} has passed (a one-shot
+     * message's finalizer then deletes its history), else looked at again when it will have.
+     */
+    private UpdateControl<ClaudeMessage> retain(ClaudeMessage message, Context<ClaudeMessage> context,
+            UpdateControl<ClaudeMessage> control) {
+        var left = Retention.untilExpiry(message.getStatus(), config.messages().ttlAfterFinished(), Instant.now());
+        if (left.isEmpty()) {
+            return control;
+        }
+        if (left.get().isZero()) {
+            LOG.infof("message %s/%s finished more than %s ago: deleting it (cso.messages.ttl-after-finished)",
+                    message.getMetadata().getNamespace(), message.getMetadata().getName(),
+                    config.messages().ttlAfterFinished().get());
+            context.getClient().resource(message).delete();
+            return UpdateControl.noUpdate();
+        }
+        Duration at = left.get().plusSeconds(1);
+        return control.getScheduleDelay().filter(d -> d <= at.toMillis()).isPresent() ? control : control.rescheduleAfter(at);
     }
 
     @Override

@@ -210,6 +210,14 @@ class HelmChartTest {
     }
 
     @Test
+    void aMessageRetentionReachesTheOperatorOnlyWhenSet() {
+        assertNull(env(operatorContainer(defaults.operator())).get("CSO_MESSAGES_TTL_AFTER_FINISHED"), "kept until deleted");
+        Rendered retained = HelmChart.render(List.of(), Map.of("messages.ttlAfterFinished", "7d"));
+        assertEquals("7d", env(operatorContainer(retained.operator())).get("CSO_MESSAGES_TTL_AFTER_FINISHED").getValue());
+        assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("messages.ttlAfterFinished", "a week")));
+    }
+
+    @Test
     void valuesReachTheDeployment() {
         Rendered rendered = HelmChart.render(List.of(), Map.of("image.repository", "registry.example/cso", "image.tag",
                 "9.9.9", "replicas", 3, "resources.limits.memory", "1Gi", "extraEnv[0].name", "QUARKUS_LOG_LEVEL",

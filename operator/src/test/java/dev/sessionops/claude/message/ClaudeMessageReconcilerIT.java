@@ -317,6 +317,46 @@ class ClaudeMessageReconcilerIT {
         assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
     }
 
+    /**
+     * cso.messages.ttl-after-finished: a finished message, its Job gone, is looked at again when its time is up, then
+     * deleted, and a one-shot one's history with it (its finalizer).
+     */
+    @Test
+    void aFinishedMessageIsDeletedWithItsHistoryOnceRetainedLongEnough() throws IOException {
+        OperatorConfig retaining = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET,
+                "cso.job.keep-after-record", "0s", "cso.messages.ttl-after-finished", "1h");
+        ClaudeMessageReconciler retainer = new ClaudeMessageReconciler(new RunPlanner(client, retaining), history,
+                new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), retaining,
+                new OperatorMetrics(meters), new NoLiveEvents());
+        secret();
+        ClaudeMessage solo = message("solo", null);
+        retainer.reconcile(solo, new TestContext<>(solo, client));
+        ClaudeMessage running = stored("solo");
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+        retainer.reconcile(clone(running), new TestContext<>(clone(running), client).with(Job.class, finished));
+        ClaudeMessage done = stored("solo");
+        assertEquals(MessagePhase.Succeeded, done.getStatus().getPhase());
+        ConversationKey key = ConversationKey.oneShot(done);
+        assertEquals(2, history.length(key));
+
+        UpdateControl<ClaudeMessage> kept = retainer.reconcile(clone(done), new TestContext<>(clone(done), client));
+        long delay = kept.getScheduleDelay().orElseThrow();
+        assertTrue(delay > 59 * 60_000 && delay <= 60 * 60_000 + 1000, "looked at again when its hour is up: " + delay);
+        assertNotNull(stored("solo"));
+
+        ClaudeMessage old = stored("solo");
+        old.getStatus().setCompletedAt("2000-01-01T00:00:00Z");
+        retainer.reconcile(old, new TestContext<>(old, client));
+        ClaudeMessage deleting = stored("solo");
+        assertNotNull(deleting.getMetadata().getDeletionTimestamp(), "deleted (its finalizer holds it for the history)");
+        retainer.reconcile(deleting, new TestContext<>(deleting, client));
+        assertEquals(0, history.length(key), "a one-shot message's history goes with it");
+        assertNull(stored("solo"));
+
+        // without a TTL, nothing is ever deleted
+        assertTrue(Retention.untilExpiry(done.getStatus(), java.util.Optional.empty(), java.time.Instant.now()).isEmpty());
+    }
+
     /** Redis recorded the run, the status write was lost, then the Job went: Succeeded from what Redis kept. */
     @Test
     void aLostStatusWriteIsRebuiltFromRedisWhenTheJobIsGone() throws IOException {
