@@ -210,6 +210,17 @@ class HelmChartTest {
     }
 
     @Test
+    void theInChartRedisRefusesWritesBeforeItsContainerLimitAndNeverEvicts() {
+        StatefulSet redis = defaults.named(StatefulSet.class, REDIS);
+        List<String> command = redis.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+        assertEquals("192mb", command.get(command.indexOf("--maxmemory") + 1));
+        assertEquals("noeviction", command.get(command.indexOf("--maxmemory-policy") + 1), "the history is never dropped");
+        long limit = redis.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get("memory")
+                .getNumericalAmount().longValue();
+        assertTrue(192L * 1024 * 1024 < limit * 0.8, "room for the AOF rewrite and client buffers under " + limit);
+    }
+
+    @Test
     void aMessageRetentionReachesTheOperatorOnlyWhenSet() {
         assertNull(env(operatorContainer(defaults.operator())).get("CSO_MESSAGES_TTL_AFTER_FINISHED"), "kept until deleted");
         Rendered retained = HelmChart.render(List.of(), Map.of("messages.ttlAfterFinished", "7d"));
