@@ -75,6 +75,19 @@ class ValidatedWritesTest {
     }
 
     @Test
+    void sizesAreCheckedAsTheCrdsBoundThem() throws Exception {
+        StringBuilder variables = new StringBuilder("{");
+        for (int n = 0; n < 257; n++) {
+            variables.append(n == 0 ? "" : ",").append("\"v").append(n).append("\":\"x\"");
+        }
+        JsonNode big = JSON.readTree("{\"metadata\":{\"name\":\"m\"},\"spec\":{\"prompt\":\"" + "p".repeat(131073)
+                + "\",\"variables\":" + variables + "}}}");
+        String status = ((ValidatedWrites.Verdict.Refuse) ValidatedWrites.check(MESSAGES, "m", big, "Strict")).status();
+        assertTrue(status.contains("spec.prompt: Too long: may not be more than 131072 bytes"), status);
+        assertTrue(status.contains("spec.variables: Too many: 257: must have at most 256"), status);
+    }
+
+    @Test
     void patchesAreCheckedOnTheObjectTheyLeave() throws Exception {
         JsonNode current = JSON.readTree("{\"metadata\":{\"name\":\"demo\"},\"spec\":{\"maxTurns\":3,\"model\":\"sonnet\"}}");
         JsonNode merged = ValidatedWrites.resulting("PATCH", "application/merge-patch+json; charset=utf-8",

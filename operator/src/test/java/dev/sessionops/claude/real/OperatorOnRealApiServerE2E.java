@@ -290,6 +290,11 @@ class OperatorOnRealApiServerE2E {
         bad.put("timeout: soon", "spec.timeout");
         bad.put("sessionRef: {}", "spec.sessionRef.name");
         bad.put("promptFrom: {configMapKeyRef: {name: cm}}", "spec.promptFrom.configMapKeyRef.key");
+        // sizes: what the operator renders, what the CLI gets as one argument, what the Job spec holds stays bounded
+        bad.put("systemPrompt: " + "s".repeat(65537), "spec.systemPrompt");
+        bad.put("variables: {" + java.util.stream.IntStream.range(0, 257).mapToObj(n -> "v" + n + ": x")
+                .collect(java.util.stream.Collectors.joining(", ")) + "}", "spec.variables");
+        bad.put("allowedTools: [" + "Bash, ".repeat(256) + "Read]", "spec.allowedTools");
         int i = 0;
         for (var entry : bad.entrySet()) {
             assertRejected(ns, "ClaudeMessage", "bad-" + (i++), "prompt: hi\n  " + entry.getKey(), entry.getValue());
@@ -302,6 +307,7 @@ class OperatorOnRealApiServerE2E {
         for (var entry : badSession.entrySet()) {
             assertRejected(ns, "ClaudeSession", "bad-s-" + (i++), entry.getKey(), entry.getValue());
         }
+        assertRejected(ns, "ClaudeMessage", "too-long", "prompt: " + "p".repeat(131073), "spec.prompt");
         var noSpec = assertThrows(KubernetesClientException.class, () -> admin.resource(
                 "apiVersion: claude.sessionops.dev/v1alpha1\nkind: ClaudeMessage\nmetadata: {name: no-spec}\n").inNamespace(ns).create());
         assertEquals(422, noSpec.getCode());

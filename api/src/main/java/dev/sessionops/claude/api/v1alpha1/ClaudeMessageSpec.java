@@ -2,15 +2,21 @@ package dev.sessionops.claude.api.v1alpha1;
 
 import java.util.Map;
 
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** One prompt. Without {@code sessionRef} it is a one-shot conversation of its own, run with the operator's defaults. */
 @ValidationRule(value = "has(self.prompt) != has(self.promptFrom)", message = "exactly one of prompt or promptFrom is required")
 public class ClaudeMessageSpec extends RunSettings {
+    public static final int PROMPT_MAX_LENGTH = 131072;
+
     private NameRef sessionRef;
+    /** At most 128 Ki characters: a run's prompt goes to the CLI as one argument, which Linux caps at 128 KiB. */
+    @Size(max = ClaudeMessageSpec.PROMPT_MAX_LENGTH)
     private String prompt;
     private PromptSource promptFrom;
-    /** Values for {@code {name}} placeholders in the prompt. */
+    /** Values for {@code {name}} placeholders in the prompt (the rendered prompt is capped by the operator). */
+    @Size(max = 256)
     private Map<String, String> variables;
     /** True: do not run it. A message that has not started ends Cancelled (its session moves on). */
     private Boolean cancel;

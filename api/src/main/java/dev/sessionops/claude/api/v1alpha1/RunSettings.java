@@ -4,20 +4,27 @@ import java.util.List;
 
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * The per-run options a session sets as defaults and a message (or its prompt file's front matter) may override.
  * Each maps to one flag of the CLI.
  */
 public abstract class RunSettings {
+    @Size(max = 256)
     private String model;
+    @Size(max = 256)
     private String fallbackModel;
     /** One of {@link Effort}'s CLI values; a String so a bad value is reported, not a deserialization error. */
     @Pattern(Effort.PATTERN)
     private String effort;
+    @Size(max = 65536)
     private String systemPrompt;
+    @Size(max = 65536)
     private String appendSystemPrompt;
+    @Size(max = 256)
     private List<String> allowedTools;
+    @Size(max = 256)
     private List<String> disallowedTools;
     /** One of {@link PermissionMode}'s CLI values; a String so a bad value is reported, not a deserialization error. */
     @Pattern(PermissionMode.PATTERN)
