@@ -26,7 +26,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         }
         cmd.getErr().println("error: " + describe(e));
         cmd.getErr().flush();
-        return ExitCodes.FAILED;
+        return e instanceof CliException c ? c.exitCode() : ExitCodes.FAILED;
     }
 
     static String describe(Throwable e) {

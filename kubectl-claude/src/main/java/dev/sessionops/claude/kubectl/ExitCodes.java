@@ -6,6 +6,8 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** The message Failed or was Cancelled, or the command failed (not found, API error, …). */
     public static final int FAILED = 1;
+    /** Bad arguments or input (picocli's code for them too): nothing was created. */
+    public static final int USAGE = 2;
     /** {@code wait} ran out of time; also picocli's code for invalid arguments. */
     public static final int TIMEOUT = 2;
 

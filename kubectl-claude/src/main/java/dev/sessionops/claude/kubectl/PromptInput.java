@@ -21,7 +21,7 @@ record PromptInput(String text, boolean hasFrontMatter) {
 
     static PromptInput of(String argument, Path file) {
         if ((argument == null) == (file == null)) {
-            throw new CliException("give the prompt either as an argument or with -f FILE");
+            throw CliException.usage("give the prompt either as an argument or with -f FILE");
         }
         if (argument != null) {
             return new PromptInput(argument, false);
@@ -30,7 +30,7 @@ record PromptInput(String text, boolean hasFrontMatter) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             return new PromptInput(text, startsWithFrontMatter(text));
         } catch (IOException e) {
-            throw new CliException("cannot read prompt file " + file + ": " + e.getMessage(), e);
+            throw new CliException(ExitCodes.USAGE, "cannot read prompt file " + file + ": " + e.getMessage(), e);
         }
     }
 

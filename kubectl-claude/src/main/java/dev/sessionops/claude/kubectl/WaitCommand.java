@@ -27,7 +27,7 @@ final class WaitCommand extends ClaudeSubcommand {
         try {
             limit = Duration.ofSeconds(Durations.parseSeconds(timeout));
         } catch (IllegalArgumentException e) {
-            throw new CliException("--timeout: " + e.getMessage());
+            throw CliException.usage("--timeout: " + e.getMessage());
         }
         try (Kube kube = connect()) {
             kube.requireMessage(message);

@@ -380,14 +380,20 @@ class KubectlClaudeIT extends EndToEndTest {
         Path plain = dir.resolve("plain.md");
         Files.writeString(plain, "Plain {who}");
         JsonNode created = json(cli(kc, "run", "-f", plain.toString(), "--session", "files", "--data", "who=team",
-                "--name", "files-2", "-o", "json"));
+                "--name", "files-2", "-o", "json", "--permission-mode", "acceptEdits", "--max-turns", "5",
+                "--allowed-tools", "Read,Bash(git log:*)", "--timeout", "10m"));
         assertEquals(List.of("name", "session", "created", "phase", "prompt", "sessionId", "resumedFrom", "result",
                 "resultTruncated", "costUsd", "numTurns", "durationMs", "usage", "jobName", "startedAt", "completedAt",
                 "permissionDenials", "conditions"), fields(created));
         assertEquals("files-2", created.get("name").asText());
         assertEquals("files", created.get("session").asText());
         assertEquals("Plain {who}", created.get("prompt").asText());
-        assertEquals("team", Harness.get(client, ns, "files-2").getSpec().getVariables().get("who"));
+        ClaudeMessage m2 = Harness.get(client, ns, "files-2");
+        assertEquals("team", m2.getSpec().getVariables().get("who"));
+        assertEquals("acceptEdits", m2.getSpec().getPermissionMode());
+        assertEquals(5, m2.getSpec().getMaxTurns());
+        assertEquals(List.of("Read", "Bash(git log:*)"), m2.getSpec().getAllowedTools());
+        assertEquals("10m", m2.getSpec().getTimeout());
 
         // wait -o json: the finished message
         JsonNode done = json(cli(kc, "wait", "files-2", "-o", "json"));
