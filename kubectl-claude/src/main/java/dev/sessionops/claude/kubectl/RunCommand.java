@@ -76,6 +76,7 @@ final class RunCommand extends ClaudeSubcommand {
         String sessionName = session == null ? null : newSession ? session.created : session.existing;
         // everything checked before the first request: a bad flag leaves nothing behind
         ClaudeMessageSpec spec = messageSpec(sessionName);
+        PromptCheck.require(input, data, sessionName != null);
         try (Kube kube = connect()) {
             if (newSession) {
                 createSession(kube, sessionName);

@@ -141,6 +141,18 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals("chat", created.getSpec().getSessionRef().getName());
         assertEquals("First question " + ns, created.getSpec().getPrompt());
 
+        // a prompt the operator would refuse fails before anything is created: no session "typo" is left behind
+        Cli.Result typo = cli(kc, "run", "Write {x}", "--new-session", "typo");
+        assertEquals(2, typo.exitCode(), typo.toString());
+        assertEquals("error: the prompt uses {x} but no value was given for it (give one with --data x=VALUE, or write"
+                + " \\{ for a literal brace)\n", typo.err());
+        Path badFile = dir.resolve("bad.md");
+        Files.writeString(badFile, "---\neffort: huge\n---\nHello");
+        Cli.Result badFrontMatter = cli(kc, "run", "-f", badFile.toString(), "--new-session", "typo");
+        assertEquals(2, badFrontMatter.exitCode(), badFrontMatter.toString());
+        assertTrue(badFrontMatter.err().startsWith("error: prompt file: front matter key \"effort\""), badFrontMatter.err());
+        assertNull(Harness.getSession(client, ns, "typo"));
+
         Cli.Result again = cli(kc, "run", "Again", "--new-session", "chat");
         assertEquals(1, again.exitCode(), again.toString());
         assertTrue(again.err().contains("claudesession \"chat\" already exists"), again.err());
