@@ -1,6 +1,8 @@
 package dev.sessionops.claude.kubectl;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -20,8 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
         description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.",
         subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, CancelCommand.class,
-                VersionCommand.class},
-        footer = {"", "Exit codes: 0 success; 1 the message failed or was cancelled, or an error; 2 wait timed out or bad arguments."})
+                VersionCommand.class})
 public final class KubectlClaude implements Callable<Integer> {
 
     // Global options: like kubectl's, accepted before or after the subcommand.
@@ -37,6 +38,8 @@ public final class KubectlClaude implements Callable<Integer> {
     CommandSpec spec;
 
     private final Environment env;
+    /** The API server of the last connection, for error messages. */
+    private volatile String server;
 
     public KubectlClaude(Environment env) {
         this.env = env;
@@ -48,11 +51,26 @@ public final class KubectlClaude implements Callable<Integer> {
 
     /** The configured command line: also what tests run in-process (with their own out and err writers). */
     public static CommandLine commandLine(Environment env) {
-        CommandLine cmd = new CommandLine(new KubectlClaude(env));
+        KubectlClaude root = new KubectlClaude(env);
+        CommandLine cmd = new CommandLine(root);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         String debug = env.getenv().apply(ErrorReporter.DEBUG_ENV);
-        cmd.setExecutionExceptionHandler(new ErrorReporter(debug != null && !debug.isBlank()));
+        ErrorReporter errors = new ErrorReporter(debug != null && !debug.isBlank(), () -> root.server);
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setParameterExceptionHandler(errors);
+        withExitCodes(cmd);
         return cmd;
+    }
+
+    /** The one exit-code table in every command's --help. */
+    private static void withExitCodes(CommandLine cmd) {
+        Map<String, String> table = new LinkedHashMap<>();
+        for (String line : ExitCodes.HELP) {
+            int colon = line.indexOf(':');
+            table.put("  " + line.substring(0, colon), line.substring(colon + 1));
+        }
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(table);
+        cmd.getSubcommands().values().forEach(KubectlClaude::withExitCodes);
     }
 
     @Override
@@ -67,6 +85,8 @@ public final class KubectlClaude implements Callable<Integer> {
 
     /** A connection with these options; the caller closes it. */
     Kube connect() {
-        return Kube.connect(kubeconfig, context, namespace);
+        Kube kube = Kube.connect(kubeconfig, context, namespace);
+        server = kube.config().getMasterUrl();
+        return kube;
     }
 }

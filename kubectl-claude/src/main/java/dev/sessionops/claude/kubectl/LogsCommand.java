@@ -8,7 +8,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 
 /** {@code logs}: a message's run as text: the assistant's replies, its tool calls, the result. */
 @Command(name = "logs", description = {"Print a message's events: assistant text, tool calls, result.",
-        "With -f, follow a running message until it ends (exit 1 if it fails)."})
+        "With -f, follow a running message until it ends. Once it has ended, exit 1 if it failed."})
 final class LogsCommand extends ClaudeSubcommand {
     @Parameters(index = "0", paramLabel = "MESSAGE")
     String message;
@@ -31,9 +31,8 @@ final class LogsCommand extends ClaudeSubcommand {
             if (!Messages.isTerminal(m)) {
                 return ExitCodes.OK;
             }
-            int code = Outcome.report(m, err());
-            // without -f, printing worked: the exit code says so; the message's failure is on stderr
-            return follow ? code : ExitCodes.OK;
+            // the same as run --follow and wait: an ended message's outcome is the exit code
+            return Outcome.report(m, err());
         }
     }
 }

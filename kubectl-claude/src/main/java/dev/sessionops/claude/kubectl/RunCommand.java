@@ -111,7 +111,7 @@ final class RunCommand extends ClaudeSubcommand {
             kube.sessions().resource(s).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw new CliException("claudesession \"" + sessionName + "\" already exists in namespace "
+                throw CliException.usage("claudesession \"" + sessionName + "\" already exists in namespace "
                         + kube.namespace() + " (use --session " + sessionName + " to add a message to it)");
             }
             throw e;
@@ -154,7 +154,7 @@ final class RunCommand extends ClaudeSubcommand {
                         .delete();
             }
             if (e.getCode() == 409) {
-                throw new CliException("claudemessage \"" + messageName + "\" already exists in namespace "
+                throw CliException.usage("claudemessage \"" + messageName + "\" already exists in namespace "
                         + kube.namespace());
             }
             throw e;

@@ -71,6 +71,12 @@ class ArgumentsTest {
         assertEquals(2, format.exitCode(), format.toString());
         assertTrue(format.err().contains("json, yaml"), format.err());
         assertEquals(2, Cli.run(ENV, "wait").exitCode());
+        // one line, not the whole usage
+        Cli.Result unknown = Cli.run(ENV, "session", "list", "--colour");
+        assertEquals("error: Unknown option: '--colour' (see 'kubectl claude session list --help')\n", unknown.err());
+        Cli.Result notANumber = Cli.run(ENV, "run", "hi", "--max-turns", "many");
+        assertEquals(ExitCodes.USAGE, notANumber.exitCode());
+        assertEquals(1, notANumber.err().lines().count(), notANumber.err());
     }
 
     @Test
@@ -147,6 +153,15 @@ class ArgumentsTest {
         Cli.Result sessionHelp = Cli.run(ENV, "session", "--help");
         for (String command : new String[] {"list", "show", "history", "remove", "export"}) {
             assertTrue(sessionHelp.out().contains("  " + command), command + " missing from\n" + sessionHelp.out());
+        }
+        // the one exit-code table, in every command's help
+        for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"wait", "--help"}, {"session", "list", "--help"}}) {
+            String text = Cli.run(ENV, command).out();
+            assertTrue(text.contains("\nExit codes:\n"), text);
+            for (String line : ExitCodes.HELP) {
+                assertTrue(text.lines().anyMatch(l -> l.matches("\\s+" + line.substring(0, 1) + "\\s+" 
+                        + java.util.regex.Pattern.quote(line.substring(2)))), line + " missing from\n" + text);
+            }
         }
         Cli.Result version = Cli.run(ENV, "version");
         assertEquals(0, version.exitCode());

@@ -154,10 +154,10 @@ class KubectlClaudeIT extends EndToEndTest {
         assertNull(Harness.getSession(client, ns, "typo"));
 
         Cli.Result again = cli(kc, "run", "Again", "--new-session", "chat");
-        assertEquals(1, again.exitCode(), again.toString());
+        assertEquals(2, again.exitCode(), again.toString());
         assertTrue(again.err().contains("claudesession \"chat\" already exists"), again.err());
         Cli.Result noSession = cli(kc, "run", "Hello", "--session", "nope");
-        assertEquals(1, noSession.exitCode());
+        assertEquals(3, noSession.exitCode());
         assertEquals("error: claudesession \"nope\" not found in namespace " + ns + "\n", noSession.err());
 
         Cli.Result waited = cli(kc, "wait", m1, "--timeout", "2m");
@@ -239,7 +239,7 @@ class KubectlClaudeIT extends EndToEndTest {
         assertTrue(lastTwo.out().contains("Received 5 messages."), lastTwo.out());
         assertFalse(lastTwo.out().contains("First question"), lastTwo.out());
         Cli.Result noApi = cli(directKubeconfig(ns), "session", "history", "chat");
-        assertEquals(1, noApi.exitCode(), noApi.toString());
+        assertEquals(4, noApi.exitCode(), noApi.toString());
         // (the mock server answers an unknown path with an empty 200; a real one's 404 is OperatorApiTest's)
         assertTrue(noApi.err().startsWith("error: the operator API is not reachable"), noApi.err());
 
@@ -288,7 +288,7 @@ class KubectlClaudeIT extends EndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "chat") == null);
         assertTrue(history.history(chat, 0, -1).isEmpty());
         Cli.Result gone = cli(kc, "session", "show", "chat");
-        assertEquals(1, gone.exitCode());
+        assertEquals(3, gone.exitCode());
         assertEquals("error: claudesession \"chat\" not found in namespace " + ns + "\n", gone.err());
     }
 
@@ -359,16 +359,18 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
         String reported = "claudemessage errs-1 Failed (" + Harness.reason(failed) + "): " + Harness.conditionMessage(failed);
         assertEquals("CliError", Harness.reason(failed));
-        assertTrue(run.err().contains(reported + "\n"), run.toString());
+        assertEquals(reported + "\n", run.err(), "the failure, once");
         assertTrue(run.err().contains("boom"), run.err());
 
         Cli.Result waited = cli(kc, "wait", "errs-1");
         assertEquals(1, waited.exitCode());
-        assertEquals("claudemessage errs-1 Failed\n", waited.out());
-        assertTrue(waited.err().contains(reported), waited.err());
-        Cli.Result logs = cli(kc, "logs", "errs-1", "-f");
-        assertEquals(1, logs.exitCode(), logs.toString());
-        assertTrue(logs.err().contains(reported), logs.err());
+        assertEquals("", waited.out());
+        assertEquals(reported + "\n", waited.err());
+        for (String[] logs : new String[][] {{"logs", "errs-1", "-f"}, {"logs", "errs-1"}}) {
+            Cli.Result r = cli(kc, logs);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals(reported + "\n", r.err());
+        }
     }
 
     @Test
@@ -418,11 +420,11 @@ class KubectlClaudeIT extends EndToEndTest {
         // wait times out with exit code 2, then the message finishes
         assertEquals(0, cli(kc, "run", "[[sleep 4000]] Slowly", "--session", "files", "--name", "files-3").exitCode());
         Cli.Result timedOut = cli(kc, "wait", "files-3", "--timeout", "1s");
-        assertEquals(2, timedOut.exitCode(), timedOut.toString());
-        assertEquals("timed out after 1s waiting for claudemessage files-3\n", timedOut.err());
+        assertEquals(5, timedOut.exitCode(), timedOut.toString());
+        assertEquals("error: timed out after 1s waiting for claudemessage files-3\n", timedOut.err());
         assertEquals(0, cli(kc, "wait", "files-3", "--timeout", "2m").exitCode());
         Cli.Result missing = cli(kc, "wait", "nope");
-        assertEquals(1, missing.exitCode());
+        assertEquals(3, missing.exitCode());
         assertEquals("error: claudemessage \"nope\" not found in namespace " + ns + "\n", missing.err());
     }
 
