@@ -16,15 +16,21 @@ final class LogsCommand extends ClaudeSubcommand {
     boolean follow;
     @Option(names = "--raw", description = "Print the stream-json events as they are, one JSON object a line.")
     boolean raw;
+    @Option(names = {"-q", "--quiet"}, description = "With -f: no progress lines (queued, running, retrying …) on stderr.")
+    boolean quiet;
 
     @Override
     public Integer call() {
         try (Kube kube = connect()) {
-            kube.requireMessage(message);
+            ClaudeMessage found = kube.requireMessage(message);
+            if (follow) {
+                // an ended message has no progress to tell, only its events
+                boolean silent = quiet || raw || Messages.isTerminal(found);
+                return Follow.untilDone(kube, message, out(), err(), raw, silent ? Progress.SILENT : new Progress(err()));
+            }
             EventPrinter printer = new EventPrinter(out(), raw);
-            new MessageFollower(kube, printer, err()).follow(message, follow);
-            ClaudeMessage m = follow ? Messages.awaitTerminal(kube, message, null).orElseThrow()
-                    : kube.requireMessage(message);
+            new MessageFollower(kube, printer, err()).follow(message, false);
+            ClaudeMessage m = kube.requireMessage(message);
             if (!raw) {
                 Follow.showResultIfUnseen(m, printer, out());
             }

@@ -66,7 +66,7 @@ final class PodLogFollower {
         }
     }
 
-    private Pod newestPod(String job) {
+    Pod newestPod(String job) {
         return kube.client().pods().inNamespace(kube.namespace()).withLabel(Labels.JOB_NAME, job).list().getItems()
                 .stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
                         : p.getMetadata().getCreationTimestamp())).orElse(null);

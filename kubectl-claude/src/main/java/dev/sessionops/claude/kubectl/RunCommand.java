@@ -50,8 +50,11 @@ final class RunCommand extends ClaudeSubcommand {
     Path file;
     @Option(names = "--data", paramLabel = "KEY=VALUE", description = "A value for a {KEY} placeholder (repeatable).")
     Map<String, String> data = new LinkedHashMap<>();
-    @Option(names = "--follow", description = "Print the reply as it arrives; exit 1 if the message fails.")
+    @Option(names = "--follow", description = {"Print the reply as it arrives (stdout) and the message's progress:"
+            + " queued, waiting, pod starting, running, retrying the model API (stderr); exit 1 if the message fails."})
     boolean follow;
+    @Option(names = {"-q", "--quiet"}, description = "With --follow: no progress lines on stderr.")
+    boolean quiet;
     @Option(names = "--name", paramLabel = "MSG", description = "The message's name (default: <session>-<time>-<random>).")
     String name;
     @Option(names = "--secret", paramLabel = "NAME",
@@ -96,7 +99,9 @@ final class RunCommand extends ClaudeSubcommand {
                 }
                 return ExitCodes.OK;
             }
-            return Follow.untilDone(kube, messageName, out(), err());
+            Progress progress = quiet ? Progress.SILENT : new Progress(err());
+            progress.note("claudemessage " + messageName + " created");
+            return Follow.untilDone(kube, messageName, out(), err(), false, progress);
         }
     }
 

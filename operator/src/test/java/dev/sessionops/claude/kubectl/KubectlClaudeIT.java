@@ -359,18 +359,72 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
         String reported = "claudemessage errs-1 Failed (" + Harness.reason(failed) + "): " + Harness.conditionMessage(failed);
         assertEquals("CliError", Harness.reason(failed));
-        assertEquals(reported + "\n", run.err(), "the failure, once");
+        assertEquals(1, count(run.err(), "Failed"), run.toString());
+        // the name, its progress, then the failure (the last line)
+        List<String> lines = run.err().lines().toList();
+        assertEquals("claudemessage errs-1 created", lines.get(0), run.toString());
+        assertEquals(reported, lines.get(lines.size() - 1), run.toString());
         assertTrue(run.err().contains("boom"), run.err());
 
         Cli.Result waited = cli(kc, "wait", "errs-1");
         assertEquals(1, waited.exitCode());
         assertEquals("", waited.out());
         assertEquals(reported + "\n", waited.err());
-        for (String[] logs : new String[][] {{"logs", "errs-1", "-f"}, {"logs", "errs-1"}}) {
+        for (String[] logs : new String[][] {{"logs", "errs-1", "-f", "-q"}, {"logs", "errs-1"}}) {
             Cli.Result r = cli(kc, logs);
             assertEquals(1, r.exitCode(), r.toString());
             assertEquals(reported + "\n", r.err());
         }
+    }
+
+    /**
+     * {@code run --follow} talks while it waits: the message's name, queued behind the message before it, pod
+     * starting or running, and with the model API unreachable (the session's env points the CLI at a closed port),
+     * the CLI's own retry events as "retrying the model API (attempt n of m)" within 10 s of the run starting
+     * (issue 12), stdout staying the reply. Then the cancelled message ends the command with exit 1.
+     */
+    @Test
+    void runFollowTellsItsProgressAndTheModelApisRetries() throws Exception {
+        String ns = Harness.namespace(client, "cli-retry");
+        Path kc = kubeconfig(ns);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Harness.session(client, ns, "down", s -> s.setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar(
+                "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closedPort, null))));
+        // one message ahead, slow enough to still run when the followed one is queued
+        Harness.message(client, ns, "down-01", "down", "[[sleep 60000]] first");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Harness.get(client, ns, "down-01").getStatus() != null
+                && Harness.get(client, ns, "down-01").getStatus().getPhase() == MessagePhase.Running);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Cli.run(Environment.withEnv(k -> null), out, err, withKubeconfig(kc, "run", "Hello", "--session",
+                        "down", "--name", "down-02", "--follow")));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("queued behind 1 message of session down"));
+            assertTrue(err.toString().startsWith("claudemessage down-02 created\n"), err.toString());
+            assertEquals(0, cli(kc, "cancel", "down-01").exitCode());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                ClaudeMessage m = Harness.get(client, ns, "down-02");
+                return m.getStatus() != null && m.getStatus().getPhase() == MessagePhase.Running;
+            });
+            long running = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("retrying the model API (attempt 1 of "));
+            System.out.println("first retry line " + Duration.ofNanos(System.nanoTime() - running).toMillis()
+                    + " ms after the message was Running");
+            assertTrue(err.toString().matches("(?s).*\nretrying the model API \\(attempt 1 of \\d+\\): \\S.*"), err.toString());
+            assertTrue(err.toString().contains("\npod starting\n") || err.toString().contains("\nrunning\n"), err.toString());
+        } finally {
+            cli(kc, "cancel", "down-01");
+            cli(kc, "cancel", "down-02");
+        }
+        Cli.Result r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertFalse(r.out().contains("retrying"), "stdout is the reply only: " + r);
+        assertTrue(r.err().strip().endsWith("claudemessage down-02 Cancelled (Cancelled): "
+                + Harness.conditionMessage(Harness.get(client, ns, "down-02"))), r.toString());
     }
 
     @Test
@@ -457,8 +511,11 @@ class KubectlClaudeIT extends EndToEndTest {
         }
 
         static Result run(Environment env, String... args) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            java.io.StringWriter err = new java.io.StringWriter();
+            return run(env, new java.io.StringWriter(), new java.io.StringWriter(), args);
+        }
+
+        /** With writers the caller reads while the command runs (a StringWriter is thread-safe). */
+        static Result run(Environment env, java.io.StringWriter out, java.io.StringWriter err, String... args) {
             picocli.CommandLine cmd = KubectlClaude.commandLine(env);
             cmd.setOut(new java.io.PrintWriter(out, true));
             cmd.setErr(new java.io.PrintWriter(err, true));
