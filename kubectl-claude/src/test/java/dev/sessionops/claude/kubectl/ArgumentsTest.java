@@ -144,6 +144,21 @@ class ArgumentsTest {
     }
 
     @Test
+    void aCallBuildsOnlyTheSubcommandItNames() {
+        assertEquals("session", KubectlClaude.subcommandOf(new String[] {"--kubeconfig", "kc", "-n", "team", "session", "list"}));
+        assertEquals("logs", KubectlClaude.subcommandOf(new String[] {"--context=kind", "logs", "m"}));
+        assertNull(KubectlClaude.subcommandOf(new String[] {"--help"}));
+        assertEquals(List.of("session"), List.copyOf(KubectlClaude.commandLine(ENV, new String[] {"session", "list"})
+                .getSubcommands().keySet()));
+        // anything else (a typo, --help) gets them all, for picocli's suggestions and the full usage
+        assertEquals(7, KubectlClaude.commandLine(ENV, new String[] {"sesion", "list"}).getSubcommands().size());
+        ParseResult r = KubectlClaude.commandLine(ENV, new String[] {"-n", "a", "session", "list", "--context", "k"})
+                .parseArgs("-n", "a", "session", "list", "--context", "k");
+        assertEquals("a", root(r).namespace);
+        assertEquals("k", root(r).context);
+    }
+
+    @Test
     void helpAndVersionNeedNoCluster() {
         Cli.Result help = Cli.run(ENV, "--help");
         assertEquals(0, help.exitCode());
