@@ -16,7 +16,7 @@ final class LogsCommand extends ClaudeSubcommand {
     boolean follow;
     @Option(names = "--raw", description = "Print the stream-json events as they are, one JSON object a line.")
     boolean raw;
-    @Option(names = {"-q", "--quiet"}, description = "With -f: no progress lines (queued, running, retrying …) on stderr.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines (queued, waiting, running, retrying …) on stderr.")
     boolean quiet;
 
     @Override
@@ -35,6 +35,11 @@ final class LogsCommand extends ClaudeSubcommand {
                 Follow.showResultIfUnseen(m, printer, out());
             }
             if (!Messages.isTerminal(m)) {
+                // nothing to show may mean it waits (a missing session, credentials): say where it is
+                if (!raw && !quiet) {
+                    err().println(StatusPoller.now(kube, m));
+                    err().flush();
+                }
                 return ExitCodes.OK;
             }
             // the same as run --follow and wait: an ended message's outcome is the exit code

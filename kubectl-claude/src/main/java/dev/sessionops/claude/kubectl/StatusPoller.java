@@ -47,8 +47,8 @@ final class StatusPoller implements AutoCloseable {
                     return;
                 }
                 MessagePhase phase = Messages.phase(m);
-                int ahead = phase == MessagePhase.Queued ? ahead(m) : 0;
-                podRunning = podRunning || (phase == MessagePhase.Running && (eventsSeen.getAsBoolean() || podRunning(m)));
+                int ahead = phase == MessagePhase.Queued ? ahead(kube, m) : 0;
+                podRunning = podRunning || (phase == MessagePhase.Running && (eventsSeen.getAsBoolean() || podRunning(kube, m)));
                 if (!closed) {
                     progress.status(StatusLine.of(m, ahead, podRunning));
                 }
@@ -66,8 +66,15 @@ final class StatusPoller implements AutoCloseable {
         }
     }
 
+    /** Where a message that has not ended is, as one line (for {@code logs} without {@code -f}). */
+    static String now(Kube kube, ClaudeMessage m) {
+        MessagePhase phase = Messages.phase(m);
+        return StatusLine.of(m, phase == MessagePhase.Queued ? ahead(kube, m) : 0,
+                phase == MessagePhase.Running && podRunning(kube, m));
+    }
+
     /** Messages of its session that run before it and have not ended (the queue's order: creation, then name). */
-    private int ahead(ClaudeMessage m) {
+    static int ahead(Kube kube, ClaudeMessage m) {
         if (m.getSpec() == null || m.getSpec().getSessionRef() == null) {
             return 0;
         }
@@ -79,7 +86,7 @@ final class StatusPoller implements AutoCloseable {
                 .count();
     }
 
-    private boolean podRunning(ClaudeMessage m) {
+    static boolean podRunning(Kube kube, ClaudeMessage m) {
         String job = m.getStatus() == null ? null : m.getStatus().getJobName();
         if (job == null) {
             return false;

@@ -302,17 +302,16 @@ class KubectlClaudeIT extends EndToEndTest {
     void cancelAQueuedAndARunningMessageThenTheSessionGoesOn() throws IOException {
         String ns = Harness.namespace(client, "cli-cancel");
         Path kc = kubeconfig(ns);
-        Harness.session(client, ns, "stop", s -> { });
+        Harness.session(client, ns, "stop", s -> s.setAllowedTools(List.of("Bash(sleep:*)")));
         assertEquals(0, cli(kc, "run", "Hello", "--session", "stop", "--name", "stop-01", "--follow").exitCode());
         String first = Harness.get(client, ns, "stop-01").getStatus().getSessionId();
-        // a turn the model API holds for 60 s; cancelled once the CLI has started and its first events are recorded
-        // (a process whose command line merely contains the prompt is up before it has done anything)
-        Harness.message(client, ns, "stop-02", "stop", "[[sleep 60000]] Take your time");
+        String marker = "sleep 61" + ns.length(); // a command line only this test's tool runs
+        Harness.message(client, ns, "stop-02", "stop", "[[tool Bash {\"command\":\"" + marker + "\"}]]");
         assertEquals(0, cli(kc, "run", "Never mind", "--session", "stop", "--name", "stop-03").exitCode());
-        await().atMost(Duration.ofSeconds(60)).failFast("stop-02 ended before it was cancelled", () -> {
+        await().atMost(Duration.ofSeconds(60)).failFast("stop-02 ended without its tool running", () -> {
             ClaudeMessage m = Harness.get(client, ns, "stop-02");
             return m.getStatus() != null && m.getStatus().getPhase() != null && m.getStatus().getPhase().isTerminal();
-        }).until(() -> redis.execute("XLEN", ConversationKey.eventsOf(Harness.get(client, ns, "stop-02"))).toLong() > 0);
+        }).until(() -> ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(marker)));
 
         Cli.Result queued = cli(kc, "cancel", "stop-03");
         assertEquals(0, queued.exitCode(), queued.toString());
@@ -406,6 +405,10 @@ class KubectlClaudeIT extends EndToEndTest {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("queued behind 1 message of session down"));
             assertTrue(err.toString().startsWith("claudemessage down-02 created\n"), err.toString());
+            // logs of a message that has not run yet says where it is
+            Cli.Result waiting = cli(kc, "logs", "down-02");
+            assertEquals(0, waiting.exitCode(), waiting.toString());
+            assertEquals("queued behind 1 message of session down\n", waiting.err());
             assertEquals(0, cli(kc, "cancel", "down-01").exitCode());
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 ClaudeMessage m = Harness.get(client, ns, "down-02");
