@@ -22,17 +22,17 @@ final class RunFlags {
             Arrays.stream(PermissionMode.values()).map(PermissionMode::cliValue).toList());
     static final String EFFORTS = String.join(", ", Arrays.stream(Effort.values()).map(Effort::cliValue).toList());
 
-    @Option(names = "--model", description = "The model for this message.")
+    @Option(names = "--model", paramLabel = "MODEL", description = "The model for this message.")
     String model;
     @Option(names = "--fallback-model", paramLabel = "MODEL", description = "The model to use when the first is overloaded.")
     String fallbackModel;
     @Option(names = "--permission-mode", paramLabel = "MODE",
             description = "acceptEdits, auto, bypassPermissions, manual, dontAsk or plan (default: the session's).")
     String permissionMode;
-    @Option(names = "--allowed-tools", paramLabel = "TOOLS", split = TOOL_SPLIT,
+    @Option(names = "--allowed-tools", paramLabel = "TOOLS", split = TOOL_SPLIT, splitSynopsisLabel = ",",
             description = "Tools allowed without asking, e.g. Edit,\"Bash(git log:*)\" (comma-separated, repeatable).")
     List<String> allowedTools;
-    @Option(names = "--disallowed-tools", paramLabel = "TOOLS", split = TOOL_SPLIT,
+    @Option(names = "--disallowed-tools", paramLabel = "TOOLS", split = TOOL_SPLIT, splitSynopsisLabel = ",",
             description = "Tools never allowed (comma-separated, repeatable).")
     List<String> disallowedTools;
     @Option(names = "--max-turns", paramLabel = "N", description = "Stop after N agent turns (at least 1).")
