@@ -63,8 +63,8 @@ final class AggregatedTransport implements ApiTransport {
                     .get(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (r.code() / 100 == 3) {
                 r.body().close();
-                throw new CliException("the API server answered " + r.code() + " (a redirect to "
-                        + r.header("Location") + "): not followed, so the kubeconfig's credentials stay where they belong");
+                throw new CliException(ExitCodes.UNREACHABLE, "the API server answered " + r.code() + " (a redirect to "
+                        + r.header("Location") + "): not followed, so the kubeconfig's credentials stay where they belong", null);
             }
             return new Response(r.code(), r.header("Content-Type"), r.body());
         } catch (InterruptedException e) {
@@ -72,7 +72,9 @@ final class AggregatedTransport implements ApiTransport {
             throw new IOException("interrupted", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ApiUnavailableException("the operator API is not reachable at " + describe() + ": " + cause, cause);
+            String why = Failure.transportProblem(cause);
+            throw new ApiUnavailableException("the operator API is not reachable at " + describe() + ": "
+                    + (why != null ? why : cause.toString()), cause);
         }
     }
 

@@ -6,10 +6,10 @@ package dev.sessionops.claude.kubectl;
  */
 final class ApiUnavailableException extends CliException {
     ApiUnavailableException(String message) {
-        super(message);
+        this(message, null);
     }
 
     ApiUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(ExitCodes.UNREACHABLE, message, cause);
     }
 }

@@ -20,12 +20,12 @@ final class Credentials {
         try {
             server = URI.create(config.getMasterUrl());
         } catch (IllegalArgumentException e) {
-            throw new CliException("the kubeconfig's server is not a URL: " + config.getMasterUrl());
+            throw CliException.usage("the kubeconfig's server is not a URL: " + config.getMasterUrl());
         }
         if (!"http".equalsIgnoreCase(server.getScheme()) || !hasCredentials(config) || isLoopback(server.getHost())) {
             return;
         }
-        throw new CliException("refusing to send the kubeconfig's credentials over plain HTTP to " + server.getHost()
+        throw CliException.usage("refusing to send the kubeconfig's credentials over plain HTTP to " + server.getHost()
                 + ": use an https:// server (plain HTTP is accepted only on loopback, as local mode serves it)");
     }
 

@@ -14,7 +14,11 @@ import java.util.function.IntFunction;
  */
 public record Environment(Function<String, String> getenv, Clock clock, IntFunction<String> random) {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Seeded on first use (a generated message name), not at every start. */
+    private static final class Random {
+        static final SecureRandom SECURE = new SecureRandom();
+    }
 
     public static Environment system() {
         return new Environment(System::getenv, Clock.systemUTC(), Environment::randomChars);
@@ -28,7 +32,7 @@ public record Environment(Function<String, String> getenv, Clock clock, IntFunct
     static String randomChars(int n) {
         StringBuilder s = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
-            s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+            s.append(ALPHABET.charAt(Random.SECURE.nextInt(ALPHABET.length())));
         }
         return s.toString();
     }

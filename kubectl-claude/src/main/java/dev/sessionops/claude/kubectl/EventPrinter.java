@@ -18,13 +18,21 @@ final class EventPrinter {
 
     private final PrintWriter out;
     private final boolean raw;
+    private final Progress progress;
+    private volatile boolean sawEvent;
     private String lastText;
     private boolean sawResult;
     private boolean printedSomething;
 
     EventPrinter(PrintWriter out, boolean raw) {
+        this(out, raw, Progress.SILENT);
+    }
+
+    /** @param progress where the CLI's retry events are told (stderr), as they are no part of the reply */
+    EventPrinter(PrintWriter out, boolean raw, Progress progress) {
         this.out = out;
         this.raw = raw;
+        this.progress = progress;
     }
 
     /** One event from the API ({@code event} names its type) or one pod log line ({@code event} null). */
@@ -37,9 +45,15 @@ final class EventPrinter {
         if (json == null || !json.path("type").isTextual()) {
             return; // stderr or other non-event lines of a pod log
         }
+        if (!sawEvent) {
+            sawEvent = true;
+            progress.status(Progress.RUNNING); // the run's first event: it has started, whatever the pod's status says
+        }
         if (raw) {
             out.println(data.strip());
             printedSomething = true;
+        } else {
+            progress.note(StatusLine.retry(json));
         }
         switch (json.get("type").asText()) {
             case "assistant" -> assistant(json);
@@ -52,6 +66,11 @@ final class EventPrinter {
 
     boolean sawResult() {
         return sawResult;
+    }
+
+    /** A stream-json event of the run arrived: it has started. */
+    boolean sawEvent() {
+        return sawEvent;
     }
 
     boolean printedSomething() {

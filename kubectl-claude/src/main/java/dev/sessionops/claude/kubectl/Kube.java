@@ -55,7 +55,7 @@ final class Kube implements AutoCloseable {
             return Config.autoConfigure(context);
         }
         if (!Files.isReadable(kubeconfig)) {
-            throw new CliException("cannot read kubeconfig " + kubeconfig);
+            throw CliException.usage("cannot read kubeconfig " + kubeconfig);
         }
         File file = kubeconfig.toFile();
         return Config.fromKubeconfig(context, file);
@@ -136,7 +136,7 @@ final class Kube implements AutoCloseable {
     ClaudeMessage requireMessage(String name) {
         ClaudeMessage m = message(name);
         if (m == null) {
-            throw new CliException("claudemessage \"" + name + "\" not found in namespace " + namespace);
+            throw new CliException(ExitCodes.NOT_FOUND, "claudemessage \"" + name + "\" not found in namespace " + namespace, null);
         }
         return m;
     }
@@ -144,7 +144,7 @@ final class Kube implements AutoCloseable {
     ClaudeSession requireSession(String name) {
         ClaudeSession s = sessions().withName(name).get();
         if (s == null) {
-            throw new CliException("claudesession \"" + name + "\" not found in namespace " + namespace);
+            throw new CliException(ExitCodes.NOT_FOUND, "claudesession \"" + name + "\" not found in namespace " + namespace, null);
         }
         return s;
     }

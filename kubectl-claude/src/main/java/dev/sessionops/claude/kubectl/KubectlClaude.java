@@ -1,6 +1,10 @@
 package dev.sessionops.claude.kubectl;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -18,10 +22,7 @@ import picocli.CommandLine.Spec;
  * to the operator.
  */
 @Command(name = "kubectl claude", mixinStandardHelpOptions = true, versionProvider = Version.class, scope = ScopeType.INHERIT,
-        description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.",
-        subcommands = {RunCommand.class, SessionCommand.class, LogsCommand.class, WaitCommand.class, CancelCommand.class,
-                VersionCommand.class},
-        footer = {"", "Exit codes: 0 success; 1 the message failed or was cancelled, or an error; 2 wait timed out or bad arguments."})
+        description = "Run and read Claude Code conversations (ClaudeSessions and ClaudeMessages) on Kubernetes.")
 public final class KubectlClaude implements Callable<Integer> {
 
     // Global options: like kubectl's, accepted before or after the subcommand.
@@ -37,22 +38,86 @@ public final class KubectlClaude implements Callable<Integer> {
     CommandSpec spec;
 
     private final Environment env;
+    /** The API server of the last connection, for error messages. */
+    private volatile String server;
 
     public KubectlClaude(Environment env) {
         this.env = env;
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine(Environment.system()).execute(args));
+    /** The subcommands, in the order {@code --help} lists them. */
+    private static final Map<String, Supplier<ClaudeSubcommand>> SUBCOMMANDS = subcommands();
+    /** The root's options that take a value as the next argument (to find the subcommand among the arguments). */
+    private static final Set<String> VALUE_OPTIONS = Set.of("--kubeconfig", "--context", "-n", "--namespace");
+
+    private static Map<String, Supplier<ClaudeSubcommand>> subcommands() {
+        Map<String, Supplier<ClaudeSubcommand>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand::new);
+        m.put("session", SessionCommand::new);
+        m.put("logs", LogsCommand::new);
+        m.put("wait", WaitCommand::new);
+        m.put("cancel", CancelCommand::new);
+        m.put("version", VersionCommand::new);
+        m.put("warm-up", WarmUpCommand::new);
+        return m;
     }
 
-    /** The configured command line: also what tests run in-process (with their own out and err writers). */
+    public static void main(String[] args) {
+        System.exit(commandLine(Environment.system(), args).execute(args));
+    }
+
+    /** The configured command line with every subcommand: also what tests run in-process (with their own writers). */
     public static CommandLine commandLine(Environment env) {
-        CommandLine cmd = new CommandLine(new KubectlClaude(env));
+        return commandLine(env, SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line for these arguments: with only the subcommand they name, when they name one. Picocli builds
+     * the model of every command it is given from annotations at each start; a CLI call needs one.
+     */
+    static CommandLine commandLine(Environment env, String[] args) {
+        String named = subcommandOf(args);
+        return commandLine(env, SUBCOMMANDS.containsKey(named) ? Set.of(named) : SUBCOMMANDS.keySet());
+    }
+
+    /** The first argument that is neither an option nor an option's value: the subcommand's name, or null. */
+    static String subcommandOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (VALUE_OPTIONS.contains(args[i])) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine commandLine(Environment env, Set<String> names) {
+        KubectlClaude root = new KubectlClaude(env);
+        CommandLine cmd = new CommandLine(root);
+        SUBCOMMANDS.forEach((name, make) -> {
+            if (names.contains(name)) {
+                cmd.addSubcommand(name, make.get());
+            }
+        });
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         String debug = env.getenv().apply(ErrorReporter.DEBUG_ENV);
-        cmd.setExecutionExceptionHandler(new ErrorReporter(debug != null && !debug.isBlank()));
+        ErrorReporter errors = new ErrorReporter(debug != null && !debug.isBlank(), () -> root.server);
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setParameterExceptionHandler(errors);
+        withExitCodes(cmd);
         return cmd;
+    }
+
+    /** The one exit-code table in every command's --help. */
+    private static void withExitCodes(CommandLine cmd) {
+        Map<String, String> table = new LinkedHashMap<>();
+        for (String line : ExitCodes.HELP) {
+            int colon = line.indexOf(':');
+            table.put("  " + line.substring(0, colon), line.substring(colon + 1));
+        }
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(table);
+        cmd.getSubcommands().values().forEach(KubectlClaude::withExitCodes);
     }
 
     @Override
@@ -67,6 +132,8 @@ public final class KubectlClaude implements Callable<Integer> {
 
     /** A connection with these options; the caller closes it. */
     Kube connect() {
-        return Kube.connect(kubeconfig, context, namespace);
+        Kube kube = Kube.connect(kubeconfig, context, namespace);
+        server = kube.config().getMasterUrl();
+        return kube;
     }
 }

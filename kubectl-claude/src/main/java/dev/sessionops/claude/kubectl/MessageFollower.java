@@ -77,7 +77,7 @@ final class MessageFollower {
                         break;
                     }
                     if (++reconnects > MAX_RECONNECTS) {
-                        throw new CliException(e.getMessage(), e);
+                        throw new CliException(ExitCodes.UNREACHABLE, e.getMessage(), e);
                     }
                     PodLogFollower.sleep(Duration.ofSeconds(1));
                 }

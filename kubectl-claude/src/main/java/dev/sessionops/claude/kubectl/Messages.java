@@ -50,7 +50,7 @@ final class Messages {
         while (true) {
             ClaudeMessage m = kube.message(name);
             if (m == null) {
-                throw new CliException("claudemessage \"" + name + "\" was deleted");
+                throw new CliException(ExitCodes.NOT_FOUND, "claudemessage \"" + name + "\" was deleted", null);
             }
             if (isTerminal(m)) {
                 return Optional.of(m);

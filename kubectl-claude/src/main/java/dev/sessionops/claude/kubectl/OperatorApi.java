@@ -127,13 +127,15 @@ final class OperatorApi implements AutoCloseable {
             return new ApiUnavailableException("the cluster does not serve the operator's API " + ApiPaths.GROUP_VERSION
                     + " (is the operator installed with its APIService? kubectl get apiservice v1alpha1." + ApiPaths.GROUP + ")");
         }
+        // a 404 here names its object (else it is the group not served, above); any other refusal is the API's
+        int code = status == 404 ? ExitCodes.NOT_FOUND : status == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
         if (!statusObject) {
-            return new CliException("operator API: HTTP " + status + " " + firstLine(body));
+            return new CliException(code, "operator API: HTTP " + status + " " + firstLine(body), null);
         }
         String reason = json.path("reason").asText("");
         String message = json.path("message").asText("");
-        return new CliException("operator API: " + status + (reason.isEmpty() ? "" : " " + reason)
-                + (message.isEmpty() ? "" : ": " + message));
+        return new CliException(code, "operator API: " + status + (reason.isEmpty() ? "" : " " + reason)
+                + (message.isEmpty() ? "" : ": " + message), null);
     }
 
     /** A Kubernetes object or Status (kind and apiVersion): the API server answering, not the operator. */

@@ -41,7 +41,7 @@ final class PodLogFollower {
         while (true) {
             ClaudeMessage m = kube.message(message);
             if (m == null) {
-                throw new CliException("claudemessage \"" + message + "\" was deleted");
+                throw new CliException(ExitCodes.NOT_FOUND, "claudemessage \"" + message + "\" was deleted", null);
             }
             boolean terminal = Messages.isTerminal(m);
             Pod pod = m.getStatus() == null || m.getStatus().getJobName() == null ? null
@@ -66,7 +66,7 @@ final class PodLogFollower {
         }
     }
 
-    private Pod newestPod(String job) {
+    Pod newestPod(String job) {
         return kube.client().pods().inNamespace(kube.namespace()).withLabel(Labels.JOB_NAME, job).list().getItems()
                 .stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
                         : p.getMetadata().getCreationTimestamp())).orElse(null);

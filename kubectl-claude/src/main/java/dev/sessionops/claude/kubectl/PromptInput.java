@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.sessionops.claude.api.prompt.PromptFile;
+
 /**
  * The prompt of {@code run}: the argument, or a file ({@code -f}). The operator reads YAML front matter only from a
  * prompt file in a ConfigMap ({@code spec.promptFrom}); an inline {@code spec.prompt} is taken literally. So a file
@@ -13,7 +15,7 @@ import java.nio.file.Path;
  * without goes inline, where it means the same and costs no extra object.
  *
  * @param text           the prompt or the whole file
- * @param hasFrontMatter the text starts with a {@code ---} line, as {@code PromptFile.parse} detects it
+ * @param hasFrontMatter the text starts with a {@code ---} line ({@link PromptFile#hasFrontMatter})
  */
 record PromptInput(String text, boolean hasFrontMatter) {
     /** The ConfigMap key the prompt file is stored under. */
@@ -21,24 +23,16 @@ record PromptInput(String text, boolean hasFrontMatter) {
 
     static PromptInput of(String argument, Path file) {
         if ((argument == null) == (file == null)) {
-            throw new CliException("give the prompt either as an argument or with -f FILE");
+            throw CliException.usage("give the prompt either as an argument or with -f FILE");
         }
         if (argument != null) {
             return new PromptInput(argument, false);
         }
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            return new PromptInput(text, startsWithFrontMatter(text));
+            return new PromptInput(text, PromptFile.hasFrontMatter(text));
         } catch (IOException e) {
-            throw new CliException("cannot read prompt file " + file + ": " + e.getMessage(), e);
+            throw new CliException(ExitCodes.USAGE, "cannot read prompt file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The same test as {@code PromptFile.parse}: a BOM may precede it; trailing blanks on the line are allowed. */
-    static boolean startsWithFrontMatter(String text) {
-        String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        int nl = content.indexOf('\n');
-        String first = nl < 0 ? content : content.substring(0, nl);
-        return first.stripTrailing().equals("---");
     }
 }

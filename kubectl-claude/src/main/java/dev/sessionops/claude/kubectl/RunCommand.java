@@ -7,6 +7,7 @@ import java.util.Map;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,10 +50,11 @@ final class RunCommand extends ClaudeSubcommand {
     Path file;
     @Option(names = "--data", paramLabel = "KEY=VALUE", description = "A value for a {KEY} placeholder (repeatable).")
     Map<String, String> data = new LinkedHashMap<>();
-    @Option(names = "--model", description = "The model for this message.")
-    String model;
-    @Option(names = "--follow", description = "Print the reply as it arrives; exit 1 if the message fails.")
+    @Option(names = "--follow", description = {"Print the reply as it arrives (stdout) and the message's progress:"
+            + " queued, waiting, pod starting, running, retrying the model API (stderr); exit 1 if the message fails."})
     boolean follow;
+    @Option(names = {"-q", "--quiet"}, description = "With --follow: no progress lines on stderr.")
+    boolean quiet;
     @Option(names = "--name", paramLabel = "MSG", description = "The message's name (default: <session>-<time>-<random>).")
     String name;
     @Option(names = "--secret", paramLabel = "NAME",
@@ -61,18 +63,23 @@ final class RunCommand extends ClaudeSubcommand {
     String secret;
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: print the created message.")
     OutputFormat output;
+    @Mixin
+    RunFlags runFlags = new RunFlags();
 
     @Override
     public Integer call() {
         PromptInput input = PromptInput.of(prompt, file);
         boolean newSession = session != null && session.created != null;
         if (secret != null && !newSession) {
-            throw new CliException("--secret applies only with --new-session");
+            throw CliException.usage("--secret applies only with --new-session");
         }
         if (follow && output != null) {
-            throw new CliException("-o prints the created message; with --follow the reply is printed instead");
+            throw CliException.usage("-o prints the created message; with --follow the reply is printed instead");
         }
         String sessionName = session == null ? null : newSession ? session.created : session.existing;
+        // everything checked before the first request: a bad flag leaves nothing behind
+        ClaudeMessageSpec spec = messageSpec(sessionName);
+        PromptCheck.require(input, data, sessionName != null);
         try (Kube kube = connect()) {
             if (newSession) {
                 createSession(kube, sessionName);
@@ -82,7 +89,7 @@ final class RunCommand extends ClaudeSubcommand {
             Environment env = root().env();
             String messageName = name != null ? name
                     : MessageNames.generate(sessionName, env.clock().instant(), env.random().apply(4));
-            ClaudeMessage created = createMessage(kube, messageName, sessionName, input);
+            ClaudeMessage created = createMessage(kube, messageName, spec, input);
             if (!follow) {
                 if (output != null) {
                     output.print(out(), Views.message(created));
@@ -92,7 +99,9 @@ final class RunCommand extends ClaudeSubcommand {
                 }
                 return ExitCodes.OK;
             }
-            return Follow.untilDone(kube, messageName, out(), err());
+            Progress progress = quiet ? Progress.SILENT : new Progress(err());
+            progress.note("claudemessage " + messageName + " created");
+            return Follow.untilDone(kube, messageName, out(), err(), false, progress);
         }
     }
 
@@ -107,16 +116,15 @@ final class RunCommand extends ClaudeSubcommand {
             kube.sessions().resource(s).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
-                throw new CliException("claudesession \"" + sessionName + "\" already exists in namespace "
+                throw CliException.usage("claudesession \"" + sessionName + "\" already exists in namespace "
                         + kube.namespace() + " (use --session " + sessionName + " to add a message to it)");
             }
             throw e;
         }
     }
 
-    private ClaudeMessage createMessage(Kube kube, String messageName, String sessionName, PromptInput input) {
-        ClaudeMessage m = new ClaudeMessage();
-        m.setMetadata(new ObjectMetaBuilder().withName(messageName).withNamespace(kube.namespace()).build());
+    /** The message's spec without its prompt: the session, the variables and the per-run flags, checked. */
+    private ClaudeMessageSpec messageSpec(String sessionName) {
         ClaudeMessageSpec spec = new ClaudeMessageSpec();
         if (sessionName != null) {
             spec.setSessionRef(new NameRef(sessionName));
@@ -124,7 +132,13 @@ final class RunCommand extends ClaudeSubcommand {
         if (!data.isEmpty()) {
             spec.setVariables(data);
         }
-        spec.setModel(model);
+        runFlags.applyTo(spec);
+        return spec;
+    }
+
+    private ClaudeMessage createMessage(Kube kube, String messageName, ClaudeMessageSpec spec, PromptInput input) {
+        ClaudeMessage m = new ClaudeMessage();
+        m.setMetadata(new ObjectMetaBuilder().withName(messageName).withNamespace(kube.namespace()).build());
         m.setSpec(spec);
         ConfigMap promptFile = null;
         if (input.hasFrontMatter()) {
@@ -145,7 +159,7 @@ final class RunCommand extends ClaudeSubcommand {
                         .delete();
             }
             if (e.getCode() == 409) {
-                throw new CliException("claudemessage \"" + messageName + "\" already exists in namespace "
+                throw CliException.usage("claudemessage \"" + messageName + "\" already exists in namespace "
                         + kube.namespace());
             }
             throw e;

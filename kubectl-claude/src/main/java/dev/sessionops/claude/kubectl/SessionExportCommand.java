@@ -36,7 +36,7 @@ final class SessionExportCommand extends ClaudeSubcommand {
             try {
                 Files.writeString(file, json, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new CliException("cannot write " + file + ": " + e.getMessage(), e);
+                throw new CliException(ExitCodes.USAGE, "cannot write " + file + ": " + e.getMessage(), e);
             }
             out().println("session " + name + " (" + history.get("items").size() + " messages) exported to " + file);
             out().flush();

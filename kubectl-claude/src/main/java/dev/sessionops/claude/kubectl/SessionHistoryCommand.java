@@ -24,7 +24,7 @@ final class SessionHistoryCommand extends ClaudeSubcommand {
     @Override
     public Integer call() {
         if ((limit != null && limit < 0) || (offset != null && offset < 0)) {
-            throw new CliException("--limit and --offset must not be negative");
+            throw CliException.usage("--limit and --offset must not be negative");
         }
         try (Kube kube = connect()) {
             kube.requireSession(name);

@@ -9,10 +9,11 @@ import picocli.CommandLine.Parameters;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.Durations;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 
 /** {@code wait}: block until a message has ended; the exit code says how. */
 @Command(name = "wait", description = {"Wait until a message has ended.",
-        "Exit 0 if it Succeeded, 1 if it Failed or was Cancelled, 2 on timeout."})
+        "Exit 0 if it Succeeded, 1 if it Failed or was Cancelled, 5 on timeout."})
 final class WaitCommand extends ClaudeSubcommand {
     @Parameters(index = "0", paramLabel = "MESSAGE")
     String message;
@@ -27,20 +28,20 @@ final class WaitCommand extends ClaudeSubcommand {
         try {
             limit = Duration.ofSeconds(Durations.parseSeconds(timeout));
         } catch (IllegalArgumentException e) {
-            throw new CliException("--timeout: " + e.getMessage());
+            throw CliException.usage("--timeout: " + e.getMessage());
         }
         try (Kube kube = connect()) {
             kube.requireMessage(message);
             Optional<ClaudeMessage> done = Messages.awaitTerminal(kube, message, limit);
             if (done.isEmpty()) {
-                err().println("timed out after " + timeout + " waiting for claudemessage " + message);
-                err().flush();
-                return ExitCodes.TIMEOUT;
+                throw new CliException(ExitCodes.TIMEOUT, "timed out after " + timeout + " waiting for claudemessage "
+                        + message, null);
             }
             ClaudeMessage m = done.get();
             if (output != null) {
                 output.print(out(), Views.message(m));
-            } else {
+            } else if (Messages.phase(m) == MessagePhase.Succeeded) {
+                // a failure is said once, on stderr, by the outcome's line
                 out().println("claudemessage " + message + " " + Messages.phase(m));
                 out().flush();
             }

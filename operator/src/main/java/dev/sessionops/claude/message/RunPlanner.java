@@ -1,5 +1,9 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.api.prompt.FrontMatterSettings;
+import dev.sessionops.claude.api.prompt.PromptException;
+import dev.sessionops.claude.api.prompt.PromptFile;
+import dev.sessionops.claude.api.prompt.PromptTemplate;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.Labels;
 

@@ -141,11 +141,23 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals("chat", created.getSpec().getSessionRef().getName());
         assertEquals("First question " + ns, created.getSpec().getPrompt());
 
+        // a prompt the operator would refuse fails before anything is created: no session "typo" is left behind
+        Cli.Result typo = cli(kc, "run", "Write {x}", "--new-session", "typo");
+        assertEquals(2, typo.exitCode(), typo.toString());
+        assertEquals("error: the prompt uses {x} but no value was given for it (give one with --data x=VALUE, or write"
+                + " \\{ for a literal brace)\n", typo.err());
+        Path badFile = dir.resolve("bad.md");
+        Files.writeString(badFile, "---\neffort: huge\n---\nHello");
+        Cli.Result badFrontMatter = cli(kc, "run", "-f", badFile.toString(), "--new-session", "typo");
+        assertEquals(2, badFrontMatter.exitCode(), badFrontMatter.toString());
+        assertTrue(badFrontMatter.err().startsWith("error: prompt file: front matter key \"effort\""), badFrontMatter.err());
+        assertNull(Harness.getSession(client, ns, "typo"));
+
         Cli.Result again = cli(kc, "run", "Again", "--new-session", "chat");
-        assertEquals(1, again.exitCode(), again.toString());
+        assertEquals(2, again.exitCode(), again.toString());
         assertTrue(again.err().contains("claudesession \"chat\" already exists"), again.err());
         Cli.Result noSession = cli(kc, "run", "Hello", "--session", "nope");
-        assertEquals(1, noSession.exitCode());
+        assertEquals(3, noSession.exitCode());
         assertEquals("error: claudesession \"nope\" not found in namespace " + ns + "\n", noSession.err());
 
         Cli.Result waited = cli(kc, "wait", m1, "--timeout", "2m");
@@ -227,7 +239,7 @@ class KubectlClaudeIT extends EndToEndTest {
         assertTrue(lastTwo.out().contains("Received 5 messages."), lastTwo.out());
         assertFalse(lastTwo.out().contains("First question"), lastTwo.out());
         Cli.Result noApi = cli(directKubeconfig(ns), "session", "history", "chat");
-        assertEquals(1, noApi.exitCode(), noApi.toString());
+        assertEquals(4, noApi.exitCode(), noApi.toString());
         // (the mock server answers an unknown path with an empty 200; a real one's 404 is OperatorApiTest's)
         assertTrue(noApi.err().startsWith("error: the operator API is not reachable"), noApi.err());
 
@@ -276,7 +288,7 @@ class KubectlClaudeIT extends EndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Harness.getSession(client, ns, "chat") == null);
         assertTrue(history.history(chat, 0, -1).isEmpty());
         Cli.Result gone = cli(kc, "session", "show", "chat");
-        assertEquals(1, gone.exitCode());
+        assertEquals(3, gone.exitCode());
         assertEquals("error: claudesession \"chat\" not found in namespace " + ns + "\n", gone.err());
     }
 
@@ -347,16 +359,76 @@ class KubectlClaudeIT extends EndToEndTest {
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
         String reported = "claudemessage errs-1 Failed (" + Harness.reason(failed) + "): " + Harness.conditionMessage(failed);
         assertEquals("CliError", Harness.reason(failed));
-        assertTrue(run.err().contains(reported + "\n"), run.toString());
+        assertEquals(1, count(run.err(), "Failed"), run.toString());
+        // the name, its progress, then the failure (the last line)
+        List<String> lines = run.err().lines().toList();
+        assertEquals("claudemessage errs-1 created", lines.get(0), run.toString());
+        assertEquals(reported, lines.get(lines.size() - 1), run.toString());
         assertTrue(run.err().contains("boom"), run.err());
 
         Cli.Result waited = cli(kc, "wait", "errs-1");
         assertEquals(1, waited.exitCode());
-        assertEquals("claudemessage errs-1 Failed\n", waited.out());
-        assertTrue(waited.err().contains(reported), waited.err());
-        Cli.Result logs = cli(kc, "logs", "errs-1", "-f");
-        assertEquals(1, logs.exitCode(), logs.toString());
-        assertTrue(logs.err().contains(reported), logs.err());
+        assertEquals("", waited.out());
+        assertEquals(reported + "\n", waited.err());
+        for (String[] logs : new String[][] {{"logs", "errs-1", "-f", "-q"}, {"logs", "errs-1"}}) {
+            Cli.Result r = cli(kc, logs);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals(reported + "\n", r.err());
+        }
+    }
+
+    /**
+     * {@code run --follow} talks while it waits: the message's name, queued behind the message before it, pod
+     * starting or running, and with the model API unreachable (the session's env points the CLI at a closed port),
+     * the CLI's own retry events as "retrying the model API (attempt n of m)" within 10 s of the run starting
+     * (issue 12), stdout staying the reply. Then the cancelled message ends the command with exit 1.
+     */
+    @Test
+    void runFollowTellsItsProgressAndTheModelApisRetries() throws Exception {
+        String ns = Harness.namespace(client, "cli-retry");
+        Path kc = kubeconfig(ns);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Harness.session(client, ns, "down", s -> s.setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar(
+                "ANTHROPIC_BASE_URL", "http://127.0.0.1:" + closedPort, null))));
+        // one message ahead, slow enough to still run when the followed one is queued
+        Harness.message(client, ns, "down-01", "down", "[[sleep 60000]] first");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Harness.get(client, ns, "down-01").getStatus() != null
+                && Harness.get(client, ns, "down-01").getStatus().getPhase() == MessagePhase.Running);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Cli.run(Environment.withEnv(k -> null), out, err, withKubeconfig(kc, "run", "Hello", "--session",
+                        "down", "--name", "down-02", "--follow")));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("queued behind 1 message of session down"));
+            assertTrue(err.toString().startsWith("claudemessage down-02 created\n"), err.toString());
+            // logs of a message that has not run yet says where it is
+            Cli.Result waiting = cli(kc, "logs", "down-02");
+            assertEquals(0, waiting.exitCode(), waiting.toString());
+            assertEquals("queued behind 1 message of session down\n", waiting.err());
+            assertEquals(0, cli(kc, "cancel", "down-01").exitCode());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                ClaudeMessage m = Harness.get(client, ns, "down-02");
+                return m.getStatus() != null && m.getStatus().getPhase() == MessagePhase.Running;
+            });
+            long running = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString().contains("retrying the model API (attempt 1 of "));
+            System.out.println("first retry line " + Duration.ofNanos(System.nanoTime() - running).toMillis()
+                    + " ms after the message was Running");
+            assertTrue(err.toString().matches("(?s).*\nretrying the model API \\(attempt 1 of \\d+\\): \\S.*"), err.toString());
+            assertTrue(err.toString().contains("\npod starting\n") || err.toString().contains("\nrunning\n"), err.toString());
+        } finally {
+            cli(kc, "cancel", "down-01");
+            cli(kc, "cancel", "down-02");
+        }
+        Cli.Result r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertFalse(r.out().contains("retrying"), "stdout is the reply only: " + r);
+        assertTrue(r.err().strip().endsWith("claudemessage down-02 Cancelled (Cancelled): "
+                + Harness.conditionMessage(Harness.get(client, ns, "down-02"))), r.toString());
     }
 
     @Test
@@ -380,14 +452,20 @@ class KubectlClaudeIT extends EndToEndTest {
         Path plain = dir.resolve("plain.md");
         Files.writeString(plain, "Plain {who}");
         JsonNode created = json(cli(kc, "run", "-f", plain.toString(), "--session", "files", "--data", "who=team",
-                "--name", "files-2", "-o", "json"));
+                "--name", "files-2", "-o", "json", "--permission-mode", "acceptEdits", "--max-turns", "5",
+                "--allowed-tools", "Read,Bash(git log:*)", "--timeout", "10m"));
         assertEquals(List.of("name", "session", "created", "phase", "prompt", "sessionId", "resumedFrom", "result",
                 "resultTruncated", "costUsd", "numTurns", "durationMs", "usage", "jobName", "startedAt", "completedAt",
                 "permissionDenials", "conditions"), fields(created));
         assertEquals("files-2", created.get("name").asText());
         assertEquals("files", created.get("session").asText());
         assertEquals("Plain {who}", created.get("prompt").asText());
-        assertEquals("team", Harness.get(client, ns, "files-2").getSpec().getVariables().get("who"));
+        ClaudeMessage m2 = Harness.get(client, ns, "files-2");
+        assertEquals("team", m2.getSpec().getVariables().get("who"));
+        assertEquals("acceptEdits", m2.getSpec().getPermissionMode());
+        assertEquals(5, m2.getSpec().getMaxTurns());
+        assertEquals(List.of("Read", "Bash(git log:*)"), m2.getSpec().getAllowedTools());
+        assertEquals("10m", m2.getSpec().getTimeout());
 
         // wait -o json: the finished message
         JsonNode done = json(cli(kc, "wait", "files-2", "-o", "json"));
@@ -400,11 +478,11 @@ class KubectlClaudeIT extends EndToEndTest {
         // wait times out with exit code 2, then the message finishes
         assertEquals(0, cli(kc, "run", "[[sleep 4000]] Slowly", "--session", "files", "--name", "files-3").exitCode());
         Cli.Result timedOut = cli(kc, "wait", "files-3", "--timeout", "1s");
-        assertEquals(2, timedOut.exitCode(), timedOut.toString());
-        assertEquals("timed out after 1s waiting for claudemessage files-3\n", timedOut.err());
+        assertEquals(5, timedOut.exitCode(), timedOut.toString());
+        assertEquals("error: timed out after 1s waiting for claudemessage files-3\n", timedOut.err());
         assertEquals(0, cli(kc, "wait", "files-3", "--timeout", "2m").exitCode());
         Cli.Result missing = cli(kc, "wait", "nope");
-        assertEquals(1, missing.exitCode());
+        assertEquals(3, missing.exitCode());
         assertEquals("error: claudemessage \"nope\" not found in namespace " + ns + "\n", missing.err());
     }
 
@@ -437,8 +515,11 @@ class KubectlClaudeIT extends EndToEndTest {
         }
 
         static Result run(Environment env, String... args) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            java.io.StringWriter err = new java.io.StringWriter();
+            return run(env, new java.io.StringWriter(), new java.io.StringWriter(), args);
+        }
+
+        /** With writers the caller reads while the command runs (a StringWriter is thread-safe). */
+        static Result run(Environment env, java.io.StringWriter out, java.io.StringWriter err, String... args) {
             picocli.CommandLine cmd = KubectlClaude.commandLine(env);
             cmd.setOut(new java.io.PrintWriter(out, true));
             cmd.setErr(new java.io.PrintWriter(err, true));

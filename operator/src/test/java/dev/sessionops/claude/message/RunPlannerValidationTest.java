@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.sessionops.claude.api.prompt.FrontMatterSettings;
 import dev.sessionops.claude.api.v1alpha1.RunSettings;
 
 class RunPlannerValidationTest {

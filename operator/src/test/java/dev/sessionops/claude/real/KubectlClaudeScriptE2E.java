@@ -18,13 +18,16 @@ import dev.sessionops.claude.testing.Project;
 /**
  * The installed form of the plugin: {@code scripts/kubectl-claude} run as a process, through a symlink as the README
  * installs it, against the packaged build ({@code target/quarkus-app}, hence failsafe, after {@code package}). Shows
- * that the script's class path finds the CLI and its dependencies; the start-up time is printed, not asserted (CPU
- * is shared here).
+ * that the script's class path finds the CLI and its dependencies, and that it keeps one class-data sharing archive per
+ * build; the start-up time is printed, not asserted (CPU is shared here).
  */
 class KubectlClaudeScriptE2E {
 
     private record Run(int exitCode, String out, long millis) {
     }
+
+    /** The script's start-up archive goes here, not into the user's cache. */
+    private static Path cache;
 
     private static Run run(Path script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script.toString()));
@@ -32,6 +35,7 @@ class KubectlClaudeScriptE2E {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         // the java that runs the tests, whatever is first on PATH
         pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
         long start = System.nanoTime();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,6 +46,7 @@ class KubectlClaudeScriptE2E {
     @Test
     void helpAndVersionRunFromThePackagedBuildThroughASymlink() throws Exception {
         Path bin = Files.createTempDirectory("kubectl-claude-bin");
+        cache = Files.createTempDirectory("kubectl-claude-cache");
         Path link = Files.createSymbolicLink(bin.resolve("kubectl-claude"), Project.path("scripts", "kubectl-claude"));
         try {
             Run help = run(link, "--help");
@@ -57,12 +62,29 @@ class KubectlClaudeScriptE2E {
             System.out.println("kubectl-claude --help took " + help.millis() + " ms; version: " + version.millis()
                     + " ms wall clock, " + version.out().lines().toList().get(1) + " in the JVM");
 
+            // the first call made the class-data sharing archive for this jar and java; the next ones use it
+            List<Path> archives;
+            try (var files = Files.list(cache.resolve("kubectl-claude"))) {
+                archives = files.toList();
+            }
+            assertEquals(1, archives.size(), archives.toString());
+            assertTrue(archives.get(0).getFileName().toString().matches("kubectl-claude-[0-9-]+\\.jsa"), archives.toString());
+            Run again = run(link, "version");
+            assertEquals(version.out().lines().findFirst(), again.out().lines().findFirst(), again.out());
+            try (var files = Files.list(cache.resolve("kubectl-claude"))) {
+                assertEquals(archives, files.toList(), "reused, not made again");
+            }
+
             Run usage = run(link, "session", "show");
             assertEquals(2, usage.exitCode(), usage.out());
             assertTrue(usage.out().contains("Missing required parameter: 'NAME'"), usage.out());
+            assertEquals(1, usage.out().lines().count(), "one line, not the whole usage: " + usage.out());
         } finally {
             Files.deleteIfExists(link);
             Files.deleteIfExists(bin);
+            try (var files = Files.walk(cache)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 import java.util.Collection;
 import java.util.Map;
@@ -90,9 +90,7 @@ public final class PromptTemplate {
         Object current = vars;
         for (String part : path.split("\\.")) {
             if (!(current instanceof Map<?, ?> map) || !map.containsKey(part)) {
-                throw new PromptException(PromptException.UNKNOWN_VARIABLE,
-                        "prompt uses variable {" + path + "} but no value was given for it (set it in spec.variables,"
-                                + " or write \\{ to keep a literal brace)");
+                throw PromptException.unknownVariable(path);
             }
             current = map.get(part);
         }

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 import dev.sessionops.claude.api.v1alpha1.RunSettings;
 

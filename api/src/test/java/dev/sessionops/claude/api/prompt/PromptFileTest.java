@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -239,5 +239,17 @@ class PromptFileTest {
         assertEquals("Java in a formal tone", file.render(null));
         PromptException e = assertThrows(PromptException.class, () -> PromptFile.parse("{missing}").render(Map.of()));
         assertEquals(PromptException.UNKNOWN_VARIABLE, e.reason());
+    }
+
+    @Test
+    void hasFrontMatterAgreesWithParse() throws PromptException {
+        for (String text : new String[] {"---\nmodel: opus\n---\nBody", "\uFEFF---  \nmodel: opus\n---\nBody"}) {
+            assertTrue(PromptFile.hasFrontMatter(text), text);
+            assertEquals("opus", PromptFile.parse(text).settings().getModel());
+        }
+        for (String text : new String[] {"Body\n---\n", " ---\nx", "----\nx", ""}) {
+            assertFalse(PromptFile.hasFrontMatter(text), text);
+            assertEquals(text, PromptFile.parse(text).body());
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,11 +22,11 @@ public record PromptFile(String body, FrontMatterSettings settings, boolean sess
     }
 
     public static PromptFile parse(String text) throws PromptException {
-        String content = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        int firstEnd = lineEnd(content, 0);
-        if (!isDelimiter(content, 0, firstEnd)) {
+        String content = withoutBom(text);
+        if (!hasFrontMatter(content)) {
             return plain(content);
         }
+        int firstEnd = lineEnd(content, 0);
         int lineStart = next(content, firstEnd);
         while (lineStart < content.length()) {
             int end = lineEnd(content, lineStart);
@@ -39,6 +39,19 @@ public record PromptFile(String body, FrontMatterSettings settings, boolean sess
         }
         throw new PromptException(PromptException.INVALID_FRONT_MATTER,
                 "the prompt starts a front matter block with \"---\" but has no closing \"---\" line");
+    }
+
+    /**
+     * Whether {@link #parse} reads front matter from this text: its first line (after a byte order mark) is
+     * {@code ---}, trailing blanks allowed. {@code kubectl claude run -f} decides with it where a file goes.
+     */
+    public static boolean hasFrontMatter(String text) {
+        String content = withoutBom(text);
+        return isDelimiter(content, 0, lineEnd(content, 0));
+    }
+
+    private static String withoutBom(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** An inline prompt: all body, no front matter is looked for. */

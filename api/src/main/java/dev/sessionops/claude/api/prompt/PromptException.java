@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.api.prompt;
 
 /**
  * A prompt that cannot be run as written. The {@link #reason()} is a CamelCase condition reason the reconciler puts
@@ -11,18 +11,34 @@ public class PromptException extends Exception {
     public static final String SESSION_REQUIRED = "SessionRequired";
 
     private final String reason;
+    private final String variable;
 
     public PromptException(String reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, null, null);
     }
 
     public PromptException(String reason, String message, Throwable cause) {
+        this(reason, message, cause, null);
+    }
+
+    private PromptException(String reason, String message, Throwable cause, String variable) {
         super(message, cause);
         this.reason = reason;
+        this.variable = variable;
+    }
+
+    /** {@link #UNKNOWN_VARIABLE}: the placeholder's path, so a client can name its own way to set it. */
+    static PromptException unknownVariable(String path) {
+        return new PromptException(UNKNOWN_VARIABLE, "prompt uses variable {" + path + "} but no value was given for it"
+                + " (set it in spec.variables, or write \\{ to keep a literal brace)", null, path);
     }
 
     public String reason() {
         return reason;
+    }
+
+    /** The unknown variable's path; null for other reasons. */
+    public String variable() {
+        return variable;
     }
 }
