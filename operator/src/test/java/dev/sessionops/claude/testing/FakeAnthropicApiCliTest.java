@@ -234,12 +234,16 @@ class FakeAnthropicApiCliTest {
      */
     @Test
     void sigtermToTheContainersShellInterruptsTheCliGracefullyWithItsResultAndCost() throws Exception {
-        RunOptions options = RunOptions.builder("[[tool Bash {\"command\":\"sleep 60\"}]]")
-                .allowedTools(List.of("Bash(sleep:*)")).build();
+        // a tool that runs a minute (a long sleep the CLI refuses outright), reading only in the working directory
+        String tool = "timeout 60 tail -F ./never-written";
+        RunOptions options = RunOptions.builder("[[tool Bash {\"command\":\"" + tool + "\"}]]")
+                .allowedTools(List.of("Bash(timeout:*)")).build();
         CliRun run = run(ClaudeCommand.interruptible(ClaudeCommand.argv(options)), process -> {
-            // once the tool runs (its sleep is a grandchild of the shell), the pod is stopped
+            // once the tool runs (a grandchild of the shell; the CLI's own command line holds it too, in the
+            // prompt), the pod is stopped
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (process.descendants().noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 60"))) {
+            while (process.descendants().map(p -> p.info().commandLine().orElse(""))
+                    .noneMatch(line -> line.equals(tool) || line.endsWith("/" + tool))) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("the tool never started");
                 }
