@@ -9,6 +9,7 @@ public class PromptException extends Exception {
     public static final String UNKNOWN_FRONT_MATTER_KEY = "UnknownFrontMatterKey";
     public static final String UNKNOWN_VARIABLE = "UnknownVariable";
     public static final String SESSION_REQUIRED = "SessionRequired";
+    public static final String PROMPT_TOO_LARGE = "PromptTooLarge";
 
     private final String reason;
     private final String variable;
@@ -28,6 +29,11 @@ public class PromptException extends Exception {
     }
 
     /** {@link #UNKNOWN_VARIABLE}: the placeholder's path, so a client can name its own way to set it. */
+    static PromptException tooLarge(int maxBytes) {
+        return new PromptException(PROMPT_TOO_LARGE, "the prompt with its variables filled in is larger than " + maxBytes
+                + " bytes, the most the CLI can take as one argument: shorten it or its variables", null, null);
+    }
+
     static PromptException unknownVariable(String path) {
         return new PromptException(UNKNOWN_VARIABLE, "prompt uses variable {" + path + "} but no value was given for it"
                 + " (set it in spec.variables, or write \\{ to keep a literal brace)", null, path);

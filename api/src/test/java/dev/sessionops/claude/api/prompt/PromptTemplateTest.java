@@ -106,4 +106,39 @@ class PromptTemplateTest {
         String text = "multi\nline \\ backslash \\n and unicode \u00e9\u4e2d";
         assertEquals(text, PromptTemplate.render(text, Map.of()));
     }
+
+    /** A template bomb: many placeholders of a large value stop at the cap, whatever they would have grown to. */
+    @Test
+    void aPromptThatWouldRenderPastTheCliArgumentLimitIsRefused() {
+        String template = "{a}".repeat(43_690);
+        PromptException bomb = assertThrows(PromptException.class,
+                () -> PromptTemplate.render(template, Map.of("a", "x".repeat(600_000))));
+        assertEquals(PromptException.PROMPT_TOO_LARGE, bomb.reason());
+        assertTrue(bomb.getMessage().contains("131071 bytes"), bomb.getMessage());
+        // a little over the cap, by placeholders of small values, or by multi-byte characters alone
+        assertThrows(PromptException.class, () -> PromptTemplate.render("{a}".repeat(13_108), Map.of("a", "0123456789")));
+        assertEquals(PromptException.PROMPT_TOO_LARGE, assertThrows(PromptException.class,
+                () -> PromptTemplate.render("\u00e9".repeat(70_000), Map.of())).reason());
+        // at the cap: fine
+        assertEquals(PromptTemplate.MAX_RENDERED_BYTES, assertDoesNotThrowRender("a".repeat(PromptTemplate.MAX_RENDERED_BYTES)).length());
+    }
+
+    /** Unmatched and nested braces in bulk render as written (each brace found once, not a scan to the end per brace). */
+    @Test
+    void bracesInBulkRenderAsWritten() throws PromptException {
+        String opens = "{".repeat(131_000);
+        assertEquals(opens, PromptTemplate.render(opens, Map.of()));
+        String nested = "{".repeat(60_000) + "1}" + "}".repeat(10); // the innermost {1} is no variable
+        assertEquals(nested, PromptTemplate.render(nested, Map.of()));
+        assertEquals("${" + "{".repeat(1000), PromptTemplate.render("${" + "{".repeat(1000), Map.of()));
+        assertEquals("{1} and {b} ${c}", PromptTemplate.render("{{a}} and \\{b} ${c}", Map.of("a", 1)));
+    }
+
+    private static String assertDoesNotThrowRender(String template) {
+        try {
+            return PromptTemplate.render(template, Map.of());
+        } catch (PromptException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
