@@ -370,6 +370,14 @@ class LocalModeE2E {
                 assertEquals(200, events.statusCode(), events.body());
                 assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), events.headers().toString());
                 assertTrue(events.body().contains("data:"), events.body());
+                // the README's quick start: a write needs a permission mode that allows it; the file lands in the
+                // session's workspace, which local mode keeps where the README says
+                CliRun wrote = cli(lockedHome, endpoints, "run", "[[write /workspace/hello.txt hello]] Write hello.txt saying hello",
+                        "--new-session", "writer", "--permission-mode", "acceptEdits", "--name", "writer-01", "--follow");
+                assertEquals(0, wrote.exit(), wrote.out());
+                Path written = lockedHome.resolve("volumes/claims/default").resolve(JobNames.stateClaim("writer"))
+                        .resolve("workspace/hello.txt");
+                assertEquals("hello", Files.readString(written).strip(), "the agent's file, at the documented path");
                 assertFalse(sampler.uids().isEmpty(), "the claude process was seen running");
                 assertFalse(sampler.uids().contains(0L), "uids seen: " + sampler.uids());
                 assertTrue(operator.log().contains("LocalKubelet: starting default/"), operator.log());
