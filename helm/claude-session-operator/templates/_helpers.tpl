@@ -238,6 +238,14 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.job.ttlSecondsAfterFinished | int | quote }}
 - name: CSO_JOB_KEEP_AFTER_RECORD
   value: {{ .Values.job.keepAfterRecord | quote }}
+{{- with .Values.policy.allowedEnv }}
+- name: CSO_POLICY_ALLOWED_ENV
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.settingSources }}
+- name: CSO_POLICY_SETTING_SOURCES
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- with .Values.messages.ttlAfterFinished }}
 - name: CSO_MESSAGES_TTL_AFTER_FINISHED
   value: {{ . | quote }}

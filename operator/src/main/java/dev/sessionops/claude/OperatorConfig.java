@@ -1,6 +1,7 @@
 package dev.sessionops.claude;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +17,8 @@ public interface OperatorConfig {
     Job job();
 
     Messages messages();
+
+    Policy policy();
 
     LeaderElection leaderElection();
 
@@ -83,6 +86,22 @@ public interface OperatorConfig {
          */
         @WithDefault("10m")
         Duration keepAfterRecord();
+    }
+
+    /** What the operator lets sessions do (the platform team's, not a session's). */
+    interface Policy {
+        /**
+         * Environment variables a session may set although they could redirect the model credentials or load code
+         * into the CLI (ANTHROPIC_*, CLAUDE_CODE_*, *_PROXY, NODE_OPTIONS, LD_*, …); none by default.
+         */
+        Optional<List<String>> allowedEnv();
+
+        /**
+         * The CLI's setting sources ({@code --setting-sources}: user, project, local). None by default: settings
+         * and hooks in a cloned repository, or planted on the state volume by an earlier turn, never load; managed
+         * settings in the runner image still apply.
+         */
+        Optional<List<String>> settingSources();
     }
 
     interface Messages {

@@ -57,6 +57,11 @@ public final class ClaudeCommand {
         option(argv, "--max-budget-usd", o.maxBudgetUsd() == null ? null : decimal(o.maxBudgetUsd()));
         option(argv, "--mcp-config", o.mcpConfigPath());
         each(argv, "--add-dir", o.addDirs());
+        // only the settings the platform allows (none by default: a cloned repository's .claude/ settings and hooks,
+        // or hooks an earlier turn planted on the state volume, never load; managed settings still apply), and only
+        // the session's MCP servers (a repository's .mcp.json does not start any)
+        argv.add("--setting-sources=" + (o.settingSources() == null ? "" : String.join(",", o.settingSources())));
+        argv.add("--strict-mcp-config");
         argv.add("--");
         argv.add(o.prompt());
         return List.copyOf(argv);

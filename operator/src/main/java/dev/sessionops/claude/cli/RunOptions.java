@@ -31,13 +31,15 @@ public record RunOptions(
         Integer maxTurns,
         Double maxBudgetUsd,
         String mcpConfigPath,
-        List<String> addDirs) {
+        List<String> addDirs,
+        List<String> settingSources) {
 
     public RunOptions {
         Objects.requireNonNull(prompt, "prompt");
         allowedTools = copy(allowedTools);
         disallowedTools = copy(disallowedTools);
         addDirs = copy(addDirs);
+        settingSources = copy(settingSources);
     }
 
     public static Builder builder(String prompt) {
@@ -49,7 +51,7 @@ public record RunOptions(
                 .fallbackModel(fallbackModel).effort(effort).systemPrompt(systemPrompt)
                 .appendSystemPrompt(appendSystemPrompt).allowedTools(allowedTools).disallowedTools(disallowedTools)
                 .permissionMode(permissionMode).maxTurns(maxTurns).maxBudgetUsd(maxBudgetUsd)
-                .mcpConfigPath(mcpConfigPath).addDirs(addDirs);
+                .mcpConfigPath(mcpConfigPath).addDirs(addDirs).settingSources(settingSources);
     }
 
     /** An unmodifiable copy without null entries (a YAML list may hold {@code ~}). */
@@ -74,6 +76,7 @@ public record RunOptions(
         private Double maxBudgetUsd;
         private String mcpConfigPath;
         private List<String> addDirs;
+        private List<String> settingSources;
 
         private Builder() {
         }
@@ -93,11 +96,12 @@ public record RunOptions(
         public Builder maxBudgetUsd(Double v) { maxBudgetUsd = v; return this; }
         public Builder mcpConfigPath(String v) { mcpConfigPath = v; return this; }
         public Builder addDirs(List<String> v) { addDirs = v; return this; }
+        public Builder settingSources(List<String> v) { settingSources = v; return this; }
 
         public RunOptions build() {
             return new RunOptions(prompt, resumeSessionId, resumeAt, model, fallbackModel, effort, systemPrompt,
                     appendSystemPrompt, allowedTools, disallowedTools, permissionMode, maxTurns, maxBudgetUsd,
-                    mcpConfigPath, addDirs);
+                    mcpConfigPath, addDirs, settingSources);
         }
     }
 }

@@ -48,11 +48,13 @@ public class RunPlanner {
     private final KubernetesClient client;
     private final OperatorConfig config;
     private final NamespaceGuard namespaces;
+    private final EnvPolicy envPolicy;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
         this.namespaces = NamespaceGuard.of(config);
+        this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
     }
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
@@ -111,7 +113,8 @@ public class RunPlanner {
                 effective.getEffort(), effective.getSystemPrompt(), effective.getAppendSystemPrompt(),
                 effective.getAllowedTools(), effective.getDisallowedTools(), effective.getPermissionMode(),
                 effective.getMaxTurns(), effective.getMaxBudgetUsd(),
-                mcpConfig == null ? null : PodLayout.MCP_CONFIG, sessionSpec.getAddDirs());
+                mcpConfig == null ? null : PodLayout.MCP_CONFIG, sessionSpec.getAddDirs(),
+                config.policy().settingSources().orElse(List.of()));
 
         String sessionName = session == null ? null : session.getMetadata().getName();
         JobPlan job = new JobPlan(
@@ -233,6 +236,11 @@ public class RunPlanner {
                 }
                 if (e.getValue() != null && e.getValueFrom() != null) {
                     throw MessageProblem.invalid(Reasons.INVALID_ENV, "env " + e.getName() + " sets both value and valueFrom");
+                }
+                Optional<String> refused = envPolicy.refusal(e.getName(), e.getValueFrom() != null
+                        && e.getValueFrom().getSecretKeyRef() != null);
+                if (refused.isPresent() && !(Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null)) {
+                    throw MessageProblem.invalid(Reasons.ENV_NOT_ALLOWED, refused.get());
                 }
                 if (Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null) {
                     throw MessageProblem.invalid(Reasons.PLAIN_TEXT_CREDENTIAL, "env " + e.getName()

@@ -137,9 +137,25 @@ class ClaudeCommandTest {
         return ClaudeCommand.argv(RunOptions.builder("x").maxBudgetUsd(usd).build()).get(BASE.size());
     }
 
+    /** The expected argv: the fixed start, then {@code rest}, with the fixed options just before its {@code --}. */
     private static List<String> argv(String... rest) {
         List<String> all = new java.util.ArrayList<>(BASE);
-        all.addAll(List.of(rest));
+        for (String arg : rest) {
+            if (arg.equals("--")) {
+                all.addAll(FIXED);
+            }
+            all.add(arg);
+        }
         return all;
+    }
+
+    /** No setting sources but what the policy lists (none here), and only the session's MCP servers. */
+    private static final List<String> FIXED = List.of("--setting-sources=", "--strict-mcp-config");
+
+    @Test
+    void theSettingSourcesAreThePolicysOnly() {
+        List<String> argv = ClaudeCommand.argv(RunOptions.builder("Hi").settingSources(List.of("user", "project")).build());
+        assertEquals(List.of("--setting-sources=user,project", "--strict-mcp-config", "--", "Hi"),
+                argv.subList(argv.size() - 4, argv.size()));
     }
 }

@@ -221,6 +221,19 @@ class HelmChartTest {
     }
 
     @Test
+    void thePolicyReachesTheOperatorOnlyWhenSet() {
+        var env = env(operatorContainer(defaults.operator()));
+        assertNull(env.get("CSO_POLICY_ALLOWED_ENV"));
+        assertNull(env.get("CSO_POLICY_SETTING_SOURCES"), "no setting sources: the operator's default");
+        Rendered set = HelmChart.render(List.of(), Map.of("policy.allowedEnv[0]", "HTTPS_PROXY", "policy.allowedEnv[1]",
+                "NO_PROXY", "policy.settingSources[0]", "user"));
+        var setEnv = env(operatorContainer(set.operator()));
+        assertEquals("HTTPS_PROXY,NO_PROXY", setEnv.get("CSO_POLICY_ALLOWED_ENV").getValue());
+        assertEquals("user", setEnv.get("CSO_POLICY_SETTING_SOURCES").getValue());
+        assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("policy.settingSources[0]", "everything")));
+    }
+
+    @Test
     void aMessageRetentionReachesTheOperatorOnlyWhenSet() {
         assertNull(env(operatorContainer(defaults.operator())).get("CSO_MESSAGES_TTL_AFTER_FINISHED"), "kept until deleted");
         Rendered retained = HelmChart.render(List.of(), Map.of("messages.ttlAfterFinished", "7d"));

@@ -215,6 +215,27 @@ class ClaudeSessionReconcilerIT {
         assertFalse(refused.isWaiting(), "the message fails at once");
     }
 
+    /** A session cannot point its runs' credentials elsewhere: the planner refuses the env, unless the policy lists it. */
+    @Test
+    void anEnvThatRedirectsTheCredentialsIsRefusedUnlessThePolicyAllowsIt() throws Exception {
+        fixture.secret(NS);
+        ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
+            s.getSpec().setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("ANTHROPIC_BASE_URL", "https://evil.example", null)));
+            return s;
+        });
+        ClaudeMessage head = message("chat-01");
+        MessageProblem refused = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> new RunPlanner(client, TestOperatorConfig.with()).plan(head, session));
+        assertEquals("EnvNotAllowed", refused.reason());
+        assertFalse(refused.isWaiting());
+        var planned = new RunPlanner(client, TestOperatorConfig.with("cso.policy.allowed-env", "ANTHROPIC_BASE_URL"))
+                .plan(head, session);
+        assertTrue(planned.job().env().stream().anyMatch(e -> e.getName().equals("ANTHROPIC_BASE_URL")));
+        List<String> argv = planned.job().command();
+        assertTrue(argv.contains("--setting-sources=") && argv.contains("--strict-mcp-config"),
+                "no settings or MCP servers but the platform's and the session's: " + argv);
+    }
+
     /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */
     @Test
     void aResetConversationStartsTheNextMessageInANewClaudeSession() {
