@@ -246,6 +246,30 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: CSO_POLICY_SETTING_SOURCES
   value: {{ join "," . | quote }}
 {{- end }}
+{{- with .Values.policy.allowedImages }}
+- name: CSO_POLICY_ALLOWED_IMAGES
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.allowedServiceAccounts }}
+- name: CSO_POLICY_ALLOWED_SERVICE_ACCOUNTS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.deniedPermissionModes }}
+- name: CSO_POLICY_DENIED_PERMISSION_MODES
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.maxBudgetUsd }}
+- name: CSO_POLICY_MAX_BUDGET_USD
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.policy.maxTurns }}
+- name: CSO_POLICY_MAX_TURNS
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.policy.maxTimeout }}
+- name: CSO_POLICY_MAX_TIMEOUT
+  value: {{ . | quote }}
+{{- end }}
 {{- with .Values.messages.ttlAfterFinished }}
 - name: CSO_MESSAGES_TTL_AFTER_FINISHED
   value: {{ . | quote }}

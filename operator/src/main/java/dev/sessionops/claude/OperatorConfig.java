@@ -102,6 +102,23 @@ public interface OperatorConfig {
          * settings in the runner image still apply.
          */
         Optional<List<String>> settingSources();
+
+        /** Image prefixes a run may use (e.g. {@code registry.example.com/claude-runner:}); unset: any. */
+        Optional<List<String>> allowedImages();
+
+        /** Service accounts a session may name; unset: none (its runs use the operator's default). */
+        Optional<List<String>> allowedServiceAccounts();
+
+        /** Permission modes no run may use (e.g. bypassPermissions). */
+        Optional<List<String>> deniedPermissionModes();
+
+        /** The most any run may spend; set, a run without a budget of its own is refused too. */
+        Optional<Double> maxBudgetUsd();
+
+        Optional<Integer> maxTurns();
+
+        /** The longest deadline a run may have. */
+        Optional<Duration> maxTimeout();
     }
 
     interface Messages {

@@ -49,6 +49,8 @@ public final class Reasons {
     /** Its run finished after its conversation was deleted (the session is gone): nothing was recorded. */
     public static final String CONVERSATION_DELETED = "ConversationDeleted";
     public static final String LOG_UNAVAILABLE = "LogUnavailable";
+    /** The run breaks the operator's policy or its session's limits ({@link RunPolicy}). */
+    public static final String POLICY_VIOLATION = "PolicyViolation";
     /** The session sets an environment variable the operator's policy refuses ({@link EnvPolicy}). */
     public static final String ENV_NOT_ALLOWED = "EnvNotAllowed";
     /** The message's namespace is one the operator runs no Job in ({@link NamespaceGuard}). */

@@ -49,12 +49,14 @@ public class RunPlanner {
     private final OperatorConfig config;
     private final NamespaceGuard namespaces;
     private final EnvPolicy envPolicy;
+    private final RunPolicy policy;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
         this.namespaces = NamespaceGuard.of(config);
         this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
+        this.policy = RunPolicy.of(config.policy());
     }
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
@@ -97,6 +99,13 @@ public class RunPlanner {
 
         RunSettings effective = RunSettingsMerger.merge(operatorDefaults(), sessionSpec, promptFile.settings(), spec);
         validate(effective);
+        String image = sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image();
+        policy.applyCeilings(effective);
+        List<String> violations = policy.violations(effective, session == null ? null : sessionSpec, image,
+                sessionSpec.getServiceAccountName());
+        if (!violations.isEmpty()) {
+            throw MessageProblem.invalid(Reasons.POLICY_VIOLATION, String.join("; ", violations));
+        }
         List<EnvVar> env = env(sessionSpec);
         String secretName = sessionSpec.getCredentials() != null ? sessionSpec.getCredentials().getSecretRef().getName()
                 : config.defaults().credentialsSecret().orElse(null);

@@ -231,6 +231,15 @@ class HelmChartTest {
         assertEquals("HTTPS_PROXY,NO_PROXY", setEnv.get("CSO_POLICY_ALLOWED_ENV").getValue());
         assertEquals("user", setEnv.get("CSO_POLICY_SETTING_SOURCES").getValue());
         assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("policy.settingSources[0]", "everything")));
+        Rendered ceilings = HelmChart.render(List.of(), Map.of("policy.deniedPermissionModes[0]", "bypassPermissions",
+                "policy.maxBudgetUsd", "5", "policy.maxTimeout", "1h", "policy.allowedServiceAccounts[0]", "claude-runner"));
+        var ceilingEnv = env(operatorContainer(ceilings.operator()));
+        assertEquals("bypassPermissions", ceilingEnv.get("CSO_POLICY_DENIED_PERMISSION_MODES").getValue());
+        assertEquals("5", ceilingEnv.get("CSO_POLICY_MAX_BUDGET_USD").getValue());
+        assertEquals("1h", ceilingEnv.get("CSO_POLICY_MAX_TIMEOUT").getValue());
+        assertEquals("claude-runner", ceilingEnv.get("CSO_POLICY_ALLOWED_SERVICE_ACCOUNTS").getValue());
+        assertNull(ceilingEnv.get("CSO_POLICY_MAX_TURNS"));
+        assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("policy.maxTurns", "many")));
     }
 
     @Test

@@ -236,6 +236,37 @@ class ClaudeSessionReconcilerIT {
                 "no settings or MCP servers but the platform's and the session's: " + argv);
     }
 
+    /**
+     * The operator's policy, after merging session and message: a service account it does not list, a message raising
+     * its session's budget, an image outside the prefixes — PolicyViolation, the message fails and says why.
+     */
+    @Test
+    void runsOutsideThePolicyOrTheirSessionsLimitsAreRefused() throws Exception {
+        fixture.secret(NS);
+        ClaudeSession session = client.resource(fixture.session(NS, "chat")).edit(s -> {
+            s.getSpec().setServiceAccountName("cloud-admin");
+            s.getSpec().setMaxBudgetUsd(1.0);
+            return s;
+        });
+        ClaudeMessage greedy = fixture.message(NS, "chat-01", "chat", spec -> spec.setMaxBudgetUsd(10.0));
+        MessageProblem refused = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> new RunPlanner(client, TestOperatorConfig.with()).plan(greedy, session));
+        assertEquals("PolicyViolation", refused.reason());
+        assertFalse(refused.isWaiting());
+        assertTrue(refused.getMessage().contains("serviceAccountName cloud-admin is not one the policy allows"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("maxBudgetUsd 10.0 is above its session's 1.0"), refused.getMessage());
+
+        RunPlanner allowing = new RunPlanner(client, TestOperatorConfig.with("cso.policy.allowed-service-accounts", "cloud-admin",
+                "cso.policy.allowed-images", "registry.example.com/"));
+        MessageProblem image = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> allowing.plan(message("chat-02"), session));
+        assertTrue(image.getMessage().startsWith("image ghcr.io/sessionops/claude-runner"), image.getMessage());
+        var planned = new RunPlanner(client, TestOperatorConfig.with("cso.policy.allowed-service-accounts", "cloud-admin",
+                "cso.policy.max-turns", "20")).plan(message("chat-03"), session);
+        assertEquals("cloud-admin", planned.job().serviceAccountName());
+        assertTrue(planned.job().command().contains("--max-turns=20"), "the ceiling as the run's own: " + planned.job().command());
+    }
+
     /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */
     @Test
     void aResetConversationStartsTheNextMessageInANewClaudeSession() {

@@ -1,0 +1,94 @@
+package dev.sessionops.claude.message;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.Durations;
+import dev.sessionops.claude.api.v1alpha1.RunSettings;
+
+/**
+ * The platform team's limits on what a run may do ({@code cso.policy.*}), checked on what a message actually runs
+ * with after merging the operator's defaults, its session, its prompt file and itself; and the session's own limits,
+ * which a message may lower but not raise (a budget, a number of turns, a deadline; bypassing permissions). The
+ * reconciler enforces them whatever admitted the objects. Pure.
+ *
+ * @param images            image prefixes a run may use (empty: any)
+ * @param serviceAccounts   service accounts a session may name (empty: none but the operator's default)
+ * @param deniedPermissionModes permission modes no run may use
+ */
+public record RunPolicy(List<String> images, List<String> serviceAccounts, List<String> deniedPermissionModes,
+        Optional<Double> maxBudgetUsd, Optional<Integer> maxTurns, Optional<Duration> maxTimeout) {
+
+    public RunPolicy {
+        images = List.copyOf(images);
+        serviceAccounts = List.copyOf(serviceAccounts);
+        deniedPermissionModes = List.copyOf(deniedPermissionModes);
+    }
+
+    public static RunPolicy of(OperatorConfig.Policy p) {
+        return new RunPolicy(p.allowedImages().orElse(List.of()), p.allowedServiceAccounts().orElse(List.of()),
+                p.deniedPermissionModes().orElse(List.of()), p.maxBudgetUsd(), p.maxTurns(), p.maxTimeout());
+    }
+
+    /** A run that sets no budget, turns or deadline of its own gets the policy's ceiling as its own. */
+    public void applyCeilings(RunSettings effective) {
+        maxBudgetUsd.filter(max -> effective.getMaxBudgetUsd() == null).ifPresent(effective::setMaxBudgetUsd);
+        maxTurns.filter(max -> effective.getMaxTurns() == null).ifPresent(effective::setMaxTurns);
+        maxTimeout.filter(max -> effective.getTimeout() == null).ifPresent(max -> effective.setTimeout(max.toSeconds() + "s"));
+    }
+
+    /**
+     * Every way the run breaks the policy or its session's limits; empty when it keeps to them.
+     *
+     * @param session        the session's own settings (null: a one-shot message)
+     * @param image          the image the run uses
+     * @param serviceAccount the service account the session names (null: the operator's default)
+     */
+    public List<String> violations(RunSettings effective, RunSettings session, String image, String serviceAccount) {
+        List<String> out = new ArrayList<>();
+        if (!images.isEmpty() && images.stream().noneMatch(image::startsWith)) {
+            out.add("image " + image + " is not one the policy allows (" + String.join(", ", images) + ")");
+        }
+        if (serviceAccount != null && !serviceAccounts.contains(serviceAccount)) {
+            out.add("serviceAccountName " + serviceAccount + " is not one the policy allows"
+                    + (serviceAccounts.isEmpty() ? " (none may be named)" : " (" + String.join(", ", serviceAccounts) + ")"));
+        }
+        String mode = effective.getPermissionMode();
+        if (mode != null && deniedPermissionModes.contains(mode)) {
+            out.add("permissionMode " + mode + " is denied by the policy");
+        }
+        maxBudgetUsd.filter(max -> effective.getMaxBudgetUsd() == null || effective.getMaxBudgetUsd() > max)
+                .ifPresent(max -> out.add("maxBudgetUsd " + shown(effective.getMaxBudgetUsd()) + " is above the policy's "
+                        + max + " (set one at most that)"));
+        maxTurns.filter(max -> effective.getMaxTurns() == null || effective.getMaxTurns() > max)
+                .ifPresent(max -> out.add("maxTurns " + shown(effective.getMaxTurns()) + " is above the policy's " + max));
+        Duration timeout = effective.getTimeout() == null ? null : Duration.ofSeconds(Durations.parseSeconds(effective.getTimeout()));
+        maxTimeout.filter(max -> timeout == null || timeout.compareTo(max) > 0)
+                .ifPresent(max -> out.add("timeout " + effective.getTimeout() + " is above the policy's " + max));
+        if (session != null) {
+            above(out, "maxBudgetUsd", effective.getMaxBudgetUsd(), session.getMaxBudgetUsd());
+            above(out, "maxTurns", effective.getMaxTurns(), session.getMaxTurns());
+            if (session.getTimeout() != null && timeout != null
+                    && timeout.getSeconds() > Durations.parseSeconds(session.getTimeout())) {
+                out.add("timeout " + effective.getTimeout() + " is above its session's " + session.getTimeout());
+            }
+            if ("bypassPermissions".equals(mode) && !"bypassPermissions".equals(session.getPermissionMode())) {
+                out.add("permissionMode bypassPermissions is more than its session allows");
+            }
+        }
+        return out;
+    }
+
+    private static void above(List<String> out, String field, Number value, Number sessionLimit) {
+        if (sessionLimit != null && (value == null || value.doubleValue() > sessionLimit.doubleValue())) {
+            out.add(field + " " + shown(value) + " is above its session's " + shown(sessionLimit));
+        }
+    }
+
+    private static String shown(Object value) {
+        return value == null ? "(unlimited)" : value.toString();
+    }
+}
