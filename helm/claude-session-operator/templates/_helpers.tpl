@@ -270,6 +270,22 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: CSO_POLICY_MAX_TIMEOUT
   value: {{ . | quote }}
 {{- end }}
+{{- with .Values.policy.allowedTolerationKeys }}
+- name: CSO_POLICY_ALLOWED_TOLERATION_KEYS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.allowedNodeSelectorKeys }}
+- name: CSO_POLICY_ALLOWED_NODE_SELECTOR_KEYS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.allowedPodLabelKeys }}
+- name: CSO_POLICY_ALLOWED_POD_LABEL_KEYS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- with .Values.policy.allowedPodAnnotationKeys }}
+- name: CSO_POLICY_ALLOWED_POD_ANNOTATION_KEYS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- with .Values.messages.ttlAfterFinished }}
 - name: CSO_MESSAGES_TTL_AFTER_FINISHED
   value: {{ . | quote }}

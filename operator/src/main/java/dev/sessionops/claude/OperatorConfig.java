@@ -119,6 +119,18 @@ public interface OperatorConfig {
 
         /** The longest deadline a run may have. */
         Optional<Duration> maxTimeout();
+
+        /** Taint keys a session's tolerations may name; unset: a session may set no toleration. */
+        Optional<List<String>> allowedTolerationKeys();
+
+        /** Node label keys a session's nodeSelector may use; unset: none. */
+        Optional<List<String>> allowedNodeSelectorKeys();
+
+        /** Label keys a session may put on its pods (they could match another app's NetworkPolicy); unset: none. */
+        Optional<List<String>> allowedPodLabelKeys();
+
+        /** Annotation keys a session may put on its pods; unset: none. */
+        Optional<List<String>> allowedPodAnnotationKeys();
     }
 
     interface Messages {

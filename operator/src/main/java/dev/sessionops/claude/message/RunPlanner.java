@@ -101,8 +101,9 @@ public class RunPlanner {
         validate(effective);
         String image = sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image();
         policy.applyCeilings(effective);
-        List<String> violations = policy.violations(effective, session == null ? null : sessionSpec, image,
-                sessionSpec.getServiceAccountName());
+        List<String> violations = new ArrayList<>(policy.violations(effective, session == null ? null : sessionSpec, image,
+                sessionSpec.getServiceAccountName()));
+        violations.addAll(policy.placementViolations(sessionSpec));
         if (!violations.isEmpty()) {
             throw MessageProblem.invalid(Reasons.POLICY_VIOLATION, String.join("; ", violations));
         }

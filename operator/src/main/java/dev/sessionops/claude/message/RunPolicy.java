@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.api.v1alpha1.Durations;
 import dev.sessionops.claude.api.v1alpha1.RunSettings;
 
@@ -20,7 +21,24 @@ import dev.sessionops.claude.api.v1alpha1.RunSettings;
  * @param deniedPermissionModes permission modes no run may use
  */
 public record RunPolicy(List<String> images, List<String> serviceAccounts, List<String> deniedPermissionModes,
-        Optional<Double> maxBudgetUsd, Optional<Integer> maxTurns, Optional<Duration> maxTimeout) {
+        Optional<Double> maxBudgetUsd, Optional<Integer> maxTurns, Optional<Duration> maxTimeout, Placement placement) {
+
+    /**
+     * What a session may say about where and how its pods appear, key by key (empty: nothing): tolerations reach
+     * tainted nodes (dedicated, GPU), node selectors pick nodes, pod labels match other apps' NetworkPolicy rules,
+     * pod annotations steer admission plugins and meshes (an IAM role, a sidecar).
+     */
+    public record Placement(List<String> tolerationKeys, List<String> nodeSelectorKeys, List<String> podLabelKeys,
+            List<String> podAnnotationKeys) {
+        public Placement {
+            tolerationKeys = List.copyOf(tolerationKeys);
+            nodeSelectorKeys = List.copyOf(nodeSelectorKeys);
+            podLabelKeys = List.copyOf(podLabelKeys);
+            podAnnotationKeys = List.copyOf(podAnnotationKeys);
+        }
+
+        static final Placement NONE = new Placement(List.of(), List.of(), List.of(), List.of());
+    }
 
     public RunPolicy {
         images = List.copyOf(images);
@@ -28,9 +46,41 @@ public record RunPolicy(List<String> images, List<String> serviceAccounts, List<
         deniedPermissionModes = List.copyOf(deniedPermissionModes);
     }
 
+    public RunPolicy(List<String> images, List<String> serviceAccounts, List<String> deniedPermissionModes,
+            Optional<Double> maxBudgetUsd, Optional<Integer> maxTurns, Optional<Duration> maxTimeout) {
+        this(images, serviceAccounts, deniedPermissionModes, maxBudgetUsd, maxTurns, maxTimeout, Placement.NONE);
+    }
+
     public static RunPolicy of(OperatorConfig.Policy p) {
         return new RunPolicy(p.allowedImages().orElse(List.of()), p.allowedServiceAccounts().orElse(List.of()),
-                p.deniedPermissionModes().orElse(List.of()), p.maxBudgetUsd(), p.maxTurns(), p.maxTimeout());
+                p.deniedPermissionModes().orElse(List.of()), p.maxBudgetUsd(), p.maxTurns(), p.maxTimeout(),
+                new Placement(p.allowedTolerationKeys().orElse(List.of()), p.allowedNodeSelectorKeys().orElse(List.of()),
+                        p.allowedPodLabelKeys().orElse(List.of()), p.allowedPodAnnotationKeys().orElse(List.of())));
+    }
+
+    /** Every toleration, node selector, pod label and annotation key of the session the policy does not list. */
+    public List<String> placementViolations(ClaudeSessionSpec session) {
+        List<String> out = new ArrayList<>();
+        if (session.getTolerations() != null) {
+            for (var t : session.getTolerations()) {
+                // a toleration without a key tolerates every taint: the policy lists it as "*"
+                String key = t.getKey() == null || t.getKey().isEmpty() ? "*" : t.getKey();
+                if (!placement.tolerationKeys().contains(key)) {
+                    out.add("toleration " + (key.equals("*") ? "of every taint (no key)" : key) + " is not one the policy allows");
+                }
+            }
+        }
+        keys(out, "nodeSelector", session.getNodeSelector(), placement.nodeSelectorKeys());
+        keys(out, "podLabels", session.getPodLabels(), placement.podLabelKeys());
+        keys(out, "podAnnotations", session.getPodAnnotations(), placement.podAnnotationKeys());
+        return out;
+    }
+
+    private static void keys(List<String> out, String field, java.util.Map<String, String> set, List<String> allowed) {
+        if (set != null) {
+            set.keySet().stream().filter(k -> !allowed.contains(k)).sorted()
+                    .forEach(k -> out.add(field + " key " + k + " is not one the policy allows"));
+        }
     }
 
     /** A run that sets no budget, turns or deadline of its own gets the policy's ceiling as its own. */

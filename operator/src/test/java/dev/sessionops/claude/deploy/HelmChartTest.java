@@ -240,6 +240,12 @@ class HelmChartTest {
         assertEquals("claude-runner", ceilingEnv.get("CSO_POLICY_ALLOWED_SERVICE_ACCOUNTS").getValue());
         assertNull(ceilingEnv.get("CSO_POLICY_MAX_TURNS"));
         assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("policy.maxTurns", "many")));
+        Rendered placement = HelmChart.render(List.of(), Map.of("policy.allowedTolerationKeys[0]", "gpu",
+                "policy.allowedPodLabelKeys[0]", "team", "policy.allowedPodLabelKeys[1]", "cost-center"));
+        var placementEnv = env(operatorContainer(placement.operator()));
+        assertEquals("gpu", placementEnv.get("CSO_POLICY_ALLOWED_TOLERATION_KEYS").getValue());
+        assertEquals("team,cost-center", placementEnv.get("CSO_POLICY_ALLOWED_POD_LABEL_KEYS").getValue());
+        assertNull(placementEnv.get("CSO_POLICY_ALLOWED_NODE_SELECTOR_KEYS"));
     }
 
     @Test

@@ -81,6 +81,28 @@ class RunPolicyTest {
         assertTrue(raised.contains("permissionMode bypassPermissions is more than its session allows"), raised.toString());
     }
 
+    @Test
+    void placementLabelsAndAnnotationsOnlyByTheKeysThePolicyLists() {
+        ClaudeSessionSpec session = new ClaudeSessionSpec();
+        session.setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder().withKey("gpu")
+                .withOperator("Exists").build(), new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                .withOperator("Exists").build()));
+        session.setNodeSelector(java.util.Map.of("pool", "claude"));
+        session.setPodLabels(java.util.Map.of("team", "a", "role", "database-client"));
+        session.setPodAnnotations(java.util.Map.of("iam.amazonaws.com/role", "admin"));
+        List<String> none = OPEN.placementViolations(session);
+        assertEquals(List.of("toleration gpu is not one the policy allows",
+                "toleration of every taint (no key) is not one the policy allows", "nodeSelector key pool is not one the policy allows",
+                "podLabels key role is not one the policy allows", "podLabels key team is not one the policy allows",
+                "podAnnotations key iam.amazonaws.com/role is not one the policy allows"), none);
+        RunPolicy listing = new RunPolicy(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                new RunPolicy.Placement(List.of("gpu"), List.of("pool"), List.of("team"), List.of()));
+        assertEquals(List.of("toleration of every taint (no key) is not one the policy allows",
+                "podLabels key role is not one the policy allows",
+                "podAnnotations key iam.amazonaws.com/role is not one the policy allows"), listing.placementViolations(session));
+        assertEquals(List.of(), OPEN.placementViolations(new ClaudeSessionSpec()), "a session that says nothing");
+    }
+
     private static EffectiveRunSettings run(java.util.function.Consumer<EffectiveRunSettings> edit) {
         EffectiveRunSettings s = new EffectiveRunSettings();
         edit.accept(s);
