@@ -391,7 +391,7 @@ public final class ApiFront implements AutoCloseable {
                 headers.set(HttpHeaders.ACCEPT, "application/json");
             }
             if (req.method() == HttpMethod.GET && isWatch(req.getParam("watch"))) {
-                HttpWatch.bridge(req, kubeClient, host(kube), port, tls, headers, HttpWatch.since(req.getParam("resourceVersion")),
+                HttpWatch.bridge(req, kubeClient, kube.getHost(), port, tls, headers, HttpWatch.since(req.getParam("resourceVersion")),
                         table ? event -> ServerSideTable.watchEvent(event, columns.get(), include, Instant.now()) : null);
             } else if (req.method() == HttpMethod.GET && (table || isCollectionPath(req.path()))) {
                 rewritten(req, kube, port, tls, headers, json -> {
@@ -403,10 +403,6 @@ public final class ApiFront implements AutoCloseable {
                         502, "InternalError", "the Kubernetes API is not reachable");
             }
         }
-    }
-
-    private static String host(URI uri) {
-        return uri.getHost();
     }
 
     /** {@code watch=true} or {@code watch=1}, as the API server reads the parameter. */
@@ -421,13 +417,29 @@ public final class ApiFront implements AutoCloseable {
      */
     private void validatedWrite(HttpServerRequest req, URI kube, int port, boolean tls, MultiMap headers,
             CustomResources.Target target) {
-        req.resume();
-        req.body().onComplete(read -> {
-            if (read.failed()) {
-                reply(req, 400, "BadRequest", "the request body could not be read");
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && (!length.chars().allMatch(Character::isDigit) || length.length() > 12
+                || Long.parseLong(length) > MAX_WRITE_BYTES)) {
+            reply(req, 413, "RequestEntityTooLarge", "the request body is larger than " + MAX_WRITE_BYTES + " bytes");
+            return;
+        }
+        Buffer received = Buffer.buffer();
+        boolean[] refused = new boolean[1];
+        req.handler(chunk -> {
+            // a chunked body has no length to check up front: stop reading once it is too large
+            if (!refused[0] && received.length() + chunk.length() > MAX_WRITE_BYTES) {
+                refused[0] = true;
+                reply(req, 413, "RequestEntityTooLarge", "the request body is larger than " + MAX_WRITE_BYTES + " bytes");
+            } else if (!refused[0]) {
+                received.appendBuffer(chunk);
+            }
+        });
+        req.exceptionHandler(e -> reply(req, 400, "BadRequest", "the request body could not be read"));
+        req.endHandler(end -> {
+            if (refused[0]) {
                 return;
             }
-            byte[] body = read.result().getBytes();
+            byte[] body = received.getBytes();
             String method = req.method().name();
             String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
             var current = method.equals("PATCH") ? currentObject(req.path(), kube, port, tls, headers)
@@ -475,6 +487,7 @@ public final class ApiFront implements AutoCloseable {
                 });
             });
         });
+        req.resume(); // paused since it came in: the handlers are in place
     }
 
     private static String resultJson(JsonNode node) {
@@ -506,6 +519,9 @@ public final class ApiFront implements AutoCloseable {
     }
 
     /** {@code /api/v1[/namespaces/<ns>]/<plural>} or {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>}: a list. */
+    /** The kube-apiserver's limit on a request body (3 MiB): writes of our kinds are read whole to be checked. */
+    static final int MAX_WRITE_BYTES = 3 * 1024 * 1024;
+
     static boolean isCollectionPath(String path) {
         return path != null && COLLECTION.matcher(path).matches();
     }

@@ -1,7 +1,9 @@
 package dev.sessionops.claude.local;
 
 import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.logging.Logger;
 
 import io.vertx.core.MultiMap;
@@ -37,15 +39,24 @@ final class HttpWatch {
     }
 
     /** True for an event about an object whose version is not after {@code since}. */
-    static boolean isReplay(String event, long since) {
+    static boolean isReplay(JsonNode event, long since) {
         if (since <= 0) {
             return false;
         }
         try {
-            String rv = JSON.readTree(event).path("object").path("metadata").path("resourceVersion").asText("");
+            String rv = event.path("object").path("metadata").path("resourceVersion").asText("");
             return !rv.isEmpty() && Long.parseLong(rv) <= since;
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             return false;
+        }
+    }
+
+    /** The event as JSON; null when it is not (then it goes on as it came). */
+    static JsonNode parse(String event) {
+        try {
+            return JSON.readTree(event);
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -55,7 +66,7 @@ final class HttpWatch {
      * @param transform rewrites each event (e.g. into a Table), or null
      */
     static void bridge(HttpServerRequest req, HttpClient client, String host, int port, boolean tls, MultiMap headers,
-            long since, UnaryOperator<String> transform) {
+            long since, Function<JsonNode, String> transform) {
         WebSocketConnectOptions upstream = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(tls)
                 .setURI(req.uri());
         headers.forEach(h -> {
@@ -84,8 +95,17 @@ final class HttpWatch {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache, private");
             response.closeHandler(v -> ws.close());
             ws.textMessageHandler(event -> {
-                if (!response.ended() && !response.closed() && !isReplay(event, since)) {
-                    response.write((transform != null ? transform.apply(event) : event).strip() + "\n");
+                if (response.ended() || response.closed()) {
+                    return;
+                }
+                JsonNode parsed = parse(event);
+                if (parsed == null || !isReplay(parsed, since)) {
+                    response.write((transform != null && parsed != null ? transform.apply(parsed) : event.strip()) + "\n");
+                    if (response.writeQueueFull()) {
+                        // a client that reads slowly holds the upstream back instead of filling this process's memory
+                        ws.pause();
+                        response.drainHandler(v -> ws.resume());
+                    }
                 }
             });
             ws.exceptionHandler(e -> LOG.fine(() -> "watch " + req.path() + ": " + e));

@@ -153,10 +153,19 @@ final class SavedObjects {
         }
         long highest = java.util.stream.Stream.concat(sessions.stream(), messages.stream())
                 .mapToLong(o -> version(o.getMetadata().getResourceVersion())).max().orElse(0);
+        if (highest > MAX_RESTORED_VERSION) {
+            // one step per version: a file with a huge one (edited, corrupt) must not hang the start
+            LOG.warning("Local mode: " + file + " names resource version " + highest + ", more than local mode ever"
+                    + " counts to; versions start over (clients watching from before the restart list again)");
+            return;
+        }
         while (counter.requestResourceVersion() < highest) {
             // each call takes the next version
         }
     }
+
+    /** Far above what a local mode counts to in its life (one per write), far below what takes long to count to. */
+    static final long MAX_RESTORED_VERSION = 50_000_000L;
 
     static long version(String resourceVersion) {
         try {

@@ -22,6 +22,9 @@ final class SchemaValidation {
     record Violation(String field, String reason, String message, boolean unknownField) {
     }
 
+    /** The CRDs' patterns, compiled once (a handful, fixed with the build). */
+    private static final java.util.Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The top-level fields every object has beside what the CRD's schema declares. */
     private static final List<String> OBJECT_FIELDS = List.of("apiVersion", "kind", "metadata");
 
@@ -136,7 +139,7 @@ final class SchemaValidation {
         if (schema.has("pattern")) {
             String pattern = schema.get("pattern").asText();
             try {
-                if (!Pattern.compile(pattern).matcher(s).find()) {
+                if (!PATTERNS.computeIfAbsent(pattern, Pattern::compile).matcher(s).find()) {
                     out.add(invalid(path, quoted(s), "should match '" + pattern + "'"));
                 }
             } catch (PatternSyntaxException e) {

@@ -61,19 +61,18 @@ final class ServerSideTable {
      * One watch event ({@code {"type", "object"}}) with its object as a one-row Table, as a watch asked for Tables
      * gets them; ERROR and BOOKMARK events stay as they are.
      */
-    static String watchEvent(String event, List<Column> columns, IncludeObject include, Instant now) {
+    static String watchEvent(JsonNode event, List<Column> columns, IncludeObject include, Instant now) {
         try {
-            JsonNode e = JSON.readTree(event);
-            String type = e.path("type").asText();
-            if (type.equals("ERROR") || type.equals("BOOKMARK") || !e.path("object").isObject()) {
-                return event;
+            String type = event.path("type").asText();
+            if (type.equals("ERROR") || type.equals("BOOKMARK") || !event.path("object").isObject()) {
+                return JSON.writeValueAsString(event);
             }
             ObjectNode out = JSON.createObjectNode();
             out.put("type", type);
-            out.set("object", of(e.get("object"), columns, include, now));
+            out.set("object", of(event.get("object"), columns, include, now));
             return JSON.writeValueAsString(out);
-        } catch (java.io.IOException e) {
-            return event;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -62,12 +62,10 @@ final class ValidatedWrites {
         }
         switch (type) {
             case "application/merge-patch+json" -> {
-                return mergePatch(current == null ? JSON.createObjectNode() : current.deepCopy(), parse(body, false));
+                return mergePatch(existing(current).deepCopy(), parse(body, false));
             }
             case "application/json-patch+json" -> {
-                if (current == null) {
-                    throw new BadWrite(404, "NotFound", "the object to patch does not exist");
-                }
+                existing(current);
                 try {
                     return JsonPatch.apply(parse(body, false), current);
                 } catch (RuntimeException e) {
@@ -82,6 +80,14 @@ final class ValidatedWrites {
                     + " - accepted media types include: application/json-patch+json, application/merge-patch+json,"
                     + " application/apply-patch+yaml");
         }
+    }
+
+    /** Only server-side apply creates what it patches: any other patch of a missing object is 404, as upstream. */
+    private static JsonNode existing(JsonNode current) throws BadWrite {
+        if (current == null) {
+            throw new BadWrite(404, "NotFound", "the object to patch does not exist");
+        }
+        return current;
     }
 
     /** RFC 7386: objects merge, null removes, anything else replaces. */

@@ -236,6 +236,51 @@ class ApiFrontTest {
         assertEquals("POST", echo.get("method").asText());
     }
 
+    /**
+     * A write of our kinds is read whole to be checked, so it is bounded as the kube-apiserver bounds a body (3 MiB):
+     * larger ones are refused before anything reaches the embedded API, whether they say their length or not.
+     */
+    @Test
+    void aWriteOfOurKindsLargerThanTheApiServersLimitIsRefused() throws Exception {
+        Pki.Issued ca = Pki.ca("test CA");
+        HttpServer kube = kubeEcho();
+        com.fasterxml.jackson.databind.ObjectMapper yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        CustomResources crds = CustomResources.of(List.of(yaml.readTree(getClass().getClassLoader()
+                .getResource("META-INF/cso/crds/claudesessions.claude.sessionops.dev-v1.yml"))));
+        if (frontProxy == null) {
+            frontProxy = Pki.client(ca, FRONT_PROXY_CN, List.of());
+        }
+        ApiFront front = ApiFront.start(new ApiFront.Options("127.0.0.1", 0, URI.create("http://127.0.0.1:" + kube.actualPort()),
+                null, new ApiFront.OperatorUpstream("127.0.0.1", 1, ca.certPem(), frontProxy.certPem(), frontProxy.keyPem()),
+                AUTH, true, null, crds));
+        fronts.add(front);
+        URI sessions = URI.create("http://127.0.0.1:" + front.port() + "/apis/claude.sessionops.dev/v1alpha1/namespaces/default/claudesessions");
+        byte[] big = ("{\"metadata\":{\"name\":\"" + "x".repeat(ApiFront.MAX_WRITE_BYTES) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> sized = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sessions)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, sized.statusCode(), sized.body());
+        assertEquals("RequestEntityTooLarge", JSON.readTree(sized.body()).get("reason").asText());
+        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sessions)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), "no length given: " + chunked.body());
+        // a small write that breaks the schema never reaches the embedded API either
+        HttpResponse<String> invalid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sessions)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"s\"},\"spec\":{\"maxTurns\":0}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(422, invalid.statusCode(), invalid.body());
+        HttpResponse<String> valid = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sessions)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"metadata\":{\"name\":\"s\"},\"spec\":{\"maxTurns\":3}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, valid.statusCode(), valid.body());
+        assertEquals("kube", JSON.readTree(valid.body()).get("upstream").asText(), "passed on once checked");
+    }
+
     @Test
     void refusesWithoutTheTokenOrFromAForeignHostWithAKubernetesStatus() throws Exception {
         Pki.Issued ca = Pki.ca("test CA");

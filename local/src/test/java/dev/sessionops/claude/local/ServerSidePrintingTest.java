@@ -91,21 +91,22 @@ class ServerSidePrintingTest {
     void watchEventsCarryOneRowTablesAndReplaysAreDropped() throws Exception {
         String added = "{\"type\":\"ADDED\",\"object\":{\"kind\":\"ClaudeMessage\",\"metadata\":{\"name\":\"m1\","
                 + "\"resourceVersion\":\"7\",\"creationTimestamp\":\"2026-11-28T11:59:00Z\"}}}";
-        JsonNode event = JSON.readTree(ServerSideTable.watchEvent(added, COLUMNS, ServerSideTable.IncludeObject.METADATA, NOW));
+        JsonNode event = JSON.readTree(ServerSideTable.watchEvent(JSON.readTree(added), COLUMNS,
+                ServerSideTable.IncludeObject.METADATA, NOW));
         assertEquals("ADDED", event.get("type").asText());
         assertEquals("Table", event.at("/object/kind").asText());
         assertEquals("m1", event.at("/object/rows/0/cells/0").asText());
         String error = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}";
-        assertEquals(error, ServerSideTable.watchEvent(error, COLUMNS, ServerSideTable.IncludeObject.METADATA, NOW));
+        assertEquals(error, ServerSideTable.watchEvent(JSON.readTree(error), COLUMNS, ServerSideTable.IncludeObject.METADATA, NOW));
 
         assertEquals(0, HttpWatch.since(null));
         assertEquals(0, HttpWatch.since("0"));
         assertEquals(0, HttpWatch.since("abc"));
         assertEquals(12, HttpWatch.since("12"));
-        assertTrue(HttpWatch.isReplay(added, 7), "the object as the list already showed it");
-        assertFalse(HttpWatch.isReplay(added, 6));
-        assertFalse(HttpWatch.isReplay(added, 0), "a watch from no version gets every object");
-        assertFalse(HttpWatch.isReplay("not json", 7));
+        assertTrue(HttpWatch.isReplay(HttpWatch.parse(added), 7), "the object as the list already showed it");
+        assertFalse(HttpWatch.isReplay(HttpWatch.parse(added), 6));
+        assertFalse(HttpWatch.isReplay(HttpWatch.parse(added), 0), "a watch from no version gets every object");
+        assertEquals(null, HttpWatch.parse("not json"), "passed on as it came");
     }
 
     @Test

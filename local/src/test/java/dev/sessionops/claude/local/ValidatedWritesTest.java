@@ -110,6 +110,8 @@ class ValidatedWritesTest {
                 () -> ValidatedWrites.resulting("POST", "application/json", bytes("{not json"), null)).code);
         assertEquals(404, assertThrows(ValidatedWrites.BadWrite.class, () -> ValidatedWrites.resulting("PATCH",
                 "application/json-patch+json", bytes("[]"), null)).code);
+        assertEquals(404, assertThrows(ValidatedWrites.BadWrite.class, () -> ValidatedWrites.resulting("PATCH",
+                "application/merge-patch+json", bytes("{\"spec\":{}}"), null)).code, "a merge patch creates nothing");
     }
 
     @Test

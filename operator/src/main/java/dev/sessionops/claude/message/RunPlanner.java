@@ -73,6 +73,11 @@ public class RunPlanner {
      * Validates and resolves everything a message needs, so bad input is reported as soon as the message is seen,
      * not only when it reaches the head of its session's queue.
      */
+    /** Where no run may be made (shared with the session reconciler, which makes no state volume there either). */
+    public NamespaceGuard namespaces() {
+        return namespaces;
+    }
+
     public PlannedRun plan(ClaudeMessage message, ClaudeSession session) throws MessageProblem {
         String namespace = message.getMetadata().getNamespace();
         Optional<String> refused = namespaces.refusal(namespace);
@@ -247,14 +252,14 @@ public class RunPlanner {
                 if (e.getValue() != null && e.getValueFrom() != null) {
                     throw MessageProblem.invalid(Reasons.INVALID_ENV, "env " + e.getName() + " sets both value and valueFrom");
                 }
-                Optional<String> refused = envPolicy.refusal(e.getName(), e.getValueFrom() != null
-                        && e.getValueFrom().getSecretKeyRef() != null);
-                if (refused.isPresent() && !(Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null)) {
-                    throw MessageProblem.invalid(Reasons.ENV_NOT_ALLOWED, refused.get());
-                }
                 if (Credentials.ENV_NAMES.contains(e.getName()) && e.getValueFrom() == null) {
                     throw MessageProblem.invalid(Reasons.PLAIN_TEXT_CREDENTIAL, "env " + e.getName()
                             + " must come from a Secret (valueFrom.secretKeyRef or spec.credentials), not a plain value");
+                }
+                Optional<String> refused = envPolicy.refusal(e.getName(), e.getValueFrom() != null
+                        && e.getValueFrom().getSecretKeyRef() != null);
+                if (refused.isPresent()) {
+                    throw MessageProblem.invalid(Reasons.ENV_NOT_ALLOWED, refused.get());
                 }
                 env.removeIf(existing -> existing.getName().equals(e.getName()));
                 env.add(e);

@@ -121,9 +121,16 @@ public record RunPolicy(List<String> images, List<String> serviceAccounts, List<
         if (session != null) {
             above(out, "maxBudgetUsd", effective.getMaxBudgetUsd(), session.getMaxBudgetUsd());
             above(out, "maxTurns", effective.getMaxTurns(), session.getMaxTurns());
-            if (session.getTimeout() != null && timeout != null
-                    && timeout.getSeconds() > Durations.parseSeconds(session.getTimeout())) {
-                out.add("timeout " + effective.getTimeout() + " is above its session's " + session.getTimeout());
+            if (session.getTimeout() != null && timeout != null) {
+                long limit;
+                try {
+                    limit = Durations.parseSeconds(session.getTimeout());
+                } catch (IllegalArgumentException e) {
+                    limit = -1; // an API server without the schema let it through: no run exceeds a limit it cannot read
+                }
+                if (timeout.getSeconds() > limit) {
+                    out.add("timeout " + effective.getTimeout() + " is above its session's " + session.getTimeout());
+                }
             }
             if ("bypassPermissions".equals(mode) && !"bypassPermissions".equals(session.getPermissionMode())) {
                 out.add("permissionMode bypassPermissions is more than its session allows");

@@ -91,7 +91,7 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         this.events = events;
         this.metrics = metrics;
         this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout());
-        this.namespaces = NamespaceGuard.of(config);
+        this.namespaces = planner.namespaces();
     }
 
     @Override

@@ -103,6 +103,15 @@ class RunPolicyTest {
         assertEquals(List.of(), OPEN.placementViolations(new ClaudeSessionSpec()), "a session that says nothing");
     }
 
+    /** A session timeout no API server checked (the mock tier has no schema): a violation, not an exception. */
+    @Test
+    void anUnreadableSessionTimeoutIsALimitNoRunKeepsTo() {
+        ClaudeSessionSpec session = new ClaudeSessionSpec();
+        session.setTimeout("soon");
+        assertEquals(List.of("timeout 5m is above its session's soon"), OPEN.violations(run(s -> s.setTimeout("5m")), session,
+                RUNNER, null));
+    }
+
     private static EffectiveRunSettings run(java.util.function.Consumer<EffectiveRunSettings> edit) {
         EffectiveRunSettings s = new EffectiveRunSettings();
         edit.accept(s);
