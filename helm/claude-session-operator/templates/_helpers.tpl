@@ -221,6 +221,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: "true"
 - name: QUARKUS_MANAGEMENT_PORT
   value: "9000"
+- name: CSO_ADMISSION_ENABLED
+  value: {{ .Values.admission.enabled | quote }}
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE
   valueFrom:
     fieldRef:

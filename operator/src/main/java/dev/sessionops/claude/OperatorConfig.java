@@ -26,6 +26,8 @@ public interface OperatorConfig {
 
     Api api();
 
+    Admission admission();
+
     /**
      * How long a session's head message may wait for missing inputs (a Secret, a ConfigMap) before it fails
      * {@code PendingTimeout} and the queue moves on.
@@ -179,6 +181,16 @@ public interface OperatorConfig {
         /** How long a message's events stay after its run ended, for late subscribers. */
         @WithDefault("1h")
         Duration ttlAfterFinished();
+    }
+
+    /** The validating admission webhook (dev.sessionops.claude.admission). */
+    interface Admission {
+        /**
+         * Serve {@code POST /admission/v1/validate} on the API port, for the chart's ValidatingWebhookConfiguration;
+         * off: the path does not exist.
+         */
+        @WithDefault("true")
+        boolean enabled();
     }
 
     /** The read API (dev.sessionops.claude.http), served as an aggregated API through the Kubernetes API server. */

@@ -32,7 +32,9 @@ import dev.sessionops.claude.api.wire.ApiPaths;
  * front-proxy CA, {@link RequestHeaderAuthenticator}), else 401; then the raw path must be plain Kubernetes names
  * ({@link ApiPaths#syntaxProblem}), else 400. Only then does the request reach the routes, with the caller attached
  * for {@link ApiAuthFilter}'s per-route authorization. Memory only (it runs on the event loop): the trust is read in
- * the background by {@link FrontProxyTrust}. The management port (health, metrics) has its own router.
+ * the background by {@link FrontProxyTrust}. The management port (health, metrics) has its own router. The one
+ * path it does not see is the admission webhook's ({@code admission.AdmissionRoute}, ordered before it): the
+ * kube-apiserver calls webhooks without the front proxy's certificate.
  */
 @ApplicationScoped
 public class ApiGate {
@@ -48,7 +50,7 @@ public class ApiGate {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::handle);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
         // last: what no route of the API serves is a Status too, never a framework page
         router.route().order(Integer.MAX_VALUE).handler(ctx -> deny(ctx,
                 new ApiException(404, "NotFound", "the server could not find the requested resource")));

@@ -102,16 +102,7 @@ public class RunPlanner {
             throw MessageProblem.invalid(Reasons.PROMPT_MISSING, "the prompt is empty");
         }
 
-        RunSettings effective = RunSettingsMerger.merge(operatorDefaults(), sessionSpec, promptFile.settings(), spec);
-        validate(effective);
-        String image = sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image();
-        policy.applyCeilings(effective);
-        List<String> violations = new ArrayList<>(policy.violations(effective, session == null ? null : sessionSpec, image,
-                sessionSpec.getServiceAccountName()));
-        violations.addAll(policy.placementViolations(sessionSpec));
-        if (!violations.isEmpty()) {
-            throw MessageProblem.invalid(Reasons.POLICY_VIOLATION, String.join("; ", violations));
-        }
+        RunSettings effective = checkedSettings(sessionSpec, session != null, promptFile.settings(), spec);
         List<EnvVar> env = env(sessionSpec);
         String secretName = sessionSpec.getCredentials() != null ? sessionSpec.getCredentials().getSecretRef().getName()
                 : config.defaults().credentialsSecret().orElse(null);
@@ -148,6 +139,47 @@ public class RunPlanner {
                 sessionSpec.getNodeSelector(), sessionSpec.getTolerations(), sessionSpec.getPodLabels(),
                 sessionSpec.getPodAnnotations());
         return new PlannedRun(job, options);
+    }
+
+    /**
+     * The settings a run gets (operator defaults, session, prompt file, message, then the policy's ceilings), refused
+     * when they are malformed or break the policy or the session's limits.
+     */
+    private RunSettings checkedSettings(ClaudeSessionSpec sessionSpec, boolean inSession, RunSettings promptFile,
+            RunSettings message) throws MessageProblem {
+        RunSettings effective = RunSettingsMerger.merge(operatorDefaults(), sessionSpec, promptFile, message);
+        validate(effective);
+        String image = sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image();
+        policy.applyCeilings(effective);
+        List<String> violations = new ArrayList<>(policy.violations(effective, inSession ? sessionSpec : null, image,
+                sessionSpec.getServiceAccountName()));
+        violations.addAll(policy.placementViolations(sessionSpec));
+        if (!violations.isEmpty()) {
+            throw MessageProblem.invalid(Reasons.POLICY_VIOLATION, String.join("; ", violations));
+        }
+        return effective;
+    }
+
+    /**
+     * Why admission refuses a session, or a message in its session (null: one-shot), before anything either
+     * references is read: the checks {@link #plan} makes of the same objects, so admission and the reconciler agree
+     * (a prompt file's front matter is only known to the reconciler, which checks it again). Empty: admitted.
+     *
+     * @param message null when the session itself is reviewed
+     */
+    public Optional<MessageProblem> admissionProblem(String namespace, ClaudeSessionSpec session, ClaudeMessageSpec message) {
+        Optional<String> refused = namespaces.refusal(namespace);
+        if (refused.isPresent()) {
+            return Optional.of(MessageProblem.invalid(Reasons.NAMESPACE_REFUSED, refused.get()));
+        }
+        try {
+            ClaudeSessionSpec sessionSpec = session == null ? new ClaudeSessionSpec() : session;
+            checkedSettings(sessionSpec, session != null, null, message);
+            env(sessionSpec);
+            return Optional.empty();
+        } catch (MessageProblem p) {
+            return Optional.of(p);
+        }
     }
 
     private PromptFile readPrompt(String namespace, ClaudeMessageSpec spec) throws MessageProblem {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -34,6 +35,14 @@ import dev.sessionops.claude.local.RedisServer;
 import dev.sessionops.claude.testing.Project;
 import dev.sessionops.claude.testing.RealControlPlane;
 import dev.sessionops.claude.testing.TestPki;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
+import dev.sessionops.claude.api.v1alpha1.NameRef;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -73,7 +82,9 @@ class ChartOnRealApiServerE2E {
         admin = cluster.adminClient();
         kubeconfig = cluster.kubeconfig(WORK.resolve("admin.kubeconfig"));
         for (String ns : new String[] { "team-a", "team-b", "team-c" }) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            // the label an API server of 1.21 or later sets itself (this one is 1.20); the chart's webhook selects by it
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels("kubernetes.io/metadata.name", ns).endMetadata().build()).create();
         }
     }
 
@@ -145,6 +156,11 @@ class ChartOnRealApiServerE2E {
         String ignoredName = "ignored";
         admin.resource(session("team-c", ignoredName)).create();
 
+        // the chart's admission webhook fails closed: no replica answers yet, so nothing is created in team-a
+        KubernetesClientException closed = assertThrows(KubernetesClientException.class,
+                () -> admin.resource(session("team-a", "too-early")).create());
+        assertTrue(closed.getMessage().contains("failed calling webhook \"validate.claude.sessionops.dev\""), closed.getMessage());
+
         redis = RedisServer.startOnFreePort();
         String token = cluster.serviceAccountToken(NS, HelmChart.RELEASE);
         Path operatorKubeconfig = cluster.kubeconfig(WORK.resolve("operator.kubeconfig"), token, "operator");
@@ -160,12 +176,16 @@ class ChartOnRealApiServerE2E {
         // the in-chart Redis has no pod here (no kubelet): a local one without a password stands in for it
         env.put("QUARKUS_REDIS_HOSTS", redis.uri());
         env.remove("QUARKUS_REDIS_PASSWORD");
-        // the Secret-mounted serving certificate (/etc/cso/tls) and the pod's own ports, as this machine has them:
-        // a certificate for the release's Service, the API and management ports free ones on loopback
+        // the Secret-mounted serving certificate (/etc/cso/tls): the chart's own, which its APIService and webhook
+        // trust; the pod's own ports, as this machine has them: free ones on loopback
         Path tls = Files.createDirectories(WORK.resolve("tls")).toAbsolutePath();
-        String service = HelmChart.RELEASE + "." + NS + ".svc";
-        Pki.server(TestPki.SERVING_CA, service, List.of(service, "localhost"), List.of("127.0.0.1"))
-                .write(tls.resolve("tls.crt"), tls.resolve("tls.key"));
+        String secretName = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> "tls".equals(v.getName())).findFirst().orElseThrow().getSecret().getSecretName();
+        Map<String, String> serving = admin.secrets().inNamespace(NS).withName(secretName).get().getData();
+        for (String file : new String[] { "tls.crt", "tls.key" }) {
+            Pki.writePrivate(tls.resolve(file), new String(java.util.Base64.getDecoder().decode(serving.get(file)),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         int httpsPort = freePort();
         int managementPort = freePort();
         env.put("QUARKUS_HTTP_SSL_CERTIFICATE_FILES", tls.resolve("tls.crt").toString());
@@ -176,10 +196,13 @@ class ChartOnRealApiServerE2E {
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("KUBECONFIG", operatorKubeconfig.toAbsolutePath().toString());
         operator = pb.start();
+        routeServiceToThisMachine(httpsPort);
 
         // the prod profile elects a leader: the operator reconciles only once it holds the chart's Lease
         String watchedName = "watched";
-        admin.resource(session("team-a", watchedName)).create();
+        // admitted once the operator answers the chart's webhook
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> admin.resource(session("team-a", watchedName)).create() != null);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertTrue(operator.isAlive(), "the operator exited: see " + log);
             ClaudeSession watched = admin.resources(ClaudeSession.class).inNamespace("team-a").withName(watchedName).get();
@@ -218,10 +241,71 @@ class ChartOnRealApiServerE2E {
         assertEquals(200, metrics.statusCode(), metricsPath);
         assertTrue(metrics.body().contains("cso_messages"), metricsPath + " has the operator's own metrics");
         // the API port serves only the authenticated API: over TLS, and nothing without the front proxy's certificate
-        HttpClient anonymous = HttpClient.newBuilder().sslContext(TestPki.clientContext(null)).build();
-        var api = anonymous.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(401, api.statusCode(), api.body());
+        // (with the chart's certificate, issued for the Service's names: the connection is to 127.0.0.1)
+        var api = (javax.net.ssl.HttpsURLConnection) URI.create("https://127.0.0.1:" + httpsPort + "/q/health/ready").toURL()
+                .openConnection();
+        api.setSSLSocketFactory(trusting(serving.get("ca.crt")).getSocketFactory());
+        api.setHostnameVerifier((host, session) -> true);
+        assertEquals(401, api.getResponseCode());
+    }
+
+    /**
+     * No kube-proxy here: the release's Service becomes an ExternalName for localhost, which the API server resolves
+     * to {@code localhost:<port>}, so the webhook's port is the operator's; the name the API server verifies (the
+     * Service's), the path and the CA stay the chart's.
+     */
+    private static void routeServiceToThisMachine(int httpsPort) {
+        admin.services().inNamespace(NS).withName(HelmChart.RELEASE).edit(svc -> new ServiceBuilder(svc).editSpec()
+                .withType("ExternalName").withExternalName("localhost").withClusterIP(null).withClusterIPs()
+                .withSelector(null).withPorts(new ServicePortBuilder().withName("https").withPort(httpsPort).build())
+                .endSpec().build());
+        admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(HelmChart.RELEASE).edit(c -> {
+            c.getWebhooks().forEach(w -> w.getClientConfig().getService().setPort(httpsPort));
+            return c;
+        });
+    }
+
+    /**
+     * The chart's webhook, called by the API server through the release's Service with the chart's CA: a user who may
+     * create sessions in team-a but not read its Secrets cannot name one; the cluster admin can.
+     */
+    @Test
+    @Order(4)
+    void theChartsWebhookChecksReferencesAgainstTheUsersRights() {
+        admin.serviceAccounts().inNamespace("team-a").resource(new ServiceAccountBuilder().withNewMetadata().withName("bob")
+                .endMetadata().build()).create();
+        admin.rbac().roles().inNamespace("team-a").resource(new RoleBuilder().withNewMetadata().withName("bob").endMetadata()
+                .addNewRule().withApiGroups("claude.sessionops.dev").withResources("claudesessions").withVerbs("create")
+                .endRule().build()).create();
+        admin.rbac().roleBindings().inNamespace("team-a").resource(new RoleBindingBuilder().withNewMetadata().withName("bob")
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "bob").addNewSubject()
+                .withKind("ServiceAccount").withName("bob").withNamespace("team-a").endSubject().build()).create();
+        ClaudeSession naming = session("team-a", "names-a-secret");
+        naming.getSpec().setCredentials(new Credentials(new NameRef("someone-elses-key")));
+        try (KubernetesClient bob = cluster.newClient(cluster.serviceAccountToken("team-a", "bob"))) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+                        () -> bob.resource(naming).create());
+                assertTrue(refused.getMessage().contains("admission webhook \"validate.claude.sessionops.dev\" denied the request")
+                        && refused.getMessage().contains("cannot get secrets \"someone-elses-key\" (spec.credentials.secretRef)"),
+                        refused.getMessage());
+            });
+        }
+        assertNotNull(admin.resource(naming).create(), "the cluster admin may read it");
+    }
+
+    /** An SSLContext trusting one CA certificate (base64 PEM, as a Secret holds it). */
+    private static javax.net.ssl.SSLContext trusting(String caBase64) throws Exception {
+        var ca = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(caBase64)));
+        var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("chart-ca", ca);
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        var context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private static int freePort() throws java.io.IOException {

@@ -62,6 +62,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -197,7 +199,8 @@ class HelmChartTest {
         for (Rendered rendered : all()) {
             for (HasMetadata o : rendered.objects()) {
                 String what = o.getKind() + " " + o.getMetadata().getName();
-                if (o instanceof ClusterRole || o instanceof ClusterRoleBinding || o instanceof APIService) {
+                if (o instanceof ClusterRole || o instanceof ClusterRoleBinding || o instanceof APIService
+                        || o instanceof ValidatingWebhookConfiguration) {
                     assertEquals(null, o.getMetadata().getNamespace(), what);
                 } else if (o instanceof Role || o instanceof RoleBinding || o instanceof NetworkPolicy
                         && o.getMetadata().getName().endsWith("-runner")) {
@@ -591,6 +594,49 @@ class HelmChartTest {
         assertEquals(checksum, deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/tls"),
                 "the pods roll when the certificate changes, and the annotation names the certificate rendered");
         assertFalse(env.containsKey("QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD"), "the chart's certificate changes only with a rollout");
+    }
+
+    /**
+     * The admission webhook by default: our two kinds only, create and update, failing closed, called at the API
+     * port's path and trusting the same CA as the APIService (or cert-manager's injection); off, no configuration and
+     * the operator does not serve the path.
+     */
+    @Test
+    void theAdmissionWebhookReviewsOurKindsAndFailsClosed() {
+        ValidatingWebhookConfiguration configuration = defaults.all(ValidatingWebhookConfiguration.class).get(0);
+        assertEquals(1, configuration.getWebhooks().size());
+        ValidatingWebhook webhook = configuration.getWebhooks().get(0);
+        assertEquals("Fail", webhook.getFailurePolicy());
+        assertEquals("None", webhook.getSideEffects());
+        assertEquals(List.of("v1"), webhook.getAdmissionReviewVersions());
+        assertEquals(1, webhook.getRules().size());
+        var rule = webhook.getRules().get(0);
+        assertEquals(List.of("claude.sessionops.dev"), rule.getApiGroups());
+        assertEquals(List.of("claudesessions", "claudemessages"), rule.getResources(), "not their status: the operator's own");
+        assertEquals(List.of("CREATE", "UPDATE"), rule.getOperations());
+        assertNull(webhook.getNamespaceSelector(), "every namespace");
+        var service = webhook.getClientConfig().getService();
+        assertEquals("/admission/v1/validate", service.getPath());
+        assertEquals(NS, service.getNamespace());
+        APIService apiService = defaults.named(APIService.class, API_SERVICE);
+        assertEquals(apiService.getSpec().getService().getName(), service.getName());
+        assertEquals(apiService.getSpec().getService().getPort(), service.getPort());
+        assertEquals(apiService.getSpec().getCaBundle(), webhook.getClientConfig().getCaBundle(), "the serving certificate's CA");
+        assertEquals("true", env(operatorContainer(defaults.operator())).get("CSO_ADMISSION_ENABLED").getValue());
+
+        var scoped = namespaced.all(ValidatingWebhookConfiguration.class).get(0).getWebhooks().get(0).getNamespaceSelector();
+        assertEquals("kubernetes.io/metadata.name", scoped.getMatchExpressions().get(0).getKey());
+        assertEquals(List.of("team-a", "team-b"), scoped.getMatchExpressions().get(0).getValues(),
+                "only the watched namespaces: another release may run the others, with its own policy");
+
+        ValidatingWebhookConfiguration injected = certManager.all(ValidatingWebhookConfiguration.class).get(0);
+        assertNull(injected.getWebhooks().get(0).getClientConfig().getCaBundle());
+        assertEquals(certManager.named(APIService.class, API_SERVICE).getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"),
+                injected.getMetadata().getAnnotations().get("cert-manager.io/inject-ca-from"));
+
+        Rendered off = HelmChart.render(List.of(), Map.of("admission.enabled", false));
+        assertTrue(off.all(ValidatingWebhookConfiguration.class).isEmpty());
+        assertEquals("false", env(operatorContainer(off.operator())).get("CSO_ADMISSION_ENABLED").getValue());
     }
 
     /** With cert-manager: Issuers and Certificates into the Secret the operator mounts, the CA injected, no literal one. */
