@@ -162,7 +162,7 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   resources: ["pods/log"]
   verbs: ["get"]
 - apiGroups: [""]
-  resources: ["configmaps", "secrets"]
+  resources: ["configmaps"]
   verbs: ["get"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
@@ -230,7 +230,7 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: CSO_LEADER_ELECTION_LEASE_NAME
   value: {{ include "cso.leaseName" . | quote }}
 {{- $d := .Values.defaults }}
-{{- range $name, $value := dict "IMAGE" $d.image "CREDENTIALS_SECRET" $d.credentialsSecret "MODEL" $d.model "PERMISSION_MODE" $d.permissionMode "TIMEOUT" $d.timeout "STATE_SIZE" $d.stateSize "STORAGE_CLASS_NAME" $d.storageClassName "SERVICE_ACCOUNT_NAME" $d.serviceAccountName "CPU_REQUEST" $d.resources.requests.cpu "MEMORY_REQUEST" $d.resources.requests.memory "CPU_LIMIT" $d.resources.limits.cpu "MEMORY_LIMIT" $d.resources.limits.memory }}
+{{- range $name, $value := dict "IMAGE" $d.image "CREDENTIALS_SECRET" $d.credentialsSecret "CREDENTIALS_KEY" $d.credentialsKey "MODEL" $d.model "PERMISSION_MODE" $d.permissionMode "TIMEOUT" $d.timeout "STATE_SIZE" $d.stateSize "STORAGE_CLASS_NAME" $d.storageClassName "SERVICE_ACCOUNT_NAME" $d.serviceAccountName "CPU_REQUEST" $d.resources.requests.cpu "MEMORY_REQUEST" $d.resources.requests.memory "CPU_LIMIT" $d.resources.limits.cpu "MEMORY_LIMIT" $d.resources.limits.memory }}
 {{- if $value }}
 - name: CSO_DEFAULTS_{{ $name }}
   value: {{ $value | quote }}

@@ -47,6 +47,9 @@ public interface OperatorConfig {
         /** Secret with ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, for sessions without credentials. */
         Optional<String> credentialsSecret();
 
+        /** Which key of {@link #credentialsSecret} carries the credential: ANTHROPIC_API_KEY (unset) or CLAUDE_CODE_OAUTH_TOKEN. */
+        Optional<String> credentialsKey();
+
         /** Plain environment for every run (never credentials: those only come from Secrets). */
         Map<String, String> env();
 

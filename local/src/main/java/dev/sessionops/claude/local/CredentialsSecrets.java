@@ -3,6 +3,7 @@ package dev.sessionops.claude.local;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -35,8 +36,12 @@ final class CredentialsSecrets {
         this.data = data;
     }
 
-    /** @return false when the environment holds no credential (runs will then report CredentialsMissing) */
-    static boolean start(KubernetesClient client, Map<String, String> env, List<AutoCloseable> resources) {
+    /**
+     * @return the key of the Secret the runs take their credential from (the first of {@link #KEYS} the environment
+     *         has: the operator reads no Secret, so it is told); empty when the environment holds no credential (runs
+     *         will then report CredentialsMissing)
+     */
+    static Optional<String> start(KubernetesClient client, Map<String, String> env, List<AutoCloseable> resources) {
         Map<String, String> data = new LinkedHashMap<>();
         for (String key : KEYS) {
             String value = env.get(key);
@@ -45,14 +50,14 @@ final class CredentialsSecrets {
             }
         }
         if (data.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         CredentialsSecrets secrets = new CredentialsSecrets(client, data);
         secrets.ensure("default");
         resources.add(client.resources(ClaudeSession.class).inAnyNamespace().inform(secrets.handler()));
         resources.add(client.resources(ClaudeMessage.class).inAnyNamespace().inform(secrets.handler()));
         resources.add(client.namespaces().inform(secrets.handler()));
-        return true;
+        return Optional.of(data.keySet().iterator().next());
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler() {

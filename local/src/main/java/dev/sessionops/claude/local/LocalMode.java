@@ -180,7 +180,8 @@ public final class LocalMode implements AutoCloseable {
         publishFrontProxyTrust(ca);
 
         new SavedObjects(client, home.resolve("objects.json"), store).restoreThenKeepSaving(resources);
-        boolean credentials = CredentialsSecrets.start(client, settings.env(), resources);
+        Optional<String> credentialsKey = CredentialsSecrets.start(client, settings.env(), resources);
+        boolean credentials = credentialsKey.isPresent();
 
         List<Path> path = Arrays.stream(settings.env().getOrDefault("PATH", "").split(":"))
                 .filter(s -> !s.isBlank()).map(Path::of).toList();
@@ -222,6 +223,7 @@ public final class LocalMode implements AutoCloseable {
         properties.put("quarkus.management.port", String.valueOf(managementPort));
         if (credentials) {
             properties.put("cso.defaults.credentials-secret", CREDENTIALS_SECRET);
+            properties.put("cso.defaults.credentials-key", credentialsKey.get());
         }
         String baseUrl = settings.env().get("ANTHROPIC_BASE_URL");
         if (baseUrl != null && !baseUrl.isBlank()) {

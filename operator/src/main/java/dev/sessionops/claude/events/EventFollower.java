@@ -35,7 +35,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  *
  * <p>It also keeps, in memory, the model API's retries of each run it follows ({@link ModelApiRetries}, folded from the
  * same lines, from the log's first line again after a restart), and tells the listener of {@link #onModelApiChange}
- * when they change, so the message is reconciled and its condition says the CLI is retrying the API.
+ * when they change, so the message is reconciled and its condition says the CLI is retrying the API. Likewise a pod
+ * the kubelet cannot start for a missing Secret or ConfigMap ({@link PodWaiting}), which the follower sees while it
+ * waits for the container.
  */
 @ApplicationScoped
 public class EventFollower {
@@ -49,6 +51,8 @@ public class EventFollower {
     private final Map<String, Follow> follows = new ConcurrentHashMap<>();
     /** By message uid: the runs that have seen a retry of the model API (no entry: none). */
     private final Map<String, ModelApiRetries> modelApi = new ConcurrentHashMap<>();
+    /** By message uid: the runs whose pod the kubelet cannot start (no entry: none seen). */
+    private final Map<String, PodWaiting> podWaiting = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> modelApiListener = (namespace, name) -> {
     };
     private final ExecutorService threads = Executors.newCachedThreadPool(new ThreadFactory());
@@ -77,6 +81,7 @@ public class EventFollower {
     public void runEnded(ClaudeMessage message, String log) {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
+        podWaiting.remove(message.getMetadata().getUid());
         String key = keyOf(message);
         try {
             long last = store.last(key).map(EventEntry::line).orElse(0L);
@@ -98,6 +103,7 @@ public class EventFollower {
     public void forget(ClaudeMessage message) {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
+        podWaiting.remove(message.getMetadata().getUid());
         try {
             store.delete(keyOf(message));
         } catch (RuntimeException e) {
@@ -129,8 +135,14 @@ public class EventFollower {
         return Optional.ofNullable(modelApi.get(message.getMetadata().getUid()));
     }
 
+    /** Why the kubelet cannot start the message's pod, as this instance last saw it; empty when it can (or unseen). */
+    public Optional<PodWaiting> podWaiting(ClaudeMessage message) {
+        return Optional.ofNullable(podWaiting.get(message.getMetadata().getUid()));
+    }
+
     /**
-     * Called with a message's namespace and name, on a follower's thread, each time its {@link #modelApi} changes;
+     * Called with a message's namespace and name, on a follower's thread, each time its {@link #modelApi} or
+     * {@link #podWaiting} changes;
      * it must return at once (the reconciler queues an event).
      */
     public void onModelApiChange(BiConsumer<String, String> listener) {
@@ -222,8 +234,10 @@ public class EventFollower {
                 return client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null;
             }
             if (!started(pod.get())) {
+                noteWaiting(PodWaiting.of(pod.get()).orElse(null));
                 return false;
             }
+            noteWaiting(null);
             boolean ended = ended(pod.get());
             return readLog(pod.get().getMetadata().getName(), ended) || ended;
         }
@@ -282,6 +296,13 @@ public class EventFollower {
                 }
             }
             return result;
+        }
+
+        private void noteWaiting(PodWaiting now) {
+            PodWaiting before = now == null ? podWaiting.remove(uid) : podWaiting.put(uid, now);
+            if (!java.util.Objects.equals(before, now) && !stopped) {
+                modelApiListener.accept(namespace, message);
+            }
         }
 
         private Optional<Pod> newestPod() {

@@ -55,7 +55,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create", "delete" })
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
-@RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
 // creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)

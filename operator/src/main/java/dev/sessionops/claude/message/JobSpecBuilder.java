@@ -220,6 +220,16 @@ public final class JobSpecBuilder {
     }
 
     /** The CLI's exec array as the container runs it, from the Job's (escaped, interruptible) command. */
+    /** The Secret the run's credentials come from, as its Job says (empty: none, e.g. through a gateway). */
+    static java.util.Optional<String> credentialsSecretOf(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> PodLayout.CONTAINER.equals(c.getName()) && c.getEnv() != null)
+                .flatMap(c -> c.getEnv().stream())
+                .filter(e -> dev.sessionops.claude.api.v1alpha1.Credentials.SECRET_KEYS.contains(e.getName())
+                        && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .map(e -> e.getValueFrom().getSecretKeyRef().getName()).findFirst();
+    }
+
     public static List<String> commandAsRun(Job job) {
         return ClaudeCommand.unwrap(job.getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(c -> PodLayout.CONTAINER.equals(c.getName())).findFirst().orElseThrow()

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.cli.ModelApiRetries;
+import dev.sessionops.claude.events.PodWaiting;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.history.Recorded;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param cancel spec.cancel: the user asked for it not to run (on)
  * @param job its Job, from the cache (null: none)
  * @param modelApi the model API's retries in its run, as the live events show them so far (null: none seen)
+ * @param podWaiting why the kubelet cannot start its run's pod (null: it can, or not seen)
  * @param session its session as the cache shows it
  * @param sessionName the session it names (null: a one-shot message)
  * @param plan the planner's verdict on its inputs
@@ -34,7 +36,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param pendingTimeout how long a one-shot message may wait for its inputs (cso.pending-timeout)
  */
 public record MessageObservation(MessagePhase phase, String reason, String conditionText, String jobName,
-        PendingRecord pending, boolean cancel, Job job, ModelApiRetries modelApi,
+        PendingRecord pending, boolean cancel, Job job, ModelApiRetries modelApi, PodWaiting podWaiting,
         Session session, String sessionName, Supplier<PlanCheck> plan,
         Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run,
         Function<String, Duration> waitedFor, Duration pendingTimeout) {

@@ -56,6 +56,7 @@ final class MessageObserver {
         return new MessageObservation(status.getPhase(), condition.map(c -> c.getReason()).orElse(null),
                 condition.map(c -> c.getMessage()).orElse(null), status.getJobName(), status.getPendingRecord(),
                 Boolean.TRUE.equals(message.getSpec().getCancel()), job, liveEvents.modelApi(message).orElse(null),
+                liveEvents.podWaiting(message).orElse(null),
                 sessionFact, sessionName,
                 memo(() -> plan(message, session)),
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),

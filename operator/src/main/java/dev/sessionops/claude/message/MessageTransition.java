@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.cli.ModelApiRetries;
+import dev.sessionops.claude.events.PodWaiting;
 import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -40,6 +41,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * phase)</td></tr>
  * <tr><td>any</td><td>... Job gone, no run recorded or kept (deleted before it finished)</td><td>EndWithoutRun
  * (Cancelled, JobDeleted)</td></tr>
+ * <tr><td>Running</td><td>Job unfinished, the kubelet cannot start its pod (a Secret or key missing)</td><td>ReportRun
+ * (Running, CredentialsMissing for the credentials Secret, else ContainerConfigError; an Event when the reason is
+ * new); back to JobCreated once the pod starts</td></tr>
  * <tr><td>Running</td><td>Job unfinished, its CLI retrying the model API, the condition not showing that retry
  * yet</td><td>ReportRun (Running, RetryingModelApi; an Event on the run's first spell of retries)</td></tr>
  * <tr><td>Running (RetryingModelApi)</td><td>Job unfinished, the API answered since</td><td>ReportRun (Running,
@@ -58,7 +62,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * <tr><td>Queued (Queued)</td><td>session active</td><td>Nothing: validated, the session starts it</td></tr>
  * <tr><td>no Job, one-shot</td><td>inputs missing longer than cso.pending-timeout</td><td>EndWithoutRun (Failed,
  * PendingTimeout)</td></tr>
- * <tr><td>no Job</td><td>inputs missing (ConfigMap, Secret, key)</td><td>Wait (Pending, its reason), retry</td></tr>
+ * <tr><td>no Job</td><td>inputs missing (ConfigMap, its key, a workspace claim)</td><td>Wait (Pending, its reason), retry</td></tr>
  * <tr><td>no Job</td><td>inputs invalid</td><td>EndWithoutRun (Failed, its reason)</td></tr>
  * <tr><td>no Job</td><td>session suspended</td><td>Wait (Queued, SessionSuspended)</td></tr>
  * <tr><td>no Job</td><td>session active</td><td>Wait (Queued, Queued): the session starts it in its turn</td></tr>
@@ -143,6 +147,15 @@ public final class MessageTransition {
      * have not been read (an operator restart: its follower reads the log again from its start).
      */
     private static MessageAction running(MessageObservation o, Job job) {
+        PodWaiting pod = o.podWaiting();
+        if (pod != null) {
+            String reason = JobSpecBuilder.credentialsSecretOf(job)
+                    .filter(secret -> pod.isAboutSecret(job.getMetadata().getNamespace(), secret)).isPresent()
+                            ? Reasons.CREDENTIALS_MISSING : Reasons.CONTAINER_CONFIG_ERROR;
+            String text = "its pod cannot start: " + pod.message() + " (the run starts once it is there, or ends at its timeout)";
+            boolean same = reason.equals(o.reason());
+            return same && text.equals(o.conditionText()) ? new MessageAction.Follow(job) : new ReportRun(job, reason, text, !same);
+        }
         ModelApiRetries api = o.modelApi();
         boolean shown = Reasons.RETRYING_MODEL_API.equals(o.reason());
         if (api != null && api.retrying()) {
@@ -150,7 +163,8 @@ public final class MessageTransition {
             return shown && text.equals(o.conditionText()) ? new MessageAction.Follow(job)
                     : new ReportRun(job, Reasons.RETRYING_MODEL_API, text, !shown && api.spells() == 1);
         }
-        if (shown && api != null) {
+        if (shown && api != null || Reasons.CREDENTIALS_MISSING.equals(o.reason())
+                || Reasons.CONTAINER_CONFIG_ERROR.equals(o.reason())) {
             return new ReportRun(job, Reasons.JOB_CREATED, runningText(job), false);
         }
         return new MessageAction.Follow(job);

@@ -7,6 +7,8 @@ public final class Reasons {
     public static final String QUEUED = "Queued";
     public static final String SESSION_SUSPENDED = "SessionSuspended";
     public static final String CREDENTIALS_MISSING = "CredentialsMissing";
+    /** The kubelet cannot start the run's pod: a Secret or ConfigMap its env takes a key from is missing (not the credentials). */
+    public static final String CONTAINER_CONFIG_ERROR = "ContainerConfigError";
     public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
     public static final String CONFIG_MAP_KEY_NOT_FOUND = "ConfigMapKeyNotFound";
     public static final String HISTORY_STORE_UNAVAILABLE = "HistoryStoreUnavailable";

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,12 +34,12 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Turns a message (and its session, if any) into everything its Job needs, or says precisely why it cannot run.
- * The only I/O is reading the referenced ConfigMaps and checking which credential keys the Secret has.
+ * The only I/O is reading the referenced ConfigMaps and the workspace claim; Secrets are never read (the kubelet
+ * resolves them, with the pod's rights).
  */
 @ApplicationScoped
 public class RunPlanner {
@@ -50,6 +49,7 @@ public class RunPlanner {
     private final NamespaceGuard namespaces;
     private final EnvPolicy envPolicy;
     private final RunPolicy policy;
+    private final NamespaceLimitsSource namespaceLimits;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this.client = client;
@@ -57,6 +57,7 @@ public class RunPlanner {
         this.namespaces = NamespaceGuard.of(config);
         this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
         this.policy = RunPolicy.of(config.policy());
+        this.namespaceLimits = new NamespaceLimitsSource(client);
     }
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
@@ -102,11 +103,11 @@ public class RunPlanner {
             throw MessageProblem.invalid(Reasons.PROMPT_MISSING, "the prompt is empty");
         }
 
-        RunSettings effective = checkedSettings(sessionSpec, session != null, promptFile.settings(), spec);
+        RunSettings effective = checkedSettings(namespace, sessionSpec, session != null, promptFile.settings(), spec);
         List<EnvVar> env = env(sessionSpec);
         String secretName = sessionSpec.getCredentials() != null ? sessionSpec.getCredentials().getSecretRef().getName()
                 : config.defaults().credentialsSecret().orElse(null);
-        List<String> credentialKeys = credentialKeys(namespace, secretName);
+        List<String> credentialKeys = credentialKeys(sessionSpec, secretName);
         KeyRef mcpConfig = sessionSpec.getMcpConfig();
         if (mcpConfig != null) {
             requireConfigMapKey(namespace, mcpConfig);
@@ -145,13 +146,16 @@ public class RunPlanner {
      * The settings a run gets (operator defaults, session, prompt file, message, then the policy's ceilings), refused
      * when they are malformed or break the policy or the session's limits.
      */
-    private RunSettings checkedSettings(ClaudeSessionSpec sessionSpec, boolean inSession, RunSettings promptFile,
-            RunSettings message) throws MessageProblem {
+    private RunSettings checkedSettings(String namespace, ClaudeSessionSpec sessionSpec, boolean inSession,
+            RunSettings promptFile, RunSettings message) throws MessageProblem {
         RunSettings effective = RunSettingsMerger.merge(operatorDefaults(), sessionSpec, promptFile, message);
         validate(effective);
         String image = sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image();
+        NamespaceLimits limits = namespaceLimits.of(namespace);
+        RunPolicy policy = this.policy.tightenedBy(limits);
         policy.applyCeilings(effective);
-        List<String> violations = new ArrayList<>(policy.violations(effective, inSession ? sessionSpec : null, image,
+        List<String> violations = new ArrayList<>(limits.problems());
+        violations.addAll(policy.violations(effective, inSession ? sessionSpec : null, image,
                 sessionSpec.getServiceAccountName()));
         violations.addAll(policy.placementViolations(sessionSpec));
         if (!violations.isEmpty()) {
@@ -174,7 +178,7 @@ public class RunPlanner {
         }
         try {
             ClaudeSessionSpec sessionSpec = session == null ? new ClaudeSessionSpec() : session;
-            checkedSettings(sessionSpec, session != null, null, message);
+            checkedSettings(namespace, sessionSpec, session != null, null, message);
             env(sessionSpec);
             return Optional.empty();
         } catch (MessageProblem p) {
@@ -300,29 +304,23 @@ public class RunPlanner {
         return env;
     }
 
-    private List<String> credentialKeys(String namespace, String secretName) throws MessageProblem {
+    /**
+     * The key of the credentials Secret the run takes its credential from. The Secret is not read: the operator has
+     * no rights on Secrets. The kubelet reads it, and a missing Secret or key holds the pod in
+     * CreateContainerConfigError, reported as CredentialsMissing ({@link MessageTransition}).
+     */
+    private List<String> credentialKeys(ClaudeSessionSpec session, String secretName) throws MessageProblem {
         if (secretName == null) {
             throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
                     "no credentials: set spec.credentials.secretRef on the session or the operator's default Secret");
         }
-        Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
-        if (secret == null) {
-            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING, "credentials Secret " + secretName + " not found");
+        String key = session.getCredentials() != null ? session.getCredentials().keyOrDefault()
+                : config.defaults().credentialsKey().orElse(Credentials.SECRET_KEYS.get(0));
+        if (!Credentials.SECRET_KEYS.contains(key)) {
+            throw MessageProblem.invalid(Reasons.CREDENTIALS_MISSING, "credentials key " + key + " is not one of "
+                    + String.join(", ", Credentials.SECRET_KEYS));
         }
-        // Only key names are looked at; values never leave the Secret except through secretKeyRef.
-        Set<String> keys = new java.util.HashSet<>();
-        if (secret.getData() != null) {
-            keys.addAll(secret.getData().keySet());
-        }
-        if (secret.getStringData() != null) {
-            keys.addAll(secret.getStringData().keySet());
-        }
-        List<String> present = Credentials.SECRET_KEYS.stream().filter(keys::contains).toList();
-        if (present.isEmpty()) {
-            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING,
-                    "credentials Secret " + secretName + " has neither ANTHROPIC_API_KEY nor CLAUDE_CODE_OAUTH_TOKEN");
-        }
-        return present;
+        return List.of(key);
     }
 
     private ResourceRequirements resources(ClaudeSessionSpec spec) {

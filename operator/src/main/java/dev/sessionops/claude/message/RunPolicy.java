@@ -58,6 +58,23 @@ public record RunPolicy(List<String> images, List<String> serviceAccounts, List<
                         p.allowedPodLabelKeys().orElse(List.of()), p.allowedPodAnnotationKeys().orElse(List.of())));
     }
 
+    /** This policy with a namespace's own limits where they are lower (they never raise a ceiling). */
+    public RunPolicy tightenedBy(NamespaceLimits limits) {
+        if (limits.equals(NamespaceLimits.NONE)) {
+            return this;
+        }
+        return new RunPolicy(images, serviceAccounts, deniedPermissionModes,
+                lower(maxBudgetUsd, limits.maxBudgetUsd()), lower(maxTurns, limits.maxTurns()),
+                lower(maxTimeout, limits.maxTimeout()), placement);
+    }
+
+    private static <T extends Comparable<T>> Optional<T> lower(Optional<T> a, Optional<T> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isPresent() ? a : b;
+        }
+        return a.get().compareTo(b.get()) <= 0 ? a : b;
+    }
+
     /** Every toleration, node selector, pod label and annotation key of the session the policy does not list. */
     public List<String> placementViolations(ClaudeSessionSpec session) {
         List<String> out = new ArrayList<>();

@@ -60,6 +60,8 @@ class ChartRbacE2E {
         assertTrue(all.stream().allMatch(g -> g.where().equals(RbacGrants.CLUSTER)), "the SDK generates ClusterRoles");
         assertTrue(generated.stream().anyMatch(g -> g.groupResource().equals("batch/jobs") && g.verb().equals("create")),
                 "the generated RBAC names what the reconcilers call: " + generated);
+        assertTrue(all.stream().noneMatch(g -> g.groupResource().equals("/secrets")),
+                "the reconcilers read no Secret (the kubelet resolves a run's credentials): " + generated);
     }
 
     @Test

@@ -17,14 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
-import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.KeyRef;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -46,12 +43,6 @@ class BadInputIT extends EndToEndTest {
                 bad("zero-turns", "ok", MessagePhase.Failed, "InvalidMaxTurns", "at least 1", m -> m.setMaxTurns(0)),
                 bad("negative-budget", "ok", MessagePhase.Failed, "InvalidBudget", "-1.5", m -> m.setMaxBudgetUsd(-1.5)),
                 bad("bad-timeout", "ok", MessagePhase.Failed, "InvalidTimeout", "soon", m -> m.setTimeout("soon")),
-                bad("no-secret", "nosecret", MessagePhase.Pending, "CredentialsMissing", "Secret missing-secret not found",
-                        m -> {
-                        }),
-                bad("secret-without-key", "nokeys", MessagePhase.Pending, "CredentialsMissing",
-                        "neither ANTHROPIC_API_KEY nor CLAUDE_CODE_OAUTH_TOKEN", m -> {
-                        }),
                 bad("plain-key", "plainkey", MessagePhase.Failed, "PlainTextCredential", "ANTHROPIC_API_KEY", m -> {
                 }),
                 bad("no-configmap", "ok", MessagePhase.Pending, "ConfigMapNotFound", "ConfigMap absent not found",
@@ -86,10 +77,6 @@ class BadInputIT extends EndToEndTest {
         String ns = Harness.namespace(client, "bad");
         Harness.session(client, ns, "ok", s -> {
         });
-        Harness.session(client, ns, "nosecret", s -> s.setCredentials(new Credentials(new NameRef("missing-secret"))));
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("empty").endMetadata()
-                .withStringData(Map.of("OTHER", "x")).build()).create();
-        Harness.session(client, ns, "nokeys", s -> s.setCredentials(new Credentials(new NameRef("empty"))));
         Harness.session(client, ns, "plainkey", s -> s.setEnv(List.of(new EnvVar("ANTHROPIC_API_KEY", "sk-plain", null))));
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("prompts").endMetadata()
                 .withData(Map.of(

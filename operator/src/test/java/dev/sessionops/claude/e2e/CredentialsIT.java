@@ -3,22 +3,29 @@ package dev.sessionops.claude.e2e;
 import static dev.sessionops.claude.e2e.Harness.API_KEY;
 import static dev.sessionops.claude.e2e.Harness.awaitPhase;
 import static dev.sessionops.claude.e2e.Harness.message;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.local.ContainerRun;
+import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.testing.FakeAnthropicApiResource;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,6 +71,35 @@ class CredentialsIT extends EndToEndTest {
 
         assertFalse(everything.toString().contains(API_KEY), "the credential leaked");
         assertTrue(everything.length() > 10_000, "the scan looked at too little to mean anything");
+    }
+
+    /**
+     * The operator reads no Secret: a run whose credentials Secret, or its key, is not there is started anyway, and
+     * the kubelet holds its pod in CreateContainerConfigError, which the message reports as CredentialsMissing with the
+     * kubelet's words (a Warning Event once); the run starts by itself once the Secret is there.
+     */
+    @Test
+    void missingCredentialsAreReportedFromThePodAndTheRunStartsOnceTheyAreThere() {
+        String ns = Harness.namespace(client, "nocreds");
+        Harness.session(client, ns, "nosecret", s -> s.setCredentials(new Credentials(new NameRef("later"))));
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("oauth-only").endMetadata()
+                .withStringData(Map.of("CLAUDE_CODE_OAUTH_TOKEN", "t")).build()).create();
+        Harness.session(client, ns, "nokey", s -> s.setCredentials(new Credentials(new NameRef("oauth-only"))));
+        message(client, ns, "waits", "nosecret", "Hello");
+        message(client, ns, "wrong-key", "nokey", "Hello");
+
+        ClaudeMessage waits = Harness.awaitReason(client, ns, "waits", Reasons.CREDENTIALS_MISSING);
+        assertEquals(MessagePhase.Running, waits.getStatus().getPhase());
+        assertTrue(Harness.conditionMessage(waits).contains("secret \"later\" not found"), Harness.conditionMessage(waits));
+        ClaudeMessage wrongKey = Harness.awaitReason(client, ns, "wrong-key", Reasons.CREDENTIALS_MISSING);
+        assertTrue(Harness.conditionMessage(wrongKey).contains("couldn't find key ANTHROPIC_API_KEY in Secret " + ns + "/oauth-only"),
+                Harness.conditionMessage(wrongKey));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Harness.events(client, ns, "waits").stream()
+                .anyMatch(e -> Reasons.CREDENTIALS_MISSING.equals(e.getReason()) && "Warning".equals(e.getType())));
+
+        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("later").endMetadata()
+                .withStringData(Map.of("ANTHROPIC_API_KEY", API_KEY)).build()).create();
+        awaitPhase(client, ns, "waits", MessagePhase.Succeeded);
     }
 
     private String redisDump() {

@@ -22,6 +22,7 @@ import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.history.Outcome;
 import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.cli.ModelApiRetries;
+import dev.sessionops.claude.events.PodWaiting;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -144,7 +145,7 @@ class MessageTransitionTest {
         }
 
         MessageObservation build() {
-            return new MessageObservation(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session,
+            return new MessageObservation(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, null, session,
                     session == Session.ONE_SHOT ? null : "chat", plan, resume, recorded, run,
                     r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10));
         }
@@ -328,6 +329,48 @@ class MessageTransitionTest {
                 row("one-shot: no queue, it creates its own Job", readyToRun(), CreateJob.class, null, null),
                 row("one-shot, 409 on create: the same run, adopted from the Job", Obs.of(null, Session.ONE_SHOT)
                         .job(null, job(null, null)), MessageAction.Adopt.class, null, null));
+    }
+
+    /**
+     * The kubelet cannot start the run's pod: CredentialsMissing when its words are about the run's credentials
+     * Secret (announced once), ContainerConfigError for any other; back to running once the pod starts.
+     */
+    @Test
+    void aPodTheKubeletCannotStartIsReportedUntilItStarts() {
+        Job job = new JobBuilder().withNewMetadata().withName("chat-01-abc").withNamespace("team-a").endMetadata()
+                .withNewSpec().withActiveDeadlineSeconds(600L).withNewTemplate().withNewSpec().addNewContainer()
+                .withName(dev.sessionops.claude.api.runner.PodLayout.CONTAINER).addNewEnv().withName("ANTHROPIC_API_KEY")
+                .withNewValueFrom().withNewSecretKeyRef("ANTHROPIC_API_KEY", "anthropic", false).endValueFrom().endEnv()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+        Obs base = Obs.of(MessagePhase.Running, Session.ACTIVE).job("chat-01-abc", job).shows(Reasons.JOB_CREATED, RUNNING_TEXT);
+
+        ReportRun missing = assertInstanceOf(ReportRun.class, MessageTransition.next(withPod(base.build(),
+                new PodWaiting("claude", "secret \"anthropic\" not found"))));
+        assertEquals(Reasons.CREDENTIALS_MISSING, missing.reason());
+        assertTrue(missing.announce());
+        assertTrue(missing.text().contains("secret \"anthropic\" not found"), missing.text());
+        assertInstanceOf(MessageAction.Follow.class, MessageTransition.next(withPod(
+                base.shows(Reasons.CREDENTIALS_MISSING, missing.text()).build(), new PodWaiting("claude", "secret \"anthropic\" not found"))),
+                "shown already: nothing to write");
+        ReportRun noKey = assertInstanceOf(ReportRun.class, MessageTransition.next(withPod(
+                base.shows(Reasons.CREDENTIALS_MISSING, missing.text()).build(),
+                new PodWaiting("claude", "couldn't find key ANTHROPIC_API_KEY in Secret team-a/anthropic"))));
+        assertEquals(Reasons.CREDENTIALS_MISSING, noKey.reason());
+        assertFalse(noKey.announce(), "the same reason, other words: no second Event");
+        ReportRun other = assertInstanceOf(ReportRun.class, MessageTransition.next(withPod(base.build(),
+                new PodWaiting("claude", "secret \"db\" not found"))));
+        assertEquals(Reasons.CONTAINER_CONFIG_ERROR, other.reason());
+
+        ReportRun started = assertInstanceOf(ReportRun.class, MessageTransition.next(
+                base.shows(Reasons.CREDENTIALS_MISSING, missing.text()).build()));
+        assertEquals(Reasons.JOB_CREATED, started.reason());
+        assertFalse(started.announce());
+    }
+
+    private static MessageObservation withPod(MessageObservation o, PodWaiting pod) {
+        return new MessageObservation(o.phase(), o.reason(), o.conditionText(), o.jobName(), o.pending(), o.cancel(), o.job(),
+                o.modelApi(), pod, o.session(), o.sessionName(), o.plan(), o.resumeFrom(), o.recorded(), o.run(),
+                o.waitedFor(), o.pendingTimeout());
     }
 
     private static Arguments row(String edge, Obs o, Class<? extends MessageAction> action, MessagePhase phase, String reason) {

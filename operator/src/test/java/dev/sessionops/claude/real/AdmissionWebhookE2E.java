@@ -29,6 +29,7 @@ import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.api.v1alpha1.VolumeClaimWorkspace;
 import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.e2e.Harness;
+import dev.sessionops.claude.message.NamespaceLimits;
 import dev.sessionops.claude.testing.TestPki;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -214,6 +215,35 @@ class AdmissionWebhookE2E {
                 .patch(PatchContext.of(PatchType.JSON_MERGE),
                         "{\"spec\":{\"mcpConfig\":{\"name\":\"someone-elses\",\"key\":\"mcp.json\"}}}"));
         assertTrue(refused.contains("cannot get configmaps \"someone-elses\" (spec.mcpConfig)"), refused);
+    }
+
+    /** A namespace's own limit (an annotation only the platform team can write) is enforced at admission too. */
+    @Test
+    void aNamespacesAnnotatedLimitIsEnforcedAtAdmission() {
+        String team = Harness.namespace(admin, "admission-limited");
+        admin.namespaces().withName(team).edit(n -> new NamespaceBuilder(n).editMetadata().addToLabels(SCOPE_LABEL, "true")
+                .addToAnnotations(NamespaceLimits.MAX_BUDGET_USD, "1").endMetadata().build());
+        admin.rbac().roles().inNamespace(team).resource(new RoleBuilder().withNewMetadata().withName("alice").endMetadata()
+                .addNewRule().withApiGroups(ClaudeSession.GROUP).withResources("claudesessions").withVerbs("create").endRule()
+                .addNewRule().withApiGroups("").withResources("secrets").withResourceNames(Harness.SECRET).withVerbs("get")
+                .endRule().build()).create();
+        admin.rbac().roleBindings().inNamespace(team).resource(new RoleBindingBuilder().withNewMetadata().withName("alice")
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "alice")
+                .addNewSubject().withKind("ServiceAccount").withName(USER).withNamespace(ns).endSubject().build()).create();
+
+        String refused = awaitRefusal(() -> alice.resource(suspended(team, "rich", s -> s.setMaxBudgetUsd(2.0))).create());
+        assertTrue(refused.contains("maxBudgetUsd 2.0 is above the policy's 1.0"), refused);
+        awaitAdmitted(() -> alice.resource(suspended(team, "frugal", s -> s.setMaxBudgetUsd(0.5))).create());
+    }
+
+    private static ClaudeSession suspended(String namespace, String name, Consumer<ClaudeSessionSpec> spec) {
+        ClaudeSession s = new ClaudeSession();
+        s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        s.setSpec(new ClaudeSessionSpec());
+        s.getSpec().setSuspend(true);
+        s.getSpec().setCredentials(new dev.sessionops.claude.api.v1alpha1.Credentials(new NameRef(Harness.SECRET)));
+        spec.accept(s.getSpec());
+        return s;
     }
 
     private static Workspace claim(String name) {

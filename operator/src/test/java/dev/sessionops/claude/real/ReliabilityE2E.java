@@ -18,13 +18,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.api.v1alpha1.Credentials;
+import dev.sessionops.claude.api.v1alpha1.KeyRef;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.e2e.Harness;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -76,13 +76,14 @@ class ReliabilityE2E {
     @Test
     void killedBeforeTheJobIsCreated() {
         String ns = Harness.namespace(admin, "kill-before");
-        Harness.session(admin, ns, "s", s -> s.setCredentials(new Credentials(new NameRef("late"))));
-        Harness.message(admin, ns, "s-01", "s", "Wait for the key");
-        assertEquals("CredentialsMissing", Harness.reason(Harness.awaitPhase(admin, ns, "s-01", MessagePhase.Pending)));
+        Harness.session(admin, ns, "s", s -> {
+        });
+        Harness.message(admin, ns, "s-01", "s", null, m -> m.setPromptFrom(new PromptSource(new KeyRef("late", "prompt.md"))));
+        assertEquals("ConfigMapNotFound", Harness.reason(Harness.awaitPhase(admin, ns, "s-01", MessagePhase.Pending)));
 
         crashLeader();
-        admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("late").endMetadata()
-                .withStringData(Map.of("ANTHROPIC_API_KEY", Harness.API_KEY)).build()).create();
+        admin.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("late").endMetadata()
+                .withData(Map.of("prompt.md", "Wait for the prompt")).build()).create();
 
         assertRanOnceAndRecordedOnce(ns, "s", "s-01");
     }

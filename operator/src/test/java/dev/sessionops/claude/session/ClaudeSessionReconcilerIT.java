@@ -21,6 +21,7 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.MessageProblem;
+import dev.sessionops.claude.message.NamespaceLimits;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
@@ -265,6 +266,36 @@ class ClaudeSessionReconcilerIT {
                 "cso.policy.max-turns", "20")).plan(message("chat-03"), session);
         assertEquals("cloud-admin", planned.job().serviceAccountName());
         assertTrue(planned.job().command().contains("--max-turns=20"), "the ceiling as the run's own: " + planned.job().command());
+    }
+
+    /**
+     * A namespace's own limits (annotations a tenant cannot write) lower the operator's ceilings for its runs; a
+     * malformed one refuses every run there, naming it.
+     */
+    @Test
+    void aNamespacesAnnotatedLimitsTightenThePolicy() throws Exception {
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("limited").addToAnnotations(NamespaceLimits.MAX_BUDGET_USD, "1.5").endMetadata().build()).create();
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("misconfigured").addToAnnotations(NamespaceLimits.MAX_TURNS, "many").endMetadata().build()).create();
+        RunPlanner planner = new RunPlanner(client, TestOperatorConfig.with("cso.policy.max-budget-usd", "5"));
+
+        ClaudeSession limited = fixture.session("limited", "chat");
+        var planned = planner.plan(fixture.message("limited", "chat-01", "chat", spec -> { }), limited);
+        assertTrue(planned.job().command().contains("--max-budget-usd=1.5"), "the namespace's ceiling: " + planned.job().command());
+        MessageProblem above = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> planner.plan(fixture.message("limited", "chat-02", "chat", spec -> spec.setMaxBudgetUsd(2.0)), limited));
+        assertTrue(above.getMessage().contains("maxBudgetUsd 2.0 is above the policy's 1.5"), above.getMessage());
+
+        ClaudeSession elsewhere = fixture.session(NS, "chat");
+        assertTrue(planner.plan(fixture.message(NS, "chat-01", "chat", spec -> spec.setMaxBudgetUsd(4.0)), elsewhere)
+                .job().command().contains("--max-budget-usd=4"), "other namespaces keep the operator's ceiling");
+
+        ClaudeSession broken = fixture.session("misconfigured", "chat");
+        MessageProblem closed = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> planner.plan(fixture.message("misconfigured", "chat-01", "chat", spec -> { }), broken));
+        assertEquals("PolicyViolation", closed.reason());
+        assertTrue(closed.getMessage().contains(NamespaceLimits.MAX_TURNS + "=many"), closed.getMessage());
     }
 
     /** After ConversationStateLost: spec.resetConversation makes the next message start a new Claude session. */

@@ -24,6 +24,13 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 /** What planning the head gives: its Job, or the reason on the message (and an Event) when it cannot start. */
 @EnableKubernetesMockClient(crud = true)
 class SessionDispatcherIT {
+    /** A prompt from a ConfigMap that is not there (yet): an input the head waits for. */
+    private static final java.util.function.Consumer<dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec> FROM_MISSING_CONFIG_MAP = m -> {
+        m.setPrompt(null);
+        m.setPromptFrom(new dev.sessionops.claude.api.v1alpha1.PromptSource(
+                new dev.sessionops.claude.api.v1alpha1.KeyRef("team-prompts", "review.md")));
+    };
+
     KubernetesClient client;
 
     @Test
@@ -48,26 +55,24 @@ class SessionDispatcherIT {
     }
 
     @Test
-    void missingCredentialsHoldTheHeadPendingAndTheSessionLooksAgain() {
+    void missingInputsHoldTheHeadPendingAndTheSessionLooksAgain() {
         DispatchFixture fixture = new DispatchFixture(client);
-        ClaudeSession session = fixture.session("ns", "chat"); // no Secret
-        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
-        });
+        ClaudeSession session = fixture.session("ns", "chat");
+        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", FROM_MISSING_CONFIG_MAP);
         SessionDispatcher.Plan plan = fixture.dispatcher().plan(session, head, client);
-        assertNull(plan.start(), "no Job without credentials");
+        assertNull(plan.start(), "no Job without its prompt");
         assertEquals(SessionDispatcher.RECHECK, plan.recheck());
         ClaudeMessage held = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
         assertEquals(MessagePhase.Pending, held.getStatus().getPhase());
-        assertEquals(Reasons.CREDENTIALS_MISSING, held.getStatus().getConditions().get(0).getReason());
+        assertEquals(Reasons.CONFIG_MAP_NOT_FOUND, held.getStatus().getConditions().get(0).getReason());
         assertTrue(events("chat-01").stream().anyMatch(e -> "Warning".equals(e.getType())));
     }
 
     @Test
     void aHeadWaitingForItsInputsLongerThanThePendingTimeoutFailsSoTheQueueMovesOn() {
         DispatchFixture fixture = new DispatchFixture(client);
-        ClaudeSession session = fixture.session("ns", "chat"); // no Secret, so it waits
-        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
-        });
+        ClaudeSession session = fixture.session("ns", "chat");
+        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", FROM_MISSING_CONFIG_MAP); // so it waits
         fixture.dispatcher().plan(session, head, client);
         ClaudeMessage waiting = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
         assertEquals(MessagePhase.Pending, waiting.getStatus().getPhase());
@@ -90,7 +95,7 @@ class SessionDispatcherIT {
         ClaudeMessage failed = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
         assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
         assertEquals(Reasons.PENDING_TIMEOUT, failed.getStatus().getConditions().get(0).getReason());
-        assertTrue(failed.getStatus().getConditions().get(0).getMessage().contains("anthropic"),
+        assertTrue(failed.getStatus().getConditions().get(0).getMessage().contains("team-prompts"),
                 failed.getStatus().getConditions().get(0).getMessage());
         assertNull(failed.getStatus().getWaitingSince());
     }

@@ -190,6 +190,11 @@ class StateVolumesTest {
         }
 
         @Override
+        public Optional<String> credentialsKey() {
+            return Optional.empty();
+        }
+
+        @Override
         public Map<String, String> env() {
             return Map.of();
         }
