@@ -221,6 +221,14 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: "true"
 - name: QUARKUS_MANAGEMENT_PORT
   value: "9000"
+{{- with .Values.limits.maxRunning }}
+- name: CSO_LIMITS_MAX_RUNNING
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.limits.maxRunningPerNamespace }}
+- name: CSO_LIMITS_MAX_RUNNING_PER_NAMESPACE
+  value: {{ . | quote }}
+{{- end }}
 - name: CSO_ADMISSION_ENABLED
   value: {{ .Values.admission.enabled | quote }}
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE

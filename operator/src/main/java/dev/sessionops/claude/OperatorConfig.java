@@ -28,6 +28,8 @@ public interface OperatorConfig {
 
     Admission admission();
 
+    Limits limits();
+
     /**
      * How long a session's head message may wait for missing inputs (a Secret, a ConfigMap) before it fails
      * {@code PendingTimeout} and the queue moves on.
@@ -184,6 +186,15 @@ public interface OperatorConfig {
         /** How long a message's events stay after its run ended, for late subscribers. */
         @WithDefault("1h")
         Duration ttlAfterFinished();
+    }
+
+    /** How many runs at once (dev.sessionops.claude.limits.RunSlots); none set: as many as are started. */
+    interface Limits {
+        /** Runs (Jobs under way) at once, in all the operator's namespaces. */
+        Optional<Integer> maxRunning();
+
+        /** Runs at once in each namespace (a namespace's claude.sessionops.dev/max-running annotation may lower it). */
+        Optional<Integer> maxRunningPerNamespace();
     }
 
     /** The validating admission webhook (dev.sessionops.claude.admission). */

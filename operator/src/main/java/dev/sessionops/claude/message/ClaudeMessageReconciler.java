@@ -14,6 +14,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
@@ -81,12 +82,15 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     private final EventRecorder events;
     private final OperatorConfig config;
 
+    private final RunSlots slots;
+
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
-            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
+            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots) {
+        this.slots = slots;
         this.history = history;
         this.metrics = metrics;
         this.liveEvents = liveEvents;
-        this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout());
+        this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout(), slots);
         this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
         this.events = events;
         this.config = config;
@@ -120,7 +124,16 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         // follower keeps what it read; the observation carries it)
         var modelApi = new SimpleInboundEventSource<ClaudeMessage>("model-api");
         liveEvents.onModelApiChange((namespace, name) -> modelApi.propagateEvent(new ResourceID(name, namespace)));
-        return List.of(jobs, sessions, modelApi);
+        // run slots (cso.limits.*): a new leader counts the runs under way first; a slot freed for a one-shot message
+        // reconciles it
+        slots.seedFrom(jobs::list);
+        var slotFreed = new SimpleInboundEventSource<ClaudeMessage>("run-slots");
+        slots.onGrant(c -> {
+            if (!c.session()) {
+                slotFreed.propagateEvent(new ResourceID(c.owner(), c.namespace()));
+            }
+        });
+        return List.of(jobs, sessions, modelApi, slotFreed);
     }
 
     @Override
@@ -136,6 +149,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
 
     private UpdateControl<ClaudeMessage> reconcileCurrent(ClaudeMessage message, Context<ClaudeMessage> context) {
         if (context.isPrimaryResourceDeleted()) {
+            slots.release(message.getMetadata().getUid());
             liveEvents.forget(message);
             return UpdateControl.noUpdate();
         }
@@ -150,6 +164,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         }
         ensureStatus(message);
         if (message.getStatus().getPhase() != null && message.getStatus().getPhase().isTerminal()) {
+            slots.release(message.getMetadata().getUid());
             // ended: at most its Job to delete once kept long enough (the cache alone; no request otherwise), then
             // the message itself once retained long enough
             MessageAction action = MessageTransition.next(observer.observe(message, null, context));
@@ -170,7 +185,23 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
             }
         }
         MessageObservation observation = observer.observe(message, session, context);
+        holdOrFreeSlot(message, observation.job());
         return effects.apply(MessageTransition.next(observation), message, context);
+    }
+
+    /** A run under way holds its slot (counted again by a new leader); one whose Job finished gives it back. */
+    private void holdOrFreeSlot(ClaudeMessage message, Job job) {
+        if (job == null) {
+            return;
+        }
+        if (JobState.of(job).finished()) {
+            slots.release(message.getMetadata().getUid());
+        } else {
+            boolean inSession = message.getSpec().getSessionRef() != null;
+            slots.occupy(new RunSlots.Candidate(message.getMetadata().getNamespace(), inSession
+                    ? message.getSpec().getSessionRef().getName() : message.getMetadata().getName(), inSession,
+                    message.getMetadata().getUid()));
+        }
     }
 
     /**

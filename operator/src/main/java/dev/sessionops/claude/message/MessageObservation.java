@@ -8,6 +8,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.events.PodWaiting;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.history.Recorded;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -34,12 +35,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * @param run the finished Job's log and what the CLI wrote in it
  * @param waitedFor how long the message has waited for a reason (zero: it does not wait for that one yet)
  * @param pendingTimeout how long a one-shot message may wait for its inputs (cso.pending-timeout)
+ * @param slot a run slot for a one-shot message, or its place in line (asking takes a free one: ask last)
  */
 public record MessageObservation(MessagePhase phase, String reason, String conditionText, String jobName,
         PendingRecord pending, boolean cancel, Job job, ModelApiRetries modelApi, PodWaiting podWaiting,
         Session session, String sessionName, Supplier<PlanCheck> plan,
         Supplier<Redis<String>> resumeFrom, Supplier<Redis<Recorded>> recorded, Supplier<FinishedRun> run,
-        Function<String, Duration> waitedFor, Duration pendingTimeout) {
+        Function<String, Duration> waitedFor, Duration pendingTimeout, Supplier<RunSlots.Answer> slot) {
 
     /** The message's session, as far as running it is concerned. */
     public enum Session {

@@ -9,6 +9,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.cli.StreamJsonParser;
 import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
@@ -30,10 +31,12 @@ final class MessageObserver {
     private final Duration pendingTimeout;
 
     private final EventFollower liveEvents;
+    private final RunSlots slots;
 
     MessageObserver(RunPlanner planner, HistoryStore history, JobLogs logs, EventFollower liveEvents,
-            Duration pendingTimeout) {
+            Duration pendingTimeout, RunSlots slots) {
         this.liveEvents = liveEvents;
+        this.slots = slots;
         this.pendingTimeout = pendingTimeout;
         this.planner = planner;
         this.history = history;
@@ -72,7 +75,9 @@ final class MessageObserver {
                     return new FinishedRun(events.orElse(null), events.map(StreamJsonParser::parse).orElse(null), settling);
                 }),
                 waitReason -> Duration.between(Waiting.since(message, waitReason), Instant.now()),
-                pendingTimeout);
+                pendingTimeout,
+                memo(() -> slots.acquire(new RunSlots.Candidate(message.getMetadata().getNamespace(),
+                        message.getMetadata().getName(), false, message.getMetadata().getUid()))));
     }
 
     private PlanCheck plan(ClaudeMessage message, ClaudeSession session) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.events.PodWaiting;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -200,7 +201,8 @@ public final class MessageTransition {
         if (o.session() == Session.MISSING) {
             return new Wait(MessagePhase.Pending, Reasons.SESSION_NOT_FOUND, "waiting for ClaudeSession " + o.sessionName(), null);
         }
-        if (o.session() == Session.ACTIVE && o.phase() == MessagePhase.Queued && Reasons.QUEUED.equals(o.reason())) {
+        if (o.session() == Session.ACTIVE && o.phase() == MessagePhase.Queued
+                && (Reasons.QUEUED.equals(o.reason()) || Reasons.CONCURRENCY_LIMIT.equals(o.reason()))) {
             return NOTHING; // validated when it was queued; the session plans it again when it starts it
         }
         PlanCheck plan = o.plan().get();
@@ -228,6 +230,13 @@ public final class MessageTransition {
         if (resumeFrom.isDown()) {
             return new Wait(MessagePhase.Pending, Reasons.HISTORY_STORE_UNAVAILABLE,
                     "cannot read the conversation from Redis: " + resumeFrom.unavailable(), RECHECK);
+        }
+        // last: asking takes a free slot (a one-shot message; a session asks for its head when it starts it)
+        RunSlots.Answer slot = o.slot().get();
+        if (!slot.granted()) {
+            return o.phase() == MessagePhase.Queued && Reasons.CONCURRENCY_LIMIT.equals(o.reason()) ? NOTHING
+                    : new Wait(MessagePhase.Queued, Reasons.CONCURRENCY_LIMIT, "waiting for a run slot (" + slot.why()
+                            + "): number " + slot.place() + " in its namespace's line when it joined", null);
         }
         return new CreateJob(plan.plan(), resumeFrom.value());
     }

@@ -7,6 +7,8 @@ public final class Reasons {
     public static final String QUEUED = "Queued";
     public static final String SESSION_SUSPENDED = "SessionSuspended";
     public static final String CREDENTIALS_MISSING = "CredentialsMissing";
+    /** Every run slot is taken (cso.limits.max-running, a namespace's limit): it starts when one is its turn. */
+    public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
     /** The kubelet cannot start the run's pod: a Secret or ConfigMap its env takes a key from is missing (not the credentials). */
     public static final String CONTAINER_CONFIG_ERROR = "ContainerConfigError";
     public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";

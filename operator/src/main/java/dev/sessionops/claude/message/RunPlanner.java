@@ -1,5 +1,7 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.limits.NamespaceLimits;
+import dev.sessionops.claude.limits.NamespaceLimitsSource;
 import dev.sessionops.claude.api.prompt.FrontMatterSettings;
 import dev.sessionops.claude.api.prompt.PromptException;
 import dev.sessionops.claude.api.prompt.PromptFile;

@@ -1,5 +1,6 @@
 package dev.sessionops.claude.message;
 
+import dev.sessionops.claude.limits.NamespaceLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
@@ -46,6 +47,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -85,12 +87,15 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final SessionDispatcher dispatcher;
     private final NamespaceGuard namespaces;
 
+    private final RunSlots slots;
+
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            RunPlanner planner, OperatorConfig config) {
+            RunPlanner planner, OperatorConfig config, RunSlots slots) {
         this.history = history;
         this.events = events;
         this.metrics = metrics;
-        this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout());
+        this.slots = slots;
+        this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout(), slots);
         this.namespaces = planner.namespaces();
     }
 
@@ -114,7 +119,14 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
                     return session == null ? Set.of() : Set.of(new ResourceID(session, j.getMetadata().getNamespace()));
                 })
                 .build(), context);
-        return List.of(messages, jobs);
+        // a run slot freed for the session's head (cso.limits.*): the session starts it
+        var slotFreed = new SimpleInboundEventSource<ClaudeSession>("run-slots");
+        slots.onGrant(c -> {
+            if (c.session()) {
+                slotFreed.propagateEvent(new ResourceID(c.owner(), c.namespace()));
+            }
+        });
+        return List.of(messages, jobs, slotFreed);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.HistoryStoreUnavailableException;
@@ -58,11 +59,13 @@ final class SessionDispatcher {
     private final EventRecorder events;
     private final OperatorMetrics metrics;
     private final Duration pendingTimeout;
+    private final RunSlots slots;
 
     /** @param pendingTimeout how long the head may wait for missing inputs before it fails (cso.pending-timeout) */
     SessionDispatcher(RunPlanner planner, HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            Duration pendingTimeout) {
+            Duration pendingTimeout, RunSlots slots) {
         this.pendingTimeout = pendingTimeout;
+        this.slots = slots;
         this.planner = planner;
         this.history = history;
         this.events = events;
@@ -122,6 +125,16 @@ final class SessionDispatcher {
                     "cannot read the conversation from Redis: " + e.getMessage(), client);
             return Plan.later(RECHECK);
         }
+        RunSlots.Answer slot = slots.acquire(new RunSlots.Candidate(head.getMetadata().getNamespace(),
+                session.getMetadata().getName(), true, head.getMetadata().getUid()));
+        if (!slot.granted()) {
+            // said once, with its place then; the session is woken when a slot is its head's (no polling, no rewrites)
+            if (!Reasons.CONCURRENCY_LIMIT.equals(reasonOf(head))) {
+                hold(head, MessagePhase.Queued, Reasons.CONCURRENCY_LIMIT, "waiting for a run slot (" + slot.why()
+                        + "): number " + slot.place() + " in its namespace's line when it joined", client);
+            }
+            return Plan.later(null);
+        }
         return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resume), resume == null ? null : resume.sessionId()), null);
     }
 
@@ -157,6 +170,11 @@ final class SessionDispatcher {
         Duration waited = Duration.between(Waiting.since(head, refusal.get().reason()), Instant.now());
         hold(head, MessagePhase.Pending, refusal.get().reason(), refusal.get().message(), client);
         return JobRefusal.backoff(waited);
+    }
+
+    private static String reasonOf(ClaudeMessage m) {
+        return m.getStatus() == null || m.getStatus().getConditions() == null || m.getStatus().getConditions().isEmpty() ? null
+                : m.getStatus().getConditions().get(0).getReason();
     }
 
     private static Optional<KubernetesClientException> clientError(Throwable e) {

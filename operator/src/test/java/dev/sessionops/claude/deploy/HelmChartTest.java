@@ -260,6 +260,19 @@ class HelmChartTest {
     }
 
     @Test
+    void runLimitsReachTheOperatorOnlyWhenSet() {
+        Map<String, EnvVar> none = env(operatorContainer(defaults.operator()));
+        assertNull(none.get("CSO_LIMITS_MAX_RUNNING"), "no limit by default");
+        assertNull(none.get("CSO_LIMITS_MAX_RUNNING_PER_NAMESPACE"));
+        Rendered limited = HelmChart.render(List.of(), Map.of("limits.maxRunning", 50, "limits.maxRunningPerNamespace", 10));
+        Map<String, EnvVar> env = env(operatorContainer(limited.operator()));
+        assertEquals("50", env.get("CSO_LIMITS_MAX_RUNNING").getValue());
+        assertEquals("10", env.get("CSO_LIMITS_MAX_RUNNING_PER_NAMESPACE").getValue());
+        assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("limits.maxRunning", 0)));
+        assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("limits.maxRunning", "many")));
+    }
+
+    @Test
     void valuesReachTheDeployment() {
         Rendered rendered = HelmChart.render(List.of(), Map.of("image.repository", "registry.example/cso", "image.tag",
                 "9.9.9", "replicas", 3, "resources.limits.memory", "1Gi", "extraEnv[0].name", "QUARKUS_LOG_LEVEL",

@@ -29,6 +29,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.PodLogStream;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
@@ -76,7 +77,7 @@ class ClaudeMessageReconcilerIT {
                 "cso.job.keep-after-record", "0s");
         reconciler = new ClaudeMessageReconciler(new RunPlanner(client, config), history,
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), config,
-                new OperatorMetrics(meters), new NoLiveEvents());
+                new OperatorMetrics(meters), new NoLiveEvents(), new RunSlots(config, client));
     }
 
     @Test
@@ -295,7 +296,7 @@ class ClaudeMessageReconcilerIT {
                 "cso.job.keep-after-record", "10m");
         ClaudeMessageReconciler keeper = new ClaudeMessageReconciler(new RunPlanner(client, keeping), history,
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), keeping,
-                new OperatorMetrics(meters), new NoLiveEvents());
+                new OperatorMetrics(meters), new NoLiveEvents(), new RunSlots(keeping, client));
         secret();
         ClaudeMessage solo = message("solo", null);
         keeper.reconcile(solo, new TestContext<>(solo, client));
@@ -327,7 +328,7 @@ class ClaudeMessageReconcilerIT {
                 "cso.job.keep-after-record", "0s", "cso.messages.ttl-after-finished", "1h");
         ClaudeMessageReconciler retainer = new ClaudeMessageReconciler(new RunPlanner(client, retaining), history,
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), retaining,
-                new OperatorMetrics(meters), new NoLiveEvents());
+                new OperatorMetrics(meters), new NoLiveEvents(), new RunSlots(retaining, client));
         secret();
         ClaudeMessage solo = message("solo", null);
         retainer.reconcile(solo, new TestContext<>(solo, client));

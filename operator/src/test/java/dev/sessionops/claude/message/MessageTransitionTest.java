@@ -23,6 +23,7 @@ import dev.sessionops.claude.history.Outcome;
 import dev.sessionops.claude.history.Recorded;
 import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.events.PodWaiting;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.message.MessageAction.AwaitHistory;
 import dev.sessionops.claude.message.MessageAction.CreateJob;
@@ -61,6 +62,9 @@ class MessageTransitionTest {
     private static final ModelApiRetries ANSWERED = RETRYING.next("{\"type\":\"assistant\",\"message\":{\"model\":\"m\","
             + "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}}");
     private static final String RUNNING_TEXT = "running as Job chat-01-abc";
+    private static final RunSlots.Answer SLOT_FREE = new RunSlots(java.util.Optional.empty(), java.util.Optional.empty(),
+            ns -> dev.sessionops.claude.limits.NamespaceLimits.NONE, System::nanoTime)
+            .acquire(new RunSlots.Candidate("ns", "m", false, "uid"));
 
     private static String retry(int attempt, long delayMs) {
         return "{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":" + attempt + ",\"max_retries\":10,"
@@ -147,7 +151,7 @@ class MessageTransitionTest {
         MessageObservation build() {
             return new MessageObservation(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, null, session,
                     session == Session.ONE_SHOT ? null : "chat", plan, resume, recorded, run,
-                    r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10));
+                    r -> WAITED.getOrDefault(r, Duration.ZERO), Duration.ofMinutes(10), () -> SLOT_FREE);
         }
     }
 
@@ -370,7 +374,7 @@ class MessageTransitionTest {
     private static MessageObservation withPod(MessageObservation o, PodWaiting pod) {
         return new MessageObservation(o.phase(), o.reason(), o.conditionText(), o.jobName(), o.pending(), o.cancel(), o.job(),
                 o.modelApi(), pod, o.session(), o.sessionName(), o.plan(), o.resumeFrom(), o.recorded(), o.run(),
-                o.waitedFor(), o.pendingTimeout());
+                o.waitedFor(), o.pendingTimeout(), o.slot());
     }
 
     private static Arguments row(String edge, Obs o, Class<? extends MessageAction> action, MessagePhase phase, String reason) {

@@ -29,7 +29,7 @@ import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.api.v1alpha1.VolumeClaimWorkspace;
 import dev.sessionops.claude.api.v1alpha1.Workspace;
 import dev.sessionops.claude.e2e.Harness;
-import dev.sessionops.claude.message.NamespaceLimits;
+import dev.sessionops.claude.limits.NamespaceLimits;
 import dev.sessionops.claude.testing.TestPki;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;

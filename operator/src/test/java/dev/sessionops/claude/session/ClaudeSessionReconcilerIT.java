@@ -21,7 +21,8 @@ import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.MessageProblem;
-import dev.sessionops.claude.message.NamespaceLimits;
+import dev.sessionops.claude.limits.NamespaceLimits;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
@@ -53,7 +54,8 @@ class ClaudeSessionReconcilerIT {
     void reconciler() {
         fixture = new DispatchFixture(client);
         reconciler = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
-                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with());
+                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with(),
+                new RunSlots(TestOperatorConfig.with(), client));
     }
 
     @Test
@@ -119,7 +121,8 @@ class ClaudeSessionReconcilerIT {
         TestContext<ClaudeSession> a = context(seenByA, later);
         TestContext<ClaudeSession> b = context(seenByB, earlier, later);
         ClaudeSessionReconciler other = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
-                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with());
+                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with(),
+                new RunSlots(TestOperatorConfig.with(), client));
 
         reconciler.reconcile(seenByA, a);
         UpdateControl<ClaudeSession> lost = other.reconcile(seenByB, b);

@@ -13,6 +13,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.kube.EventRecorder;
@@ -35,6 +36,10 @@ final class DispatchFixture {
     }
 
     SessionDispatcher dispatcher() {
+        return dispatcher(new RunSlots(TestOperatorConfig.with(), client));
+    }
+
+    SessionDispatcher dispatcher(RunSlots slots) {
         OperatorConfig config = TestOperatorConfig.with();
         // Redis is not the API server: a conversation without a Claude session yet
         HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
@@ -49,7 +54,7 @@ final class DispatchFixture {
             }
         };
         return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics,
-                config.pendingTimeout());
+                config.pendingTimeout(), slots);
     }
 
     void secret(String ns) {

@@ -15,7 +15,9 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.message.JobSpecBuilder;
+import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.message.Reasons;
+import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +54,39 @@ class SessionDispatcherIT {
         assertEquals(head.getMetadata().getUid(), job.getMetadata().getOwnerReferences().get(0).getUid());
         assertNull(first.start().resumeFrom());
         assertEquals(List.of(), client.batch().v1().jobs().inNamespace("ns").list().getItems(), "planning creates nothing");
+    }
+
+    /**
+     * Every run slot taken (cso.limits.max-running): the head waits Queued/ConcurrencyLimit, said once, and the session
+     * is woken (not polled) when a slot is its head's; then it starts.
+     */
+    @Test
+    void aHeadWaitsForARunSlotAndStartsWhenOneIsItsTurn() {
+        DispatchFixture fixture = new DispatchFixture(client);
+        RunSlots slots = new RunSlots(TestOperatorConfig.with("cso.limits.max-running", "1"), client);
+        List<String> woken = new java.util.ArrayList<>();
+        slots.onGrant(c -> woken.add(c.namespace() + "/" + c.owner()));
+        assertTrue(slots.acquire(new RunSlots.Candidate("other", "elsewhere", true, "uid-elsewhere")).granted());
+        ClaudeSession session = fixture.session("ns", "chat");
+        ClaudeMessage head = fixture.message("ns", "chat-01", "chat", s -> {
+        });
+        SessionDispatcher dispatcher = fixture.dispatcher(slots);
+
+        SessionDispatcher.Plan plan = dispatcher.plan(session, head, client);
+        assertNull(plan.start(), "no slot");
+        assertNull(plan.recheck(), "woken by the slot, not by a timer");
+        ClaudeMessage waiting = client.resources(ClaudeMessage.class).inNamespace("ns").withName("chat-01").get();
+        assertEquals(MessagePhase.Queued, waiting.getStatus().getPhase());
+        assertEquals(Reasons.CONCURRENCY_LIMIT, waiting.getStatus().getConditions().get(0).getReason());
+        assertTrue(waiting.getStatus().getConditions().get(0).getMessage().contains("number 1 in its namespace's line"),
+                waiting.getStatus().getConditions().get(0).getMessage());
+        dispatcher.plan(session, waiting, client);
+        assertEquals(waiting.getMetadata().getResourceVersion(), client.resources(ClaudeMessage.class).inNamespace("ns")
+                .withName("chat-01").get().getMetadata().getResourceVersion(), "asked again: no status write");
+
+        slots.release("uid-elsewhere");
+        assertEquals(List.of("ns/chat"), woken, "the session is woken for its head");
+        assertNotNull(dispatcher.plan(session, waiting, client).start());
     }
 
     @Test

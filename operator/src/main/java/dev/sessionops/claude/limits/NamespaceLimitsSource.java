@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.limits;
 
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * The {@link NamespaceLimits} of each namespace, read from its Namespace object and kept for a short while, so a
  * namespace costs one GET per period however many messages it runs, and a changed annotation holds within it.
  */
-final class NamespaceLimitsSource {
+public final class NamespaceLimitsSource {
     private static final Logger LOG = Logger.getLogger(NamespaceLimitsSource.class);
     static final Duration TTL = Duration.ofSeconds(30);
     private static final int MAX_ENTRIES = 10_000;
@@ -25,11 +25,11 @@ final class NamespaceLimitsSource {
     private final KubernetesClient client;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    NamespaceLimitsSource(KubernetesClient client) {
+    public NamespaceLimitsSource(KubernetesClient client) {
         this.client = client;
     }
 
-    NamespaceLimits of(String namespace) {
+    public NamespaceLimits of(String namespace) {
         long now = System.nanoTime();
         Cached hit = cache.get(namespace);
         if (hit != null && now - hit.expiresAt() < 0) {
