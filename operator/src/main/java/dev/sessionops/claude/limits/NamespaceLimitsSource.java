@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -12,8 +15,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The {@link NamespaceLimits} of each namespace, read from its Namespace object and kept for a short while, so a
- * namespace costs one GET per period however many messages it runs, and a changed annotation holds within it.
+ * namespace costs one GET per period however many messages it runs, and a changed annotation holds within it. One
+ * for the planner and the run slots.
  */
+@Singleton
 public final class NamespaceLimitsSource {
     private static final Logger LOG = Logger.getLogger(NamespaceLimitsSource.class);
     static final Duration TTL = Duration.ofSeconds(30);
@@ -25,6 +30,7 @@ public final class NamespaceLimitsSource {
     private final KubernetesClient client;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
+    @Inject
     public NamespaceLimitsSource(KubernetesClient client) {
         this.client = client;
     }

@@ -72,11 +72,14 @@ public class RunSlots {
     private Supplier<Stream<Job>> seed;
     private boolean seeded;
 
-    /** The operator's: its settings, and each namespace's annotations read through the API (kept 30 s). */
+    /** The operator's: its settings, and each namespace's annotations (read through the API, kept 30 s). */
     @Inject
+    public RunSlots(OperatorConfig config, NamespaceLimitsSource namespaces) {
+        this(config.limits().maxRunning(), config.limits().maxRunningPerNamespace(), namespaces::of, System::nanoTime);
+    }
+
     public RunSlots(OperatorConfig config, KubernetesClient client) {
-        this(config.limits().maxRunning(), config.limits().maxRunningPerNamespace(), new NamespaceLimitsSource(client)::of,
-                System::nanoTime);
+        this(config, new NamespaceLimitsSource(client));
     }
 
     /**

@@ -54,12 +54,17 @@ public class RunPlanner {
     private final NamespaceLimitsSource namespaceLimits;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
+        this(client, config, new NamespaceLimitsSource(client));
+    }
+
+    @jakarta.inject.Inject
+    public RunPlanner(KubernetesClient client, OperatorConfig config, NamespaceLimitsSource namespaceLimits) {
         this.client = client;
         this.config = config;
         this.namespaces = NamespaceGuard.of(config);
         this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
         this.policy = RunPolicy.of(config.policy());
-        this.namespaceLimits = new NamespaceLimitsSource(client);
+        this.namespaceLimits = namespaceLimits;
     }
 
     /** What the operator resolved for one run, before it knows which Claude session the run resumes. */

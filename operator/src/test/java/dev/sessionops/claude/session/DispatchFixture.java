@@ -13,6 +13,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
+import dev.sessionops.claude.limits.NamespaceLimitsSource;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
@@ -36,10 +37,15 @@ final class DispatchFixture {
     }
 
     SessionDispatcher dispatcher() {
-        return dispatcher(new RunSlots(TestOperatorConfig.with(), client));
+        NamespaceLimitsSource namespaces = new NamespaceLimitsSource(client);
+        return dispatcher(new RunSlots(TestOperatorConfig.with(), namespaces), namespaces);
     }
 
     SessionDispatcher dispatcher(RunSlots slots) {
+        return dispatcher(slots, new NamespaceLimitsSource(client));
+    }
+
+    private SessionDispatcher dispatcher(RunSlots slots, NamespaceLimitsSource namespaces) {
         OperatorConfig config = TestOperatorConfig.with();
         // Redis is not the API server: a conversation without a Claude session yet
         HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
@@ -53,7 +59,7 @@ final class DispatchFixture {
                 return new NextTurn(false, null);
             }
         };
-        return new SessionDispatcher(new RunPlanner(client, config), history, new EventRecorder(client), metrics,
+        return new SessionDispatcher(new RunPlanner(client, config, namespaces), history, new EventRecorder(client), metrics,
                 config.pendingTimeout(), slots);
     }
 
