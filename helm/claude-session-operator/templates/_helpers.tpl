@@ -306,6 +306,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.pendingTimeout | quote }}
 - name: CSO_EVENTS_MAX_LENGTH
   value: {{ .Values.events.maxLength | int | quote }}
+- name: CSO_EVENTS_MAX_FOLLOWERS
+  value: {{ .Values.events.maxFollowers | int | quote }}
 - name: CSO_EVENTS_TTL_AFTER_FINISHED
   value: {{ .Values.events.ttlAfterFinished | quote }}
 {{- if .Values.defaults.env }}

@@ -186,6 +186,13 @@ public interface OperatorConfig {
         /** How long a message's events stay after its run ended, for late subscribers. */
         @WithDefault("1h")
         Duration ttlAfterFinished();
+
+        /**
+         * Runs whose logs are followed at once, a thread each (blocked on the log stream); more runs wait for a
+         * thread, their live events later (their record is read from the pod log at the end all the same).
+         */
+        @WithDefault("100")
+        int maxFollowers();
     }
 
     /** How many runs at once (dev.sessionops.claude.limits.RunSlots); none set: as many as are started. */

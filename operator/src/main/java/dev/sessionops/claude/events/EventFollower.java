@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.cli.ModelApiRetries;
@@ -55,12 +58,30 @@ public class EventFollower {
     private final Map<String, PodWaiting> podWaiting = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> modelApiListener = (namespace, name) -> {
     };
-    private final ExecutorService threads = Executors.newCachedThreadPool(new ThreadFactory());
+    /** Bounded (cso.events.max-followers): threads do not grow with the runs under way; idle ones end. */
+    private final ThreadPoolExecutor threads;
+
+    @Inject
+    public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, OperatorConfig config) {
+        this(client, store, logs, config.events().maxFollowers());
+    }
 
     public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs) {
+        this(client, store, logs, 100);
+    }
+
+    private EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, int maxFollowers) {
         this.client = client;
         this.store = store;
         this.logs = logs;
+        this.threads = new ThreadPoolExecutor(maxFollowers, maxFollowers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new ThreadFactory());
+        threads.allowCoreThreadTimeOut(true);
+    }
+
+    /** Threads following logs now (for the benchmark and the metrics). */
+    public int followerThreads() {
+        return threads.getPoolSize();
     }
 
     /** Follows the run of {@code jobName} unless this instance already does; cheap, so call it on every reconcile. */
