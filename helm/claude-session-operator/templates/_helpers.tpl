@@ -229,6 +229,8 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: CSO_LIMITS_MAX_RUNNING_PER_NAMESPACE
   value: {{ . | quote }}
 {{- end }}
+- name: JAVA_MAX_MEM_RATIO
+  value: {{ .Values.jvmMaxRamPercentage | int | quote }}
 - name: CSO_ADMISSION_ENABLED
   value: {{ .Values.admission.enabled | quote }}
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE

@@ -264,6 +264,7 @@ class HelmChartTest {
         Map<String, EnvVar> none = env(operatorContainer(defaults.operator()));
         assertNull(none.get("CSO_LIMITS_MAX_RUNNING"), "no limit by default");
         assertNull(none.get("CSO_LIMITS_MAX_RUNNING_PER_NAMESPACE"));
+        assertEquals("70", none.get("JAVA_MAX_MEM_RATIO").getValue(), "the heap sized for the container's limit");
         Rendered limited = HelmChart.render(List.of(), Map.of("limits.maxRunning", 50, "limits.maxRunningPerNamespace", 10));
         Map<String, EnvVar> env = env(operatorContainer(limited.operator()));
         assertEquals("50", env.get("CSO_LIMITS_MAX_RUNNING").getValue());
