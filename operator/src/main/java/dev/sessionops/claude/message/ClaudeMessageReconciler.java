@@ -83,11 +83,19 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents) {
+        this(planner, history, logs, events, config, metrics, liveEvents, null);
+    }
+
+    @jakarta.inject.Inject
+    public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
+            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents,
+            dev.sessionops.claude.gateway.Gateway gateway) {
         this.history = history;
         this.metrics = metrics;
         this.liveEvents = liveEvents;
         this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout());
-        this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
+        this.effects = new MessageEffects(history, events, config, metrics, liveEvents,
+                gateway == null ? GatewayFacts.NONE : new GatewayFacts(gateway));
         this.events = events;
         this.config = config;
     }
