@@ -161,13 +161,15 @@ public final class GatewayProxy implements AutoCloseable {
                 response.headers().add(h.getKey(), h.getValue());
             }
         }
+        UsageMeter meter = answer.statusCode() / 100 == 2 ? UsageMeter.forContentType(answer.getHeader("content-type")) : null;
         String length = answer.getHeader("content-length");
-        if (length != null) {
+        if (length != null && meter == null) {
             response.putHeader("content-length", length);
         } else {
+            // a metered answer ends with its last chunk, sent once the usage is recorded: with a Content-Length the
+            // run would take the answer as complete at its last byte, before the record
             response.setChunked(true);
         }
-        UsageMeter meter = answer.statusCode() / 100 == 2 ? UsageMeter.forContentType(answer.getHeader("content-type")) : null;
         AtomicBoolean recorded = new AtomicBoolean();
         answer.handler(chunk -> {
             if (meter != null) {
