@@ -312,12 +312,51 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
   value: {{ .Values.events.maxFollowers | int | quote }}
 - name: CSO_EVENTS_TTL_AFTER_FINISHED
   value: {{ .Values.events.ttlAfterFinished | quote }}
-{{- if .Values.defaults.env }}
-{{- /* Map keys cannot travel as environment variables (SmallRye lower-cases them), so defaults.env is a file. */}}
+{{- $g := .Values.gateway }}
+- name: CSO_GATEWAY_ENABLED
+  value: {{ $g.enabled | quote }}
+- name: CSO_GATEWAY_HOST
+  value: {{ $g.host | quote }}
+- name: CSO_GATEWAY_PORT
+  value: {{ $g.port | int | quote }}
+- name: CSO_GATEWAY_URL
+  value: {{ include "cso.gateway.url" . | quote }}
+- name: CSO_GATEWAY_UPSTREAM
+  value: {{ $g.upstream | quote }}
+- name: CSO_GATEWAY_SIGNING_SECRET
+  value: {{ include "cso.gateway.signingSecretName" . | quote }}
+- name: CSO_GATEWAY_MAX_BODY_BYTES
+  value: {{ $g.maxBodyBytes | int64 | quote }}
+{{- with $g.namespaceBudgetUsd }}
+- name: CSO_GATEWAY_NAMESPACE_BUDGET_USD
+  value: {{ . | quote }}
+{{- end }}
+- name: CSO_GATEWAY_BUDGET_WINDOW
+  value: {{ $g.budgetWindow | quote }}
+- name: CSO_GATEWAY_MAX_TOKEN_LIFETIME
+  value: {{ $g.maxTokenLifetime | quote }}
+{{- if include "cso.configFile" . }}
+{{- /* Map keys cannot travel as environment variables (SmallRye lower-cases them), so defaults.env and the gateway's
+keys are a file. */}}
 - name: QUARKUS_CONFIG_LOCATIONS
   value: file:/etc/claude-session-operator/defaults.properties
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/* Whether the operator gets its properties file (defaults.env, the gateway's keys): "true" or empty. */}}
+{{- define "cso.configFile" -}}
+{{- if or .Values.defaults.env (and .Values.gateway.enabled .Values.gateway.keys) }}true{{ end }}
+{{- end }}
+
+{{/* How runs reach the credential gateway: the operator's Service, on the gateway's port. */}}
+{{- define "cso.gateway.url" -}}
+{{- printf "http://%s.%s.svc:%d" (include "cso.fullname" .) .Release.Namespace (.Values.gateway.servicePort | int) }}
+{{- end }}
+
+{{/* The Secret whose signing-key signs the runs' tokens. */}}
+{{- define "cso.gateway.signingSecretName" -}}
+{{- printf "%s-gateway" (include "cso.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}

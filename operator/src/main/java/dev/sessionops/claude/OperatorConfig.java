@@ -30,6 +30,8 @@ public interface OperatorConfig {
 
     Limits limits();
 
+    Gateway gateway();
+
     /**
      * How long a session's head message may wait for missing inputs (a Secret, a ConfigMap) before it fails
      * {@code PendingTimeout} and the queue moves on.
@@ -263,6 +265,76 @@ public interface OperatorConfig {
              */
             @WithDefault("30m")
             Duration maxDuration();
+        }
+    }
+
+    /**
+     * The credential gateway (dev.sessionops.claude.gateway): every replica serves the model API on a port of its
+     * own, swaps a run's per-message token for the real key and forwards to the upstream, so no key is in a pod. Off
+     * by default here (local mode and the tests run without it); the Helm chart turns it on.
+     */
+    interface Gateway {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The address the gateway listens on. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        @WithDefault("8088")
+        int port();
+
+        /**
+         * How runs reach the gateway, e.g. {@code http://claude-session-operator.cso-system.svc:8088} (the chart's
+         * Service); required when enabled. A run's base URL is this plus {@code /m/<namespace>/<message>}.
+         */
+        Optional<String> url();
+
+        /** The model API the gateway forwards to. */
+        @WithDefault("https://api.anthropic.com")
+        String upstream();
+
+        /**
+         * The Secret in the operator's namespace whose {@code signing-key} signs the per-message tokens (at least 32
+         * bytes; every replica reads the same); required when enabled. The chart generates it.
+         */
+        Optional<String> signingSecret();
+
+        /**
+         * The model API keys, by a name of the platform team's choosing: a Secret in the operator's own namespace and
+         * the tenant namespaces it serves. A namespace no key names gets no run ({@code CredentialsMissing}).
+         */
+        Map<String, KeyMapping> keys();
+
+        /** The largest request body the gateway forwards (413 above). */
+        @WithDefault("33554432")
+        long maxBodyBytes();
+
+        /**
+         * What one namespace may spend on the model API per {@link #budgetWindow()}, in US dollars at list prices,
+         * from the API's own usage; past it the gateway answers 429 and the run fails {@code BudgetExceeded}. Unset: no
+         * limit.
+         */
+        Optional<Double> namespaceBudgetUsd();
+
+        /** The window {@link #namespaceBudgetUsd()} counts over (fixed windows from the epoch, e.g. UTC days). */
+        @WithDefault("24h")
+        Duration budgetWindow();
+
+        /** The longest a per-message token lives, for a run without a timeout of its own. */
+        @WithDefault("24h")
+        Duration maxTokenLifetime();
+
+        interface KeyMapping {
+            /** The Secret's name, in the operator's namespace. */
+            String secret();
+
+            /** The Secret's key holding the API key. */
+            @WithDefault("ANTHROPIC_API_KEY")
+            String key();
+
+            /** The tenant namespaces this key serves; {@code *} serves every namespace no other key names. */
+            List<String> namespaces();
         }
     }
 }

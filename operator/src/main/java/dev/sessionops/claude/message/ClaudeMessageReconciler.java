@@ -86,12 +86,20 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots) {
+        this(planner, history, logs, events, config, metrics, liveEvents, slots, null);
+    }
+
+    @jakarta.inject.Inject
+    public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
+            OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots,
+            dev.sessionops.claude.gateway.Gateway gateway) {
         this.slots = slots;
         this.history = history;
         this.metrics = metrics;
         this.liveEvents = liveEvents;
         this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout(), slots);
-        this.effects = new MessageEffects(history, events, config, metrics, liveEvents);
+        this.effects = new MessageEffects(history, events, config, metrics, liveEvents,
+                gateway == null ? GatewayFacts.NONE : new GatewayFacts(gateway));
         this.events = events;
         this.config = config;
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.sessionops.claude.gateway.RunAccess;
 import dev.sessionops.claude.history.ResumePoint;
 
 import dev.sessionops.claude.api.runner.JobNames;
@@ -84,10 +85,30 @@ public final class JobSpecBuilder {
      */
     public static Job forRun(RunPlanner.PlannedRun plan, ResumePoint resume) {
         Job job = build(plan.resuming(resume));
+        if (plan.gateway() != null) {
+            throughGateway(job, plan.gateway());
+        }
         if (resume != null && resume.sessionId() != null) {
             job.getMetadata().getAnnotations().put(RESUMED_FROM_ANNOTATION, resume.sessionId());
         }
         return job;
+    }
+
+    /** What the gateway sets for the CLI; a session's own values of these would go around it. */
+    static final List<String> GATEWAY_OWNED = List.of(RunAccess.BASE_URL_ENV, RunAccess.TOKEN_ENV, "ANTHROPIC_AUTH_TOKEN",
+            "CLAUDE_CODE_OAUTH_TOKEN");
+
+    /**
+     * With the credential gateway the CLI reaches the model API only through it, with the run's own token: no key,
+     * and no way round it, in the pod.
+     */
+    static void throughGateway(Job job, RunAccess access) {
+        Container claude = job.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> PodLayout.CONTAINER.equals(c.getName())).findFirst().orElseThrow();
+        List<EnvVar> env = new ArrayList<>(EnvVars.without(claude.getEnv(), GATEWAY_OWNED));
+        env.add(plain(RunAccess.BASE_URL_ENV, access.baseUrl()));
+        env.add(plain(RunAccess.TOKEN_ENV, access.token()));
+        claude.setEnv(env);
     }
 
     /** The full session name (labels may be shortened): how the session reconciler finds its Jobs. */

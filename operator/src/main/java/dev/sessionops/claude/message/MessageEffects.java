@@ -54,9 +54,11 @@ final class MessageEffects {
     private final OperatorConfig config;
     private final OperatorMetrics metrics;
     private final EventFollower liveEvents;
+    private final GatewayFacts gateway;
 
     MessageEffects(HistoryStore history, EventRecorder events, OperatorConfig config, OperatorMetrics metrics,
-            EventFollower liveEvents) {
+            EventFollower liveEvents, GatewayFacts gateway) {
+        this.gateway = gateway;
         this.history = history;
         this.events = events;
         this.config = config;
@@ -93,7 +95,7 @@ final class MessageEffects {
         }
         if (action instanceof AwaitHistory h) {
             if (h.run() != null) {
-                keepPending(message, h.job(), h.run(), h.verdict());
+                keepPending(message, h.job(), h.run(), gateway.refine(message, h.verdict()));
             }
             return awaitHistory(message, h.error(), context);
         }
@@ -228,7 +230,8 @@ final class MessageEffects {
         status.setPendingRecord(pending);
     }
 
-    private UpdateControl<ClaudeMessage> finishRun(ClaudeMessage message, Finish f, Context<ClaudeMessage> context) {
+    private UpdateControl<ClaudeMessage> finishRun(ClaudeMessage message, Finish action, Context<ClaudeMessage> context) {
+        Finish f = new Finish(action.job(), action.run(), gateway.refine(message, action.verdict()), action.record());
         ClaudeMessageStatus status = message.getStatus();
         Job job = f.job();
         RunOutcome run = f.run().outcome();
@@ -383,6 +386,7 @@ final class MessageEffects {
     private UpdateControl<ClaudeMessage> finish(ClaudeMessage message, MessagePhase phase, String reason, String text,
             Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
+        gateway.fill(message);
         status.setPhase(phase);
         status.setPendingRecord(null);
         status.setObservedGeneration(message.getMetadata().getGeneration());

@@ -44,6 +44,8 @@ public final class Reasons {
      */
     public static final String CONVERSATION_STATE_LOST = "ConversationStateLost";
     public static final String NO_RESULT = "NoResult";
+    /** The credential gateway refused the run's model API requests: its namespace's budget is spent. */
+    public static final String BUDGET_EXCEEDED = "BudgetExceeded";
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     public static final String JOB_DELETED = "JobDeleted";
     /** spec.cancel: the message ends without running, or stopped while it ran. */

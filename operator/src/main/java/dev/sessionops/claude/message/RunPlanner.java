@@ -37,6 +37,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.sessionops.claude.gateway.Gateway;
+import dev.sessionops.claude.gateway.RunAccess;
+import jakarta.inject.Inject;
 
 /**
  * Turns a message (and its session, if any) into everything its Job needs, or says precisely why it cannot run.
@@ -52,13 +55,20 @@ public class RunPlanner {
     private final EnvPolicy envPolicy;
     private final RunPolicy policy;
     private final NamespaceLimitsSource namespaceLimits;
+    /** The credential gateway; null (the tests' planners) or off: runs get their credentials Secret. */
+    private final Gateway gateway;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
-        this(client, config, new NamespaceLimitsSource(client));
+        this(client, config, new NamespaceLimitsSource(client), null);
     }
 
-    @jakarta.inject.Inject
     public RunPlanner(KubernetesClient client, OperatorConfig config, NamespaceLimitsSource namespaceLimits) {
+        this(client, config, namespaceLimits, null);
+    }
+
+    @Inject
+    public RunPlanner(KubernetesClient client, OperatorConfig config, NamespaceLimitsSource namespaceLimits, Gateway gateway) {
+        this.gateway = gateway;
         this.client = client;
         this.config = config;
         this.namespaces = NamespaceGuard.of(config);
@@ -67,8 +77,15 @@ public class RunPlanner {
         this.namespaceLimits = namespaceLimits;
     }
 
-    /** What the operator resolved for one run, before it knows which Claude session the run resumes. */
-    public record PlannedRun(JobPlan job, RunOptions options) {
+    /**
+     * What the operator resolved for one run, before it knows which Claude session the run resumes; {@code gateway}
+     * is how it reaches the model API when the credential gateway is on (null: through its credentials Secret).
+     */
+    public record PlannedRun(JobPlan job, RunOptions options, RunAccess gateway) {
+        public PlannedRun(JobPlan job, RunOptions options) {
+            this(job, options, null);
+        }
+
         /** The Job that resumes at {@code resume} (null: a new conversation). */
         public JobPlan resuming(ResumePoint resume) {
             return job.withCommand(ClaudeCommand.argv(options.toBuilder()
@@ -112,9 +129,11 @@ public class RunPlanner {
 
         RunSettings effective = checkedSettings(namespace, sessionSpec, session != null, promptFile.settings(), spec);
         List<EnvVar> env = env(sessionSpec);
-        String secretName = sessionSpec.getCredentials() != null ? sessionSpec.getCredentials().getSecretRef().getName()
-                : config.defaults().credentialsSecret().orElse(null);
-        List<String> credentialKeys = credentialKeys(sessionSpec, secretName);
+        boolean viaGateway = gateway != null && gateway.enabled();
+        // with the gateway the key stays with the operator: no credentials Secret reaches the pod
+        String secretName = viaGateway ? null : sessionSpec.getCredentials() != null
+                ? sessionSpec.getCredentials().getSecretRef().getName() : config.defaults().credentialsSecret().orElse(null);
+        List<String> credentialKeys = viaGateway ? requireGatewayKey(namespace) : credentialKeys(sessionSpec, secretName);
         KeyRef mcpConfig = sessionSpec.getMcpConfig();
         if (mcpConfig != null) {
             requireConfigMapKey(namespace, mcpConfig);
@@ -146,7 +165,19 @@ public class RunPlanner {
                         : config.defaults().serviceAccountName().orElse(null),
                 sessionSpec.getNodeSelector(), sessionSpec.getTolerations(), sessionSpec.getPodLabels(),
                 sessionSpec.getPodAnnotations());
-        return new PlannedRun(job, options);
+        Long timeout = Durations.parseSeconds(effective.getTimeout());
+        RunAccess access = viaGateway ? gateway.access(namespace, message.getMetadata().getName(),
+                message.getMetadata().getUid(), timeout == null ? null : java.time.Duration.ofSeconds(timeout)) : null;
+        return new PlannedRun(job, options, access);
+    }
+
+    /** The gateway has a key for the namespace's runs, or the message waits (the platform team registers one). */
+    private List<String> requireGatewayKey(String namespace) throws MessageProblem {
+        if (!gateway.servesNamespace(namespace)) {
+            throw MessageProblem.waiting(Reasons.CREDENTIALS_MISSING, "no model API key is registered for namespace "
+                    + namespace + " with the operator's credential gateway (cso.gateway.keys, chart gateway.keys)");
+        }
+        return List.of();
     }
 
     /**

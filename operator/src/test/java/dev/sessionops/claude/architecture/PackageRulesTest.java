@@ -54,6 +54,16 @@ class PackageRulesTest {
     }
 
     @Test
+    void theGatewayDoesNotRunMessages() {
+        // the credential gateway verifies tokens and forwards; planning and recording runs is the reconcilers' (who
+        // ask it for tokens and for what it recorded), never the other way round
+        noClasses().that().resideInAPackage(ROOT + ".gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".message..", ROOT + ".session..",
+                        ROOT + ".http..", ROOT + ".events..", ROOT + ".history..", ROOT + ".cli..")
+                .check(operator);
+    }
+
+    @Test
     void theStoresDoNotKnowTheReconcilers() {
         noClasses().that().resideInAnyPackage(ROOT + ".history..", ROOT + ".events..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".message..", ROOT + ".session..",

@@ -58,7 +58,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * namespaced mode for team-a and team-b: the API server accepts every object, an upgrade keeps the generated Redis
  * password (the {@code lookup} path no template test can reach), the RBAC authorizes the operator's identity where
  * it should and nowhere else, and the packaged operator, run with the Deployment's environment as that identity,
- * reconciles in its namespaces without a single Forbidden and leaves the others alone.
+ * reconciles in its namespaces without a single Forbidden and leaves the others alone (its credential gateway, on by
+ * default, reading the signing key the chart generated).
  *
  * <p>Failsafe, after {@code package}: needs target/quarkus-app and the binaries of scripts/k8s-test-env.sh.
  */
@@ -116,6 +117,9 @@ class ChartOnRealApiServerE2E {
         assertNotNull(admin.rbac().roles().inNamespace("team-b").withName(HelmChart.RELEASE).get());
         String password = admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-redis").get().getData().get("redis-password");
         assertNotNull(password);
+        String signingKey = admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-gateway").get().getData()
+                .get("signing-key");
+        assertNotNull(signingKey, "the credential gateway's signing key (the gateway is on by default)");
 
         new Helm(HelmChart.DIR).upgrade().withName(HelmChart.RELEASE).withNamespace(NS).withKubeConfig(kubeconfig)
                 .withValuesFile(HelmChart.CI.resolve("namespaced-values.yaml")).set("podDisruptionBudget.enabled", false)
@@ -123,6 +127,8 @@ class ChartOnRealApiServerE2E {
         assertEquals(3, admin.apps().deployments().inNamespace(NS).withName(HelmChart.RELEASE).get().getSpec().getReplicas());
         assertEquals(password, admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-redis").get().getData()
                 .get("redis-password"), "the upgrade kept the password");
+        assertEquals(signingKey, admin.secrets().inNamespace(NS).withName(HelmChart.RELEASE + "-gateway").get().getData()
+                .get("signing-key"), "the upgrade kept the signing key (the runs' tokens stay valid)");
         for (String ns : new String[] { "team-a", "team-b" }) {
             assertNotNull(admin.network().v1().networkPolicies().inNamespace(ns).withName(HelmChart.RELEASE + "-runner").get(),
                     "the runner pods' egress policy, accepted by the API server, in " + ns);
@@ -148,6 +154,8 @@ class ChartOnRealApiServerE2E {
         assertFalse(allowed(NS, "coordination.k8s.io", "leases", HelmChart.RELEASE, "delete"));
         assertFalse(allowed("team-a", "coordination.k8s.io", "leases", "create"), "Leases only where it runs");
         assertFalse(allowed(NS, "", "pods", "list"), "no reconciler rights where the operator runs");
+        assertTrue(allowed(NS, "", "secrets", HelmChart.RELEASE + "-gateway", "get"), "the gateway's signing key");
+        assertFalse(allowed(NS, "", "secrets", HelmChart.RELEASE + "-redis", "get"), "no other Secret of its namespace");
     }
 
     @Test
@@ -194,6 +202,10 @@ class ChartOnRealApiServerE2E {
         env.put("QUARKUS_HTTP_SSL_PORT", String.valueOf(httpsPort));
         env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+        // the credential gateway (on in the chart) on a free port of loopback too; it reads the signing key the
+        // chart generated, through the chart's Role
+        env.put("CSO_GATEWAY_HOST", "127.0.0.1");
+        env.put("CSO_GATEWAY_PORT", String.valueOf(freePort()));
         env.put("KUBECONFIG", operatorKubeconfig.toAbsolutePath().toString());
         operator = pb.start();
         routeServiceToThisMachine(httpsPort);

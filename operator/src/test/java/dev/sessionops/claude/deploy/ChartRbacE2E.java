@@ -23,7 +23,8 @@ import dev.sessionops.claude.deploy.RbacGrants.UnknownRole;
  * sufficient by running the packaged operator with it. Two deliberate differences: the leader-election Lease grants,
  * which the SDK can only generate into its ClusterRoles, are a Role in the release namespace, where the Lease is; and
  * the chart alone binds the built-in Role extension-apiserver-authentication-reader in kube-system (the read API
- * reads the kube-apiserver's front-proxy CA there; the SDK generates nothing outside ClusterRoles).
+ * reads the kube-apiserver's front-proxy CA there; the SDK generates nothing outside ClusterRoles); and the credential
+ * gateway's Secrets, by name, in the release namespace.
  * In namespaced mode the reconcilers' grants move into each watched namespace, and only reading the
  * (cluster-scoped) CRDs stays cluster-wide.
  *
@@ -40,6 +41,12 @@ class ChartRbacE2E {
     /** Chart-only: reading ConfigMap kube-system/extension-apiserver-authentication, whatever the RBAC scope. */
     static final Set<Grant> AUTH_CONFIG = Set.of("get", "list", "watch").stream().map(verb -> new Grant("kube-system", "",
             "configmaps", verb, List.of("extension-apiserver-authentication"))).collect(Collectors.toSet());
+
+    /**
+     * Chart-only: the credential gateway reads its signing key (and the registered model API keys, none by default)
+     * by name in the release namespace; the SDK generates nothing for Secrets outside the reconcilers' namespaces.
+     */
+    static final Set<Grant> GATEWAY = Set.of(new Grant(NS, "", "secrets", "get", List.of(HelmChart.RELEASE + "-gateway")));
 
     /** The generated grants but the Lease's. */
     static Set<Grant> generated;
@@ -68,7 +75,7 @@ class ChartRbacE2E {
     void clusterModeGrantsExactlyTheGeneratedRbac() {
         Set<Grant> chart = HelmChartTest.grants(HelmChart.renderDefaults());
         RbacGrants.assertSame(generated, only(chart, RbacGrants.CLUSTER), "cluster-wide grants versus " + GENERATED);
-        RbacGrants.assertSame(lease, only(chart, NS), "grants in the release namespace");
+        RbacGrants.assertSame(union(lease, GATEWAY), only(chart, NS), "grants in the release namespace");
         RbacGrants.assertSame(AUTH_CONFIG, only(chart, "kube-system"), "grants in kube-system");
         assertEquals(Set.of(RbacGrants.CLUSTER, NS, "kube-system"), chart.stream().map(Grant::where).collect(Collectors.toSet()));
     }
@@ -85,10 +92,16 @@ class ChartRbacE2E {
                     .map(g -> g.in(ns)).collect(Collectors.toSet());
             RbacGrants.assertSame(expected, only(chart, ns), "grants in " + ns);
         }
-        RbacGrants.assertSame(lease, only(chart, NS), "grants in the release namespace");
+        RbacGrants.assertSame(union(lease, GATEWAY), only(chart, NS), "grants in the release namespace");
         RbacGrants.assertSame(AUTH_CONFIG, only(chart, "kube-system"), "grants in kube-system");
         assertEquals(Set.of(RbacGrants.CLUSTER, NS, "kube-system", "team-a", "team-b"),
                 chart.stream().map(Grant::where).collect(Collectors.toSet()));
+    }
+
+    private static Set<Grant> union(Set<Grant> a, Set<Grant> b) {
+        Set<Grant> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Set<Grant> only(Set<Grant> grants, String where) {

@@ -144,7 +144,7 @@ class HelmChartTest {
         // the API over TLS only, health and metrics on the management interface
         Map<String, Integer> ports = operator.getPorts().stream()
                 .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
-        assertEquals(Map.of("https", 8443, "management", 9000), ports);
+        assertEquals(Map.of("https", 8443, "management", 9000, "gateway", 8088), ports);
         Map<String, EnvVar> tlsEnv = env(operator);
         assertEquals("8443", tlsEnv.get("QUARKUS_HTTP_SSL_PORT").getValue());
         assertEquals("disabled", tlsEnv.get("QUARKUS_HTTP_INSECURE_REQUESTS").getValue(), "no plain HTTP port");
@@ -299,6 +299,13 @@ class HelmChartTest {
         assertFalse(teams.containsKey("CSO_DEFAULTS_SERVICE_ACCOUNT_NAME"));
     }
 
+    /**
+     * The one deliberate difference: the credential gateway is off in the operator (local mode, the tests) and on in
+     * the chart, which also tells it its Service and signing Secret (settings without a built-in default).
+     */
+    static final Map<String, String> CHART_DIFFERS = Map.of("CSO_GATEWAY_ENABLED", "true");
+    static final Set<String> CHART_NAMES_FOR_THE_GATEWAY = Set.of("CSO_GATEWAY_URL", "CSO_GATEWAY_SIGNING_SECRET");
+
     /** The chart's defaults are the operator's: an install without values behaves like the built-in config. */
     @Test
     void chartDefaultsAreTheOperatorDefaults() throws Exception {
@@ -306,10 +313,12 @@ class HelmChartTest {
         Map<String, String> builtIn = new HashMap<>();
         collectDefaults(OperatorConfig.class, "CSO", builtIn);
         assertTrue(builtIn.containsKey("CSO_DEFAULTS_IMAGE"), builtIn.toString());
-        builtIn.forEach((name, value) -> assertEquals(value, env.get(name) == null ? null : env.get(name).getValue(),
+        builtIn.forEach((name, value) -> assertEquals(CHART_DIFFERS.getOrDefault(name, value),
+                env.get(name) == null ? null : env.get(name).getValue(),
                 name + " in values.yaml differs from OperatorConfig's @WithDefault"));
         Set<String> chartCso = env.keySet().stream().filter(n -> n.startsWith("CSO_")).collect(Collectors.toSet());
         chartCso.removeAll(Set.of("CSO_LEADER_ELECTION_LEASE_NAMESPACE", "CSO_LEADER_ELECTION_LEASE_NAME"));
+        chartCso.removeAll(CHART_NAMES_FOR_THE_GATEWAY);
         assertEquals(builtIn.keySet(), chartCso, "the default install sets only what has a built-in default");
     }
 
@@ -324,8 +333,8 @@ class HelmChartTest {
         assertEquals("history-redis", ref.getName());
         assertEquals("password", ref.getKey());
         assertTrue(externalRedis.all(StatefulSet.class).isEmpty());
-        assertEquals(List.of(HelmChart.RELEASE + "-tls"), externalRedis.all(Secret.class).stream().map(o -> o.getMetadata().getName())
-                .toList(), "the external password Secret is the user's (the serving certificate's is the chart's)");
+        assertEquals(List.of(HelmChart.RELEASE + "-gateway", HelmChart.RELEASE + "-tls"), externalRedis.all(Secret.class).stream().map(o -> o.getMetadata().getName())
+                .toList(), "the external password Secret is the user's (the gateway's and the serving certificate's are the chart's)");
         assertTrue(externalRedis.find(Service.class, s -> s.getMetadata().getName().equals(REDIS)).isEmpty());
 
         var missing = assertThrows(IllegalStateException.class,
@@ -352,8 +361,9 @@ class HelmChartTest {
                 clusterWide.stream().map(g -> g.groupResource() + " " + g.verb()).collect(Collectors.toSet()),
                 "only cluster-scoped resources are granted cluster-wide");
         Set<Grant> inReleaseNs = grants.stream().filter(g -> g.where().equals(NS)).collect(Collectors.toSet());
-        assertEquals(Set.of("coordination.k8s.io/leases"),
-                inReleaseNs.stream().map(Grant::groupResource).collect(Collectors.toSet()), "only the Lease where it runs");
+        assertEquals(Set.of("coordination.k8s.io/leases", "/secrets"),
+                inReleaseNs.stream().map(Grant::groupResource).collect(Collectors.toSet()),
+                "only the Lease and the gateway's Secrets where it runs");
         assertEquals(authConfigReader(), inNamespace(grants, "kube-system"), "only the authentication ConfigMap in kube-system");
 
         // the two namespaces get the same grants, which are those of the cluster-scoped mode
@@ -478,7 +488,7 @@ class HelmChartTest {
         Service service = metrics.named(Service.class, HelmChart.RELEASE);
         Map<String, Integer> servicePorts = service.getSpec().getPorts().stream()
                 .collect(Collectors.toMap(ServicePort::getName, ServicePort::getPort));
-        assertEquals(Map.of("https", 443, "management", 9000), servicePorts);
+        assertEquals(Map.of("https", 443, "management", 9000, "gateway", 8088), servicePorts);
         service.getSpec().getPorts().forEach(p -> assertEquals(p.getName(), p.getTargetPort().getStrVal()));
 
         GenericKubernetesResource monitor = (GenericKubernetesResource) metrics.ofKind("ServiceMonitor").get(0);
@@ -499,21 +509,22 @@ class HelmChartTest {
         // management port only from Prometheus
         Map<String, NetworkPolicyIngressRule> ingress = operatorPolicy.getSpec().getIngress().stream()
                 .collect(Collectors.toMap(r -> r.getPorts().get(0).getPort().getStrVal(), Function.identity()));
-        assertEquals(Set.of("https", "management"), ingress.keySet());
+        assertEquals(Set.of("https", "management", "gateway"), ingress.keySet());
         operatorPolicy.getSpec().getIngress().forEach(r -> assertEquals(1, r.getPorts().size()));
         assertTrue(ingress.get("https").getFrom() == null || ingress.get("https").getFrom().isEmpty(), "https: any source");
         assertEquals(1, ingress.get("management").getFrom().size());
         assertEquals("prometheus", ingress.get("management").getFrom().get(0).getPodSelector().getMatchLabels()
                 .get("app.kubernetes.io/name"));
         // apiFrom narrows the API port; an empty metricsFrom closes the management port
-        var narrowed = certManager.named(NetworkPolicy.class, HelmChart.RELEASE).getSpec().getIngress();
+        var narrowed = certManager.named(NetworkPolicy.class, HelmChart.RELEASE).getSpec().getIngress().stream()
+                .filter(r -> !r.getPorts().get(0).getPort().getStrVal().equals("gateway")).toList();
         assertEquals(1, narrowed.size(), "no management rule without metricsFrom");
         assertEquals("https", narrowed.get(0).getPorts().get(0).getPort().getStrVal());
         assertEquals("10.0.0.0/24", narrowed.get(0).getFrom().get(0).getIpBlock().getCidr());
         List<NetworkPolicyEgressRule> egress = operatorPolicy.getSpec().getEgress();
         Set<Integer> egressPorts = egress.stream().flatMap(r -> r.getPorts().stream())
                 .map(p -> p.getPort().getIntVal()).collect(Collectors.toSet());
-        assertEquals(Set.of(53, 443, 6443, 6379), egressPorts, "DNS, the API server, Redis and nothing else");
+        assertEquals(Set.of(53, 443, 6443, 6379), egressPorts, "DNS, the API server, Redis, the gateway's upstream");
         assertTrue(egress.stream().anyMatch(r -> r.getTo() != null && r.getTo().stream()
                 .anyMatch(p -> p.getIpBlock() != null && p.getIpBlock().getCidr().equals("10.96.0.1/32"))));
         NetworkPolicy redisPolicy = metrics.named(NetworkPolicy.class, REDIS);
@@ -538,9 +549,10 @@ class HelmChartTest {
         assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
         assertTrue(policy.getSpec().getIngress() == null || policy.getSpec().getIngress().isEmpty(), "nothing comes in");
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
-        assertEquals(2, egress.size());
+        assertEquals(3, egress.size(), "DNS, the gateway (on by default), public addresses");
         assertEquals("kube-dns", egress.get(0).getTo().get(0).getPodSelector().getMatchLabels().get("k8s-app"));
         assertEquals(Set.of(53), egress.get(0).getPorts().stream().map(p -> p.getPort().getIntVal()).collect(Collectors.toSet()));
+        egress = List.of(egress.get(0), egress.get(2));
         var v4 = egress.get(1).getTo().get(0).getIpBlock();
         assertEquals("0.0.0.0/0", v4.getCidr());
         assertTrue(v4.getExcept().containsAll(List.of("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")),
@@ -553,6 +565,109 @@ class HelmChartTest {
         Rendered off = HelmChart.render(List.of(HelmChart.CI.resolve("namespaced-values.yaml")),
                 Map.of("runnerNetworkPolicy.enabled", false));
         assertTrue(off.all(NetworkPolicy.class).isEmpty());
+    }
+
+    /**
+     * The credential gateway, on by default: every operator pod serves it on its own port behind the Service, the
+     * operator is told how runs reach it and which Secret signs their tokens (generated), and reads exactly the
+     * signing Secret and the registered key Secrets, by name, in its own namespace; the keys' mapping reaches it as a
+     * file (key names keep their case), with no key's value in it.
+     */
+    @Test
+    void theCredentialGatewayIsOnByDefaultAndReadsOnlyItsOwnSecrets() throws Exception {
+        Map<String, EnvVar> env = env(operatorContainer(defaults.operator()));
+        assertEquals("true", env.get("CSO_GATEWAY_ENABLED").getValue());
+        assertEquals("http://" + HelmChart.RELEASE + "." + NS + ".svc:8088", env.get("CSO_GATEWAY_URL").getValue());
+        assertEquals("0.0.0.0", env.get("CSO_GATEWAY_HOST").getValue());
+        assertEquals("8088", env.get("CSO_GATEWAY_PORT").getValue());
+        assertEquals("https://api.anthropic.com", env.get("CSO_GATEWAY_UPSTREAM").getValue());
+        String signing = HelmChart.RELEASE + "-gateway";
+        assertEquals(signing, env.get("CSO_GATEWAY_SIGNING_SECRET").getValue());
+        assertEquals(88, defaults.named(Secret.class, signing).getData().get("signing-key").length(),
+                "64 random characters, base64");
+        assertFalse(env.containsKey("CSO_GATEWAY_NAMESPACE_BUDGET_USD"), "no budget unless set");
+        assertEquals(Set.of(signing), secretsGranted(defaults), "only its signing key, by name");
+
+        Rendered keyed = HelmChart.render(List.of(), Map.of("gateway.keys.team-a.secret", "anthropic-team-a",
+                "gateway.keys.team-a.namespaces[0]", "team-a", "gateway.keys.team-a.namespaces[1]", "team-b",
+                "gateway.keys.rest.secret", "anthropic-rest", "gateway.keys.rest.key", "KEY",
+                "gateway.keys.rest.namespaces[0]", "*", "gateway.namespaceBudgetUsd", 25));
+        assertEquals(Set.of(signing, "anthropic-team-a", "anthropic-rest"), secretsGranted(keyed),
+                "the key Secrets too, by name, in the release namespace");
+        Map<String, EnvVar> keyedEnv = env(operatorContainer(keyed.operator()));
+        assertEquals("25", keyedEnv.get("CSO_GATEWAY_NAMESPACE_BUDGET_USD").getValue());
+        String file = keyed.named(ConfigMap.class, HelmChart.RELEASE + "-defaults").getData().get("defaults.properties");
+        Properties props = new Properties();
+        props.load(new StringReader(file));
+        assertEquals(Map.of("cso.gateway.keys.team-a.secret", "anthropic-team-a", "cso.gateway.keys.team-a.key",
+                "ANTHROPIC_API_KEY", "cso.gateway.keys.team-a.namespaces", "team-a,team-b", "cso.gateway.keys.rest.secret",
+                "anthropic-rest", "cso.gateway.keys.rest.key", "KEY", "cso.gateway.keys.rest.namespaces", "*"), toMap(props));
+        assertEquals("file:/etc/claude-session-operator/defaults.properties",
+                keyedEnv.get("QUARKUS_CONFIG_LOCATIONS").getValue());
+        // the operator reads that file as the mapping the gateway uses
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withConverter(Duration.class, 100, new DurationConverter()).withMapping(OperatorConfig.class)
+                .withSources(new PropertiesConfigSource(toMap(props), "defaults.properties", 100)).build();
+        var mappings = dev.sessionops.claude.gateway.KeyMappings.of(config.getConfigMapping(OperatorConfig.class).gateway().keys());
+        assertEquals("anthropic-team-a", mappings.forNamespace("team-b").orElseThrow().secret());
+        assertEquals("anthropic-rest", mappings.forNamespace("team-z").orElseThrow().secret());
+
+        Rendered off = HelmChart.render(List.of(), Map.of("gateway.enabled", false, "gateway.keys.a.secret", "key-a",
+                "gateway.keys.a.namespaces[0]", "team-a"));
+        assertEquals("false", env(operatorContainer(off.operator())).get("CSO_GATEWAY_ENABLED").getValue());
+        assertTrue(secretsGranted(off).isEmpty(), "no gateway, no Secret read in the release namespace");
+        assertTrue(off.find(Secret.class, x -> x.getMetadata().getName().equals(signing)).isEmpty());
+        assertFalse(off.named(Service.class, HelmChart.RELEASE).getSpec().getPorts().stream()
+                .anyMatch(p -> p.getName().equals("gateway")));
+        assertTrue(off.find(ConfigMap.class, x -> x.getMetadata().getName().endsWith("-defaults")).isEmpty());
+
+        for (Map<String, Object> bad : List.of(Map.<String, Object>of("gateway.upstream", "ftp://example.com"),
+                Map.<String, Object>of("gateway.keys.Team_A.secret", "s", "gateway.keys.Team_A.namespaces[0]", "a"),
+                Map.<String, Object>of("gateway.keys.a.namespaces[0]", "team-a"),
+                Map.<String, Object>of("gateway.port", 0), Map.<String, Object>of("gateway.namespaceBudgetUsd", -1))) {
+            var e = assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), bad), bad.toString());
+            assertTrue(e.getMessage().contains("schema"), e.getMessage());
+        }
+    }
+
+    /**
+     * With the gateway the runner pods reach the model API through it: an egress rule to the operator pods on the
+     * gateway's port (git hosts keep public 443 and 22); without it, no such rule. The operator pods admit runner pods
+     * to that port only.
+     */
+    @Test
+    void runnerPodsReachTheGatewayOnlyWhenItIsOn() {
+        NetworkPolicy on = namespaced.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().equals(HelmChart.RELEASE + "-runner")).findFirst().orElseThrow();
+        NetworkPolicyEgressRule toGateway = on.getSpec().getEgress().get(1);
+        assertEquals(Map.of("kubernetes.io/metadata.name", NS), toGateway.getTo().get(0).getNamespaceSelector().getMatchLabels());
+        assertTrue(namespaced.operator().getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(toGateway.getTo().get(0).getPodSelector().getMatchLabels().entrySet()), "selects the operator pods");
+        assertEquals(List.of(8088), toGateway.getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
+        assertEquals(Set.of(443, 22), on.getSpec().getEgress().get(2).getPorts().stream().map(p -> p.getPort().getIntVal())
+                .collect(Collectors.toSet()), "git hosts as before");
+
+        Rendered offRendered = HelmChart.render(List.of(HelmChart.CI.resolve("namespaced-values.yaml")),
+                Map.of("gateway.enabled", false));
+        NetworkPolicy off = offRendered.all(NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().equals(HelmChart.RELEASE + "-runner")).findFirst().orElseThrow();
+        assertEquals(2, off.getSpec().getEgress().size(), "DNS and public addresses: the model API directly");
+        assertTrue(off.getSpec().getEgress().stream().allMatch(r -> r.getTo().stream().allMatch(t -> t.getNamespaceSelector() == null
+                || !NS.equals(t.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")))), "no way to the operator");
+
+        var gatewayIngress = metrics.named(NetworkPolicy.class, HelmChart.RELEASE).getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().get(0).getPort().getStrVal().equals("gateway")).findFirst().orElseThrow();
+        assertEquals(Map.of("app.kubernetes.io/managed-by", "claude-session-operator", "app.kubernetes.io/component",
+                dev.sessionops.claude.message.JobSpecBuilder.COMPONENT), gatewayIngress.getFrom().get(0).getPodSelector()
+                        .getMatchLabels(), "only runner pods (of any namespace) reach the gateway");
+    }
+
+    /** The Secrets the operator may get in its own namespace; every grant there names them (none is unnamed). */
+    private static Set<String> secretsGranted(Rendered rendered) {
+        List<Grant> onSecrets = grants(rendered).stream().filter(g -> g.groupResource().equals("/secrets")
+                && g.where().equals(NS)).toList();
+        assertTrue(onSecrets.stream().allMatch(g -> g.verb().equals("get") && !g.resourceNames().isEmpty()), onSecrets.toString());
+        return onSecrets.stream().flatMap(g -> g.resourceNames().stream()).collect(Collectors.toSet());
     }
 
     static final String API_SERVICE = "v1alpha1.api.claude.sessionops.dev";

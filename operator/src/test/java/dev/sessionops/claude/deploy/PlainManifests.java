@@ -12,7 +12,7 @@ import dev.sessionops.claude.testing.Project;
  * deploy/claude-session-operator.yaml: the chart rendered with its defaults for people without Helm, plus what
  * {@code helm install --create-namespace} does besides templates (the namespace, the CRDs). The differences to the
  * chart's defaults: no Redis password Secret and no generated serving certificate, because a committed file must
- * carry neither a password nor a private key, and a fresh CA per render would change the file on every build. The
+ * carry neither a password, a signing key nor a private key, and a fresh CA per render would change the file on every build. The
  * install steps in its header create both Secrets once, and put the CA into the APIService (which the manifests
  * render without {@code caBundle}, so a later {@code kubectl apply} leaves the patched field alone): the chart's
  * {@code apiService.existingSecret} without {@code apiService.caBundle}.
@@ -22,6 +22,7 @@ final class PlainManifests {
     static final String REGENERATE = "./mvnw -q test -pl operator -am -Dtest=PlainManifestsTest -Dsurefire.failIfNoSpecifiedTests=false -Dcso.regenerate=true";
     static final String REDIS_SECRET = HelmChart.RELEASE + "-redis";
     static final String TLS_SECRET = HelmChart.RELEASE + "-tls";
+    static final String GATEWAY_SECRET = HelmChart.RELEASE + "-gateway";
     /** The name the kube-apiserver verifies the operator's certificate for: its Service's. */
     static final String SERVICE_DNS = HelmChart.RELEASE + "." + HelmChart.NAMESPACE + ".svc";
     static final String API_SERVICE = "v1alpha1.api.claude.sessionops.dev";
@@ -40,6 +41,10 @@ final class PlainManifests {
                 # Install (Kubernetes 1.25 or later):
                 #   kubectl create namespace %3$s
                 #   kubectl -n %3$s create secret generic %5$s --from-literal=redis-password="$(openssl rand -hex 24)"
+                #   # the key that signs the runs' tokens for the credential gateway
+                #   kubectl -n %3$s create secret generic %9$s --from-literal=signing-key="$(openssl rand -hex 32)"
+                #   # then register the model API keys (docs/credential-gateway.md): a Secret here per key, and its
+                #   # namespaces in the operator's config (the chart's gateway.keys)
                 #   # the read API's serving certificate, from a CA of its own (bash; keep ca.key to renew tls.crt later):
                 #   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=%2$s-ca" -keyout ca.key -out ca.crt
                 #   openssl req -newkey rsa:2048 -nodes -subj "/CN=%7$s" -keyout tls.key | openssl x509 -req -CA ca.crt \\
@@ -61,7 +66,7 @@ final class PlainManifests {
                     # the operator and Redis pods meet the restricted Pod Security Standard
                     pod-security.kubernetes.io/enforce: restricted
                 """.formatted(HelmChart.appVersion(), HelmChart.RELEASE, HelmChart.NAMESPACE, REGENERATE, REDIS_SECRET, TLS_SECRET,
-                SERVICE_DNS, API_SERVICE));
+                SERVICE_DNS, API_SERVICE, GATEWAY_SECRET));
         try (Stream<Path> crds = Files.list(HelmChart.DIR.resolve("crds"))) {
             for (Path crd : crds.sorted().toList()) {
                 out.append("---\n# Source: claude-session-operator/crds/").append(crd.getFileName()).append('\n');
@@ -69,7 +74,7 @@ final class PlainManifests {
             }
         }
         String templates = HelmChart.render(List.of(), Map.of("redis.auth.createSecret", false,
-                "apiService.existingSecret", TLS_SECRET)).yaml();
+                "apiService.existingSecret", TLS_SECRET, "gateway.signingSecret.create", false)).yaml();
         out.append(templates.strip()).append('\n');
         return out.toString();
     }

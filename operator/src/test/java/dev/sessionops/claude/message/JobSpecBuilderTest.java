@@ -465,4 +465,30 @@ class JobSpecBuilderTest {
         assertTrue(yaml.contains("backoffLimit: 0"), yaml);
         assertEquals(Serialization.asJson(job), Serialization.asJson(Serialization.unmarshal(yaml, Job.class)));
     }
+
+    /**
+     * With the credential gateway the claude container reaches the model API only through it: its URL and the run's
+     * token, and none of a session's own credentials or base URL (env or Secret) that would go around it.
+     */
+    @Test
+    void throughTheGatewayTheRunHasItsTokenAndNoKey() {
+        List<EnvVar> sessionEnv = List.of(plain("ANTHROPIC_BASE_URL", "http://elsewhere"), plain("TZ", "UTC"),
+                new EnvVarBuilder().withName("CLAUDE_CODE_OAUTH_TOKEN").withNewValueFrom()
+                        .withNewSecretKeyRef("CLAUDE_CODE_OAUTH_TOKEN", "mine", null).endValueFrom().build());
+        JobPlan plan = plan().env(sessionEnv).credentials(null).build();
+        var access = new dev.sessionops.claude.gateway.RunAccess("http://gw.cso-system.svc:8088/m/team-a/user-api-01",
+                "cso-gw1.payload.mac");
+        Job job = JobSpecBuilder.forRun(new RunPlanner.PlannedRun(plan, dev.sessionops.claude.cli.RunOptions.builder("hi").build(),
+                access), null);
+        Container claude = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = new java.util.LinkedHashMap<>();
+        claude.getEnv().forEach(e -> env.put(e.getName(), e));
+        assertEquals("http://gw.cso-system.svc:8088/m/team-a/user-api-01", env.get("ANTHROPIC_BASE_URL").getValue());
+        assertEquals("cso-gw1.payload.mac", env.get("ANTHROPIC_API_KEY").getValue());
+        assertFalse(env.containsKey("CLAUDE_CODE_OAUTH_TOKEN"), "a session's own credential would go around the gateway");
+        assertEquals("UTC", env.get("TZ").getValue());
+        assertTrue(claude.getEnv().stream().noneMatch(e -> e.getValueFrom() != null), "no Secret in the pod");
+        assertEquals(1, claude.getEnv().stream().filter(e -> e.getName().equals("ANTHROPIC_BASE_URL")).count());
+        assertFalse(access.toString().contains("cso-gw1"), "the token is never printed");
+    }
 }

@@ -76,8 +76,16 @@ public final class FakeAnthropicApi implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
 
-    /** One recorded HTTP request; {@code body} is null when it was not JSON. */
-    public record Request(String method, String path, String query, JsonNode body) {
+    /**
+     * One recorded HTTP request; {@code body} is null when it was not JSON; {@code headers} by lower-case name (what a
+     * credential gateway forwarded, e.g. {@code x-api-key}).
+     */
+    public record Request(String method, String path, String query, JsonNode body, Map<String, List<String>> headers) {
+
+        /** Every value of a header (by any case of its name). */
+        public List<String> header(String name) {
+            return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
+        }
 
         public boolean isMessages() {
             return "POST".equals(method) && "/v1/messages".equals(path);
@@ -246,7 +254,10 @@ public final class FakeAnthropicApi implements AutoCloseable {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
             byte[] raw = exchange.getRequestBody().readAllBytes();
-            Request request = new Request(method, path, exchange.getRequestURI().getRawQuery(), parse(raw));
+            Map<String, List<String>> headers = new java.util.TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+                    List.copyOf(values)));
+            Request request = new Request(method, path, exchange.getRequestURI().getRawQuery(), parse(raw), headers);
             requests.add(request);
             if (method.equals("GET") || method.equals("HEAD")) {
                 sendJson(exchange, 200, JSON.createObjectNode());

@@ -19,6 +19,8 @@ public class ClaudeMessageStatus {
     private Integer numTurns;
     private Double costUsd;
     private Usage usage;
+    /** The run's usage as the credential gateway read it from the model API's answers (only with the gateway). */
+    private GatewayUsage gatewayUsage;
     private String result;
     private Boolean resultTruncated;
     /** Tools the CLI was not allowed to use during this run. */
@@ -50,6 +52,8 @@ public class ClaudeMessageStatus {
     public void setCostUsd(Double costUsd) { this.costUsd = costUsd; }
     public Usage getUsage() { return usage; }
     public void setUsage(Usage usage) { this.usage = usage; }
+    public GatewayUsage getGatewayUsage() { return gatewayUsage; }
+    public void setGatewayUsage(GatewayUsage gatewayUsage) { this.gatewayUsage = gatewayUsage; }
     public String getResult() { return result; }
     public void setResult(String result) { this.result = result; }
     public Boolean getResultTruncated() { return resultTruncated; }
