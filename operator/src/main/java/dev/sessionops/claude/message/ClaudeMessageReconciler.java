@@ -56,6 +56,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
 @RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
+// a run's prompt, created before its Job (PromptConfigMaps); read back by name for the history (get, above)
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
 // creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)

@@ -137,7 +137,7 @@ public class RunPlanner {
                 namespace, sessionName,
                 JobNames.forMessage(message.getMetadata().getName(), message.getMetadata().getUid()),
                 sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image(),
-                ClaudeCommand.argv(options), env, secretName, credentialKeys,
+                ClaudeCommand.argv(options), prompt, env, secretName, credentialKeys,
                 sessionName == null ? null : JobNames.stateClaim(sessionName),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getGit(),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getVolumeClaim(),

@@ -66,6 +66,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 // starting the queue head: its Job, and the planner's reads
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = "", resources = { "configmaps", "secrets" }, verbs = { "get" })
+// a run's prompt, created before its Job (PromptConfigMaps); read back by name for the history (get, above)
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
 // the leader-election Lease (kube/LeaderElection; the name is cso.leader-election.lease-name's default): only that one
 // Lease may be read and renewed (the client renews by patch); create cannot be narrowed by name in RBAC, and the SDK merges rules on the same

@@ -51,7 +51,7 @@ class PromptAndHistoryIT extends EndToEndTest {
         ContainerRun run = kubelet.runs(ns, done.getStatus().getJobName()).stream().filter(r -> !r.isInitContainer())
                 .findFirst().orElseThrow();
         String expected = "Review with a focus on error handling in payments, not {literal}.";
-        assertEquals(expected, run.argv().get(run.argv().size() - 1).strip());
+        assertEquals(expected, Harness.promptOf(run).strip());
         assertTrue(run.argv().contains("--model=sonnet"), "the manifest wins over front matter and session: " + run.argv());
         assertTrue(run.argv().contains("--max-turns=5"), "front matter wins over defaults: " + run.argv());
         var entries = history.history(Harness.conversation(client, ns, "review"), 0, -1);

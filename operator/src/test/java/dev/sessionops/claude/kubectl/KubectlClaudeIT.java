@@ -351,8 +351,8 @@ class KubectlClaudeIT extends EndToEndTest {
     }
 
     /**
-     * The tool's own process, not the CLI (whose command line holds the prompt, marker included) nor a
-     * shell that has yet to start it.
+     * The tool's own process, not a shell that has yet to start it (the CLI's command line holds no prompt: it
+     * reads the prompt from stdin).
      */
     private static boolean isTheTool(ProcessHandle p, String marker) {
         String line = p.info().commandLine().orElse("");
