@@ -294,6 +294,8 @@ ConfigMaps created are the runs' prompts (owned by their messages, deleted by th
 - name: CSO_MESSAGES_TTL_AFTER_FINISHED
   value: {{ . | quote }}
 {{- end }}
+- name: CSO_LIMITS_MAX_PROMPT_BYTES
+  value: {{ .Values.limits.maxPromptBytes | int | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
 - name: CSO_PENDING_TIMEOUT

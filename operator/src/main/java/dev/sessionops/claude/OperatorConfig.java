@@ -18,6 +18,8 @@ public interface OperatorConfig {
 
     Messages messages();
 
+    Limits limits();
+
     Policy policy();
 
     LeaderElection leaderElection();
@@ -131,6 +133,17 @@ public interface OperatorConfig {
 
         /** Annotation keys a session may put on its pods; unset: none. */
         Optional<List<String>> allowedPodAnnotationKeys();
+    }
+
+    /** Sizes the operator bounds, whatever the CRDs let through. */
+    interface Limits {
+        /**
+         * The most a rendered prompt (its variables filled in) may be, in UTF-8 bytes; rendering stops there,
+         * {@code PromptTooLarge}, in time and memory bounded by it. At most 1000000: the prompt reaches the CLI in a
+         * ConfigMap, which holds 1 MiB.
+         */
+        @WithDefault("524288")
+        int maxPromptBytes();
     }
 
     interface Messages {

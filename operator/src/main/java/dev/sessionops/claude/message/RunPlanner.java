@@ -50,10 +50,12 @@ public class RunPlanner {
     private final NamespaceGuard namespaces;
     private final EnvPolicy envPolicy;
     private final RunPolicy policy;
+    private final int maxPromptBytes;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this.client = client;
         this.config = config;
+        this.maxPromptBytes = PromptTemplate.checkCap(config.limits().maxPromptBytes()); // a bad cap fails the start
         this.namespaces = NamespaceGuard.of(config);
         this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
         this.policy = RunPolicy.of(config.policy());
@@ -94,7 +96,7 @@ public class RunPlanner {
         }
         String prompt;
         try {
-            prompt = PromptTemplate.render(promptFile.body(), variables(promptFile, spec));
+            prompt = PromptTemplate.render(promptFile.body(), variables(promptFile, spec), maxPromptBytes);
         } catch (PromptException e) {
             throw MessageProblem.invalid(e.reason(), e.getMessage());
         }

@@ -460,6 +460,46 @@ class ClaudeMessageReconcilerIT {
                 && "Warning".equals(e.getType())));
     }
 
+    /**
+     * A prompt file of a megabyte of {@code {} (a ConfigMap holds 1 MiB) renders past the default cap
+     * ({@code cso.limits.max-prompt-bytes}, 512 KiB): the message fails PromptTooLarge, nothing is created.
+     */
+    @Test
+    void aMegabyteOfBracesFailsPromptTooLargeAndCreatesNothing() {
+        secret();
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("huge").endMetadata()
+                .withData(Map.of("p.md", "{".repeat(1024 * 1024))).build()).create();
+        ClaudeMessage m = new ClaudeMessage();
+        m.setMetadata(new ObjectMetaBuilder().withName("solo").withNamespace(NS).build());
+        m.setSpec(new ClaudeMessageSpec());
+        m.getSpec().setPromptFrom(new dev.sessionops.claude.api.v1alpha1.PromptSource(
+                new dev.sessionops.claude.api.v1alpha1.KeyRef("huge", "p.md")));
+
+        reconcile(client.resource(m).create());
+
+        ClaudeMessage failed = stored("solo");
+        assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
+        assertEquals("PromptTooLarge", succeeded(failed).getReason());
+        assertTrue(succeeded(failed).getMessage().contains("larger than 524288 bytes"), succeeded(failed).getMessage());
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+        assertEquals(List.of("huge"), client.configMaps().inNamespace(NS).list().getItems().stream()
+                .map(c -> c.getMetadata().getName()).toList(), "no prompt ConfigMap either");
+    }
+
+    /** The cap is the operator's setting, and one a ConfigMap could not carry fails the start. */
+    @Test
+    void thePromptCapIsConfiguredWithinWhatAConfigMapHolds() {
+        secret();
+        OperatorConfig small = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET, "cso.limits.max-prompt-bytes", "8");
+        ClaudeMessage solo = message("solo", null); // "Hello solo": 10 bytes
+        MessageProblem tooLarge = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> new RunPlanner(client, small).plan(solo, null));
+        assertEquals("PromptTooLarge", tooLarge.reason());
+        assertTrue(tooLarge.getMessage().contains("larger than 8 bytes"), tooLarge.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new RunPlanner(client,
+                TestOperatorConfig.with("cso.limits.max-prompt-bytes", "1048576")));
+    }
+
     /** A ConfigMap planted under the name the prompt's would have: never mounted; the message fails, no Job. */
     @Test
     void aForeignConfigMapUnderThePromptsNameFailsTheMessageWithoutAJob() {
