@@ -296,6 +296,8 @@ ConfigMaps created are the runs' prompts (owned by their messages, deleted by th
 {{- end }}
 - name: CSO_LIMITS_MAX_PROMPT_BYTES
   value: {{ .Values.limits.maxPromptBytes | int | quote }}
+- name: CSO_HISTORY_MAX_ENTRIES
+  value: {{ .Values.history.maxEntries | int | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
 - name: CSO_PENDING_TIMEOUT

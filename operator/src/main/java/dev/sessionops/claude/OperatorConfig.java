@@ -20,6 +20,8 @@ public interface OperatorConfig {
 
     Limits limits();
 
+    History history();
+
     Policy policy();
 
     LeaderElection leaderElection();
@@ -144,6 +146,16 @@ public interface OperatorConfig {
          */
         @WithDefault("524288")
         int maxPromptBytes();
+    }
+
+    /** The conversations in Redis. */
+    interface History {
+        /**
+         * The most entries a conversation keeps (a prompt or a reply; a turn is two, and whole turns go): recording a
+         * new turn trims the oldest past it. The read API's positions stay absolute and say how many were trimmed.
+         */
+        @WithDefault("1000")
+        int maxEntries();
     }
 
     interface Messages {

@@ -37,7 +37,7 @@ final class DispatchFixture {
     SessionDispatcher dispatcher() {
         OperatorConfig config = TestOperatorConfig.with();
         // Redis is not the API server: a conversation without a Claude session yet
-        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
+        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics, config.history().maxEntries()) {
             @Override
             public Optional<String> currentSessionId(ConversationKey key) {
                 return Optional.empty();
