@@ -326,6 +326,11 @@ class KubectlClaudeIT extends EndToEndTest {
         Cli.Result lastTwo = cli(kc, "session", "history", "long", "--limit", "2");
         assertFalse(lastTwo.out().contains("trimmed"), "the last two are all there: " + lastTwo.out());
         assertTrue(lastTwo.out().contains("Prompt 3") && !lastTwo.out().contains("Reply 2"), lastTwo.out());
+        Cli.Result export = cli(kc, "session", "export", "long");
+        assertEquals(0, export.exitCode(), export.toString());
+        assertEquals(4, Views.JSON.readTree(export.out()).get("messages").size());
+        assertEquals("warning: the 2 oldest entries of session long were trimmed by the operator; the export holds the 4 kept\n",
+                export.err());
     }
 
     private static List<String> contents(JsonNode page) {
