@@ -146,7 +146,8 @@ like the Redis password: helm-java's template, used by the tests, would otherwis
 {{/*
 What the ClaudeSession and ClaudeMessage reconcilers call, in the namespaces they watch: the union of the
 ClusterRoles the operator SDK generates from the reconcilers (target/kubernetes/kubernetes.yml after a build;
-ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, never listed or watched.
+ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, never listed or watched; the only
+ConfigMaps created are the runs' prompts (owned by their messages, deleted by the garbage collector).
 */}}
 {{- define "cso.rbac.reconcilerRules" -}}
 - apiGroups: ["claude.sessionops.dev"]
@@ -164,6 +165,9 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get"]
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["create"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "create", "patch"]
@@ -302,6 +306,10 @@ ChartRbacIT compares the two). Secrets and ConfigMaps are only read by name, nev
 - name: CSO_MESSAGES_TTL_AFTER_FINISHED
   value: {{ . | quote }}
 {{- end }}
+- name: CSO_LIMITS_MAX_PROMPT_BYTES
+  value: {{ .Values.limits.maxPromptBytes | int | quote }}
+- name: CSO_HISTORY_MAX_ENTRIES
+  value: {{ .Values.history.maxEntries | int | quote }}
 - name: CSO_RESULT_MAX_CHARS
   value: {{ .Values.resultMaxChars | int | quote }}
 - name: CSO_PENDING_TIMEOUT

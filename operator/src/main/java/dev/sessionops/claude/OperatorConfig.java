@@ -18,6 +18,10 @@ public interface OperatorConfig {
 
     Messages messages();
 
+    Limits limits();
+
+    History history();
+
     Policy policy();
 
     LeaderElection leaderElection();
@@ -27,8 +31,6 @@ public interface OperatorConfig {
     Api api();
 
     Admission admission();
-
-    Limits limits();
 
     Gateway gateway();
 
@@ -142,6 +144,36 @@ public interface OperatorConfig {
         Optional<List<String>> allowedPodAnnotationKeys();
     }
 
+    /** Sizes the operator bounds, whatever the CRDs let through. */
+    interface Limits {
+        /**
+         * The most a rendered prompt (its variables filled in) may be, in UTF-8 bytes; rendering stops there,
+         * {@code PromptTooLarge}, in time and memory bounded by it. At most 1000000: the prompt reaches the CLI in a
+         * ConfigMap, which holds 1 MiB.
+         */
+        @WithDefault("524288")
+        int maxPromptBytes();
+
+        /**
+         * Runs (Jobs under way) at once, in all the operator's namespaces (dev.sessionops.claude.limits.RunSlots);
+         * unset: as many as are started.
+         */
+        Optional<Integer> maxRunning();
+
+        /** Runs at once in each namespace (a namespace's claude.sessionops.dev/max-running annotation may lower it). */
+        Optional<Integer> maxRunningPerNamespace();
+    }
+
+    /** The conversations in Redis. */
+    interface History {
+        /**
+         * The most entries a conversation keeps (a prompt or a reply; a turn is two, and whole turns go): recording a
+         * new turn trims the oldest past it. The read API's positions stay absolute and say how many were trimmed.
+         */
+        @WithDefault("1000")
+        int maxEntries();
+    }
+
     interface Messages {
         /**
          * How long a finished ClaudeMessage (Succeeded, Failed, Cancelled) stays once its Job is gone; then the
@@ -195,15 +227,6 @@ public interface OperatorConfig {
          */
         @WithDefault("100")
         int maxFollowers();
-    }
-
-    /** How many runs at once (dev.sessionops.claude.limits.RunSlots); none set: as many as are started. */
-    interface Limits {
-        /** Runs (Jobs under way) at once, in all the operator's namespaces. */
-        Optional<Integer> maxRunning();
-
-        /** Runs at once in each namespace (a namespace's claude.sessionops.dev/max-running annotation may lower it). */
-        Optional<Integer> maxRunningPerNamespace();
     }
 
     /** The validating admission webhook (dev.sessionops.claude.admission). */

@@ -17,20 +17,27 @@ final class History {
     }
 
     /**
-     * Entries as one page of the API's shape ({@code items}, {@code offset}, {@code limit}, {@code total}).
+     * Entries as one page of the API's shape ({@code items}, {@code offset}, {@code limit}, {@code total},
+     * {@code firstIndex}, {@code trimmed}). Positions are absolute: those before {@code firstIndex} were trimmed by the
+     * operator's cap, so the items start at the later of {@code offset} and {@code firstIndex}.
      *
-     * @param offset  the first entry (0: the oldest)
+     * @param offset  the first entry (0: the oldest ever recorded)
      * @param limit   at most this many; null for all
      * @param fromEnd the last {@code limit} entries instead of those from {@code offset}
      */
     static ObjectNode read(Kube kube, String session, long offset, Long limit, boolean fromEnd) {
-        long total = page(kube, session, 0, 1).path("total").asLong();
+        JsonNode head = page(kube, session, 0, 1);
+        long total = head.path("total").asLong();
+        long firstIndex = head.path("firstIndex").asLong();
         long start = fromEnd && limit != null ? Math.max(0, total - limit) : offset;
         long end = limit == null ? total : Math.min(total, start + limit);
         List<JsonNode> items = new ArrayList<>();
-        for (long next = start; next < end;) {
+        for (long next = Math.max(start, firstIndex); next < end;) {
             JsonNode page = page(kube, session, next, Math.min(PAGE, end - next));
             JsonNode pageItems = page.path("items");
+            // a turn recorded meanwhile may have trimmed more: the page then starts at its firstIndex
+            next = Math.max(next, page.path("firstIndex").asLong());
+            firstIndex = Math.max(firstIndex, page.path("firstIndex").asLong());
             if (pageItems.isEmpty()) {
                 break;
             }
@@ -42,6 +49,8 @@ final class History {
         result.put("offset", start);
         result.put("limit", limit == null ? items.size() : limit);
         result.put("total", total);
+        result.put("firstIndex", firstIndex);
+        result.put("trimmed", firstIndex > 0);
         return result;
     }
 

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.sessionops.claude.api.prompt.PromptException;
 import dev.sessionops.claude.api.prompt.PromptFile;
+import dev.sessionops.claude.api.prompt.PromptTemplate;
 
 /**
  * {@code run}'s prompt checked before anything is created, with the operator's own code ({@link PromptFile}, its
@@ -33,7 +34,9 @@ final class PromptCheck {
         try {
             file = input.hasFrontMatter() ? PromptFile.parse(input.text()) : PromptFile.plain(input.text());
             file.checkSession(hasSession);
-            String rendered = file.render(variables);
+            // the size is the operator's to judge (its cso.limits.max-prompt-bytes may be any cap up to the ceiling);
+            // the ceiling only bounds what rendering here may cost
+            String rendered = file.render(variables, PromptTemplate.CEILING_BYTES);
             if (rendered.isBlank()) {
                 return Optional.of("the prompt is empty");
             }

@@ -27,6 +27,12 @@ final class SessionExportCommand extends ClaudeSubcommand {
         try (Kube kube = connect()) {
             ClaudeSession s = kube.requireSession(name);
             ObjectNode history = History.read(kube, name, 0, null, false);
+            if (history.path("trimmed").asBoolean()) {
+                // the operator keeps the newest cso.history.max-entries entries: the export is what is left
+                err().println("warning: the " + history.path("firstIndex").asLong() + " oldest entries of session " + name
+                        + " were trimmed by the operator; the export holds the " + history.get("items").size() + " kept");
+                err().flush();
+            }
             String json = ChannelCoderExport.stringify(ChannelCoderExport.sessionState(s, history.get("items")));
             if (file == null) {
                 out().println(json);

@@ -39,6 +39,12 @@ final class SessionHistoryCommand extends ClaudeSubcommand {
     }
 
     static void print(JsonNode page, PrintWriter out) {
+        long trimmed = page.path("firstIndex").asLong();
+        if (trimmed > page.path("offset").asLong()) {
+            // the operator keeps the newest cso.history.max-entries entries: say so rather than look complete
+            out.println("(" + trimmed + " older entries were trimmed)");
+            out.println();
+        }
         boolean first = true;
         for (JsonNode e : page.path("items")) {
             if (!first) {

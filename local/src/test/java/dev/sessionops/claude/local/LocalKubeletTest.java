@@ -290,6 +290,35 @@ class LocalKubeletTest {
         assertEquals(dir + "\n", logOf("rewrite"));
     }
 
+    /**
+     * The operator's prompt: a ConfigMap mounted read-only, its file's path a positional parameter of the container's
+     * shell, which makes it a command's stdin. With mounts at their real paths or with the paths rewritten (local mode
+     * as a user other than root), the command reads the ConfigMap's text, byte for byte.
+     */
+    @Test
+    void aConfigMapFileGivenAsAParameterIsReadAsStdinInEitherMountMode() throws Exception {
+        String prompt = "line one $(HOME) `id`\n  trailing blanks  \n\n";
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("prompt-x")
+                .endMetadata().addToData("prompt", prompt).build()).create();
+        for (boolean rewrite : new boolean[] {false, true}) {
+            kubelet = rewrite ? LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withPathRewriting())
+                    : LocalKubelet.start(server, client);
+            String name = rewrite ? "stdin-rewritten" : "stdin";
+            Container main = new ContainerBuilder().withName(PodLayout.CONTAINER).withImage("runner")
+                    .withCommand("/bin/sh", "-c", "p=$1; shift; \"$@\" <\"$p\"", "sh", PodLayout.PROMPT_FILE, "cat")
+                    .addNewVolumeMount().withName("prompt").withMountPath(PodLayout.PROMPT_DIR).withReadOnly(true)
+                    .endVolumeMount().build();
+            create(job(name, main, new VolumeBuilder().withName("prompt").withNewConfigMap().withName("prompt-x")
+                    .addNewItem().withKey("prompt").withPath("prompt").endItem().endConfigMap().build()));
+            kubelet.awaitIdle(IDLE);
+            assertEquals(prompt, logOf(name), rewrite ? "paths rewritten" : "mounted at their paths");
+            if (!rewrite) {
+                kubelet.close(); // the next one starts; the last one is closed after the test
+                kubelet = null;
+            }
+        }
+    }
+
     @Test
     void runsAtMostMaxParallelPodsAtOnce() {
         kubelet = LocalKubelet.start(server, client, LocalKubelet.Options.defaults().withMaxParallel(1));

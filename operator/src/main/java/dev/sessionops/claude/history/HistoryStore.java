@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
@@ -17,24 +19,37 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * The conversation history in Redis (DESIGN §4). Recording a completion is one Lua script, so it is atomic, and it
  * first adds the message UID to the applied set, so a replayed completion writes nothing.
+ *
+ * <p>A history keeps at most {@code cso.history.max-entries} entries: recording trims the oldest turns in the same
+ * script. Positions stay absolute: the meta field {@code trimmed} counts the entries removed from the list's head,
+ * so entry {@code i} of the list is entry {@code trimmed + i} of the conversation, the index names absolute
+ * positions, and a client's paging offset means the same entry before and after a trim.
  */
 @ApplicationScoped
 public class HistoryStore {
 
     // KEYS: applied, history, meta, chain, index, outcomes, deleted. ARGV: uid, succeeded, userJson, assistantJson, sessionId,
     // now, cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end),
-    // outcomeJson (how the message ended, so its status can be rebuilt from here).
+    // outcomeJson (how the message ended, so its status can be rebuilt from here), maxEntries.
     // Returns 1 (recorded), 0 (recorded before: a replay), -1 (the conversation was deleted: nothing written).
-    // The index field (uid -> "start:count") is written with the entries, so it always names exactly them; a failed
-    // message gets "start:0", so every message recorded since the index exists has a field.
+    // The index field (uid -> "start:count", start absolute) is written with the entries, so it always names exactly
+    // them; a failed message gets "start:0", so every message recorded since the index exists has a field. Past
+    // maxEntries the oldest entries go, whole turns (a prompt and its reply) at a time, counted in meta's "trimmed".
     static final String RECORD_SCRIPT = """
             if redis.call('EXISTS', KEYS[7]) == 1 then return -1 end
             if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
             redis.call('HSET', KEYS[6], ARGV[1], ARGV[13])
-            local start = redis.call('LLEN', KEYS[2])
+            local trimmed = tonumber(redis.call('HGET', KEYS[3], 'trimmed') or '0')
+            local start = trimmed + redis.call('LLEN', KEYS[2])
             if ARGV[2] == '1' then
               redis.call('RPUSH', KEYS[2], ARGV[3], ARGV[4])
               redis.call('HSET', KEYS[5], ARGV[1], start .. ':2')
+              local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[14])
+              if over > 0 then
+                over = over + over % 2
+                redis.call('LTRIM', KEYS[2], over, -1)
+                redis.call('HINCRBY', KEYS[3], 'trimmed', over)
+              end
               redis.call('HINCRBY', KEYS[3], 'messageCount', 1)
               redis.call('HSET', KEYS[3], 'currentSessionId', ARGV[5])
               if ARGV[12] ~= '' then redis.call('HSET', KEYS[3], 'resumeAt', ARGV[12])
@@ -88,10 +103,11 @@ public class HistoryStore {
             return {1}
             """;
 
-    // KEYS: index, applied, history. ARGV: uid, offset, limit.
-    // Returns {count, entries of the page} from the message's index field: one HGET and one LRANGE of the page only.
-    // Without a field: {0} when the message is not recorded (yet), {-1} when it was recorded before the index
-    // existed (the caller then scans the history for it).
+    // KEYS: index, applied, history, meta. ARGV: uid, offset, limit.
+    // Returns {count, gone, entries of the page} from the message's index field: one HGET and one LRANGE of the page
+    // only; gone is how many of the message's own entries were trimmed (the page starts after them). Without a
+    // field: {0} when the message is not recorded (yet), {-1} when it was recorded before the index existed (the
+    // caller then scans the history for it).
     static final String MESSAGE_PAGE_SCRIPT = """
             local at = redis.call('HGET', KEYS[1], ARGV[1])
             if not at then
@@ -101,10 +117,26 @@ public class HistoryStore {
             local start, count = string.match(at, '^(%d+):(%d+)$')
             start = tonumber(start)
             count = tonumber(count)
-            local offset = tonumber(ARGV[2])
-            if offset >= count then return {count, {}} end
-            local last = math.min(count, offset + tonumber(ARGV[3])) - 1
-            return {count, redis.call('LRANGE', KEYS[3], start + offset, start + last)}
+            local trimmed = tonumber(redis.call('HGET', KEYS[4], 'trimmed') or '0')
+            local gone = math.max(0, math.min(count, trimmed - start))
+            local first = math.max(tonumber(ARGV[2]), gone)
+            local last = math.min(count, tonumber(ARGV[2]) + tonumber(ARGV[3])) - 1
+            if last < first then return {count, gone, {}} end
+            return {count, gone, redis.call('LRANGE', KEYS[3], start - trimmed + first, start - trimmed + last)}
+            """;
+
+    // KEYS: history, meta. ARGV: offset (absolute), count (-1: to the end).
+    // Returns {trimmed, total, entries}: the entries kept at positions offset to offset + count - 1 (those before
+    // trimmed are gone), how many the oldest kept one has before it, how many were ever recorded. One round trip, so
+    // the page and its figures agree.
+    static final String HISTORY_PAGE_SCRIPT = """
+            local trimmed = tonumber(redis.call('HGET', KEYS[2], 'trimmed') or '0')
+            local total = trimmed + redis.call('LLEN', KEYS[1])
+            local first = math.max(tonumber(ARGV[1]), trimmed)
+            local last = total - 1
+            if tonumber(ARGV[2]) >= 0 then last = math.min(last, tonumber(ARGV[1]) + tonumber(ARGV[2]) - 1) end
+            if last < first then return {trimmed, total, {}} end
+            return {trimmed, total, redis.call('LRANGE', KEYS[1], first - trimmed, last - trimmed)}
             """;
 
     // The operations, as the error metric names them.
@@ -129,13 +161,25 @@ public class HistoryStore {
     private final RedisDataSource redis;
     private final ObjectMapper json;
     private final OperatorMetrics metrics;
+    private final int maxEntries;
     /** Conversations whose keys from before UIDs were looked for already (once per conversation and process). */
     private final java.util.Set<ConversationKey> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public HistoryStore(RedisDataSource redis, ObjectMapper json, OperatorMetrics metrics) {
+    @Inject
+    public HistoryStore(RedisDataSource redis, ObjectMapper json, OperatorMetrics metrics, OperatorConfig config) {
+        this(redis, json, metrics, config.history().maxEntries());
+    }
+
+    /** @param maxEntries the most entries a conversation keeps (cso.history.max-entries): at least one turn, 2 */
+    public HistoryStore(RedisDataSource redis, ObjectMapper json, OperatorMetrics metrics, int maxEntries) {
+        if (maxEntries < 2) {
+            throw new IllegalArgumentException("cso.history.max-entries must be at least 2 (one prompt and its reply), got "
+                    + maxEntries);
+        }
         this.redis = redis;
         this.json = json;
         this.metrics = metrics;
+        this.maxEntries = maxEntries;
         metrics.historyStoreOperations(OPERATIONS);
     }
 
@@ -154,7 +198,7 @@ public class HistoryStore {
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()),
-                nullToEmpty(c.turnUuid()), toJson(outcome));
+                nullToEmpty(c.turnUuid()), toJson(outcome), Integer.toString(maxEntries));
         int result = r == null ? 0 : r.toInteger();
         return result == 1 ? Recording.RECORDED : result == -1 ? Recording.CONVERSATION_DELETED : Recording.REPLAYED;
     }
@@ -258,15 +302,33 @@ public class HistoryStore {
                 parseLong(meta.get("cacheCreationInputTokens")), parseLong(meta.get("cacheReadInputTokens")));
     }
 
-    /** The history, oldest first; {@code count} < 0 means to the end. */
-    public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
-        adopt(key);
-        long stop = count < 0 ? -1 : offset + count - 1;
-        return entries(key, call(HISTORY, "LRANGE", key.history(), Long.toString(offset), Long.toString(stop)));
+    /**
+     * A page of a history: the entries kept from position {@code max(offset, firstIndex)} on, oldest first.
+     *
+     * @param firstIndex the position of the oldest entry kept: as many older ones were trimmed
+     * @param total      how many entries were ever recorded (positions never shift when old ones are trimmed)
+     */
+    public record Page(List<HistoryEntry> entries, long firstIndex, long total) {
     }
 
-    /** A page of one message's own entries, and how many it has in all. */
-    public record MessagePage(List<HistoryEntry> entries, long total) {
+    /** The entries at absolute positions {@code offset} to {@code offset + count - 1} still kept; {@code count} < 0: to the end. */
+    public Page page(ConversationKey key, long offset, long count) {
+        adopt(key);
+        Response r = call(HISTORY, "EVAL", HISTORY_PAGE_SCRIPT, "2", key.history(), key.meta(), Long.toString(offset),
+                Long.toString(count));
+        return new Page(entries(key, r.get(2)), r.get(0).toLong(), r.get(1).toLong());
+    }
+
+    /** The history kept, oldest first, from absolute position {@code offset}; {@code count} < 0 means to the end. */
+    public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
+        return page(key, offset, count).entries();
+    }
+
+    /**
+     * A page of one message's own entries, how many it has in all, and how many of its oldest were trimmed
+     * ({@code firstIndex}: the page starts after them).
+     */
+    public record MessagePage(List<HistoryEntry> entries, long total, long firstIndex) {
     }
 
     /**
@@ -277,14 +339,15 @@ public class HistoryStore {
      */
     public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
         adopt(key);
-        Response r = call(HISTORY, "EVAL", MESSAGE_PAGE_SCRIPT, "3", key.index(), key.applied(), key.history(), messageUid,
-                Long.toString(offset), Integer.toString(limit));
+        Response r = call(HISTORY, "EVAL", MESSAGE_PAGE_SCRIPT, "4", key.index(), key.applied(), key.history(), key.meta(),
+                messageUid, Long.toString(offset), Integer.toString(limit));
         long total = r.get(0).toLong();
         if (total >= 0) {
-            return new MessagePage(r.size() > 1 ? entries(key, r.get(1)) : List.of(), total);
+            return r.size() > 1 ? new MessagePage(entries(key, r.get(2)), total, r.get(1).toLong())
+                    : new MessagePage(List.of(), total, 0);
         }
         List<HistoryEntry> own = history(key, 0, -1).stream().filter(e -> messageName.equals(e.message())).toList();
-        return new MessagePage(own.stream().skip(offset).limit(limit).toList(), own.size());
+        return new MessagePage(own.stream().skip(offset).limit(limit).toList(), own.size(), 0);
     }
 
     private List<HistoryEntry> entries(ConversationKey key, Response list) {
@@ -301,11 +364,12 @@ public class HistoryStore {
         return entries;
     }
 
-    /** How many entries the history holds (two per recorded message: the prompt and the reply). */
+    /**
+     * How many entries the history ever held (two per recorded message: the prompt and the reply), trimmed ones
+     * included: the position the next entry gets.
+     */
     public long length(ConversationKey key) {
-        adopt(key);
-        Response r = call(HISTORY, "LLEN", key.history());
-        return r == null ? 0 : r.toLong();
+        return page(key, 0, 0).total();
     }
 
     /**

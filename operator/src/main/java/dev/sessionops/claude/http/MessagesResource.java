@@ -65,17 +65,17 @@ public class MessagesResource {
         ConversationKey key = ConversationKey.of(message).orElse(null);
         if (key == null) {
             // a session's message its session has not taken in yet: nothing of it is recorded
-            return new HistoryPage(List.of(), paging.offset(), paging.limit(), 0);
+            return HistoryPage.of(List.of(), paging.offset(), paging.limit(), 0, 0);
         }
         if (key.oneShot()) {
-            List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
-            return new HistoryPage(items, paging.offset(), paging.limit(), history.length(key));
+            return HistoryItems.page(history.page(key, paging.offset(), paging.limit()), paging);
         }
-        // a message of a session: only the page of its own entries is read, through the session's index
+        // a message of a session: only the page of its own entries is read, through the session's index; positions
+        // are the message's own, and firstIndex says how many of them the session's cap trimmed
         HistoryStore.MessagePage own = history.messageHistory(key, message.getMetadata().getUid(), name, paging.offset(),
                 paging.limit());
         List<HistoryItem> items = own.entries().stream().map(HistoryItems::of).toList();
-        return new HistoryPage(items, paging.offset(), paging.limit(), own.total());
+        return HistoryPage.of(items, paging.offset(), paging.limit(), own.total(), own.firstIndex());
     }
 
     @GET

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.sessionops.claude.api.wire.ApiPaths;
-import dev.sessionops.claude.api.wire.HistoryItem;
 import dev.sessionops.claude.api.wire.HistoryPage;
 import dev.sessionops.claude.api.wire.ItemList;
 import dev.sessionops.claude.api.wire.SessionDetails;
@@ -52,13 +51,12 @@ public class SessionsResource {
 
     @GET
     @Path("{name}/history")
-    @Operation(summary = "The session's conversation, oldest first, a page at a time (limit 1..500, default 50)")
+    @Operation(summary = "The session's conversation, oldest first, a page at a time (limit 1..500, default 50); "
+            + "positions are absolute, entries before firstIndex were trimmed (cso.history.max-entries)")
     public HistoryPage history(@PathParam("namespace") String namespace, @PathParam("name") String name,
             @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         Paging paging = Paging.of(offset, limit);
         ConversationKey key = ConversationKey.of(kube.session(namespace, name));
-        long total = history.length(key);
-        List<HistoryItem> items = history.history(key, paging.offset(), paging.limit()).stream().map(HistoryItems::of).toList();
-        return new HistoryPage(items, paging.offset(), paging.limit(), total);
+        return HistoryItems.page(history.page(key, paging.offset(), paging.limit()), paging);
     }
 }

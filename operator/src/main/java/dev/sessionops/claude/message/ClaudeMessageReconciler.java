@@ -56,7 +56,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create", "delete" })
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list" })
 @RBACRule(apiGroups = "", resources = "pods/log", verbs = { "get" })
-@RBACRule(apiGroups = "", resources = "configmaps", verbs = "get")
+// a run's prompt, created before its Job (PromptConfigMaps) and read back by name for the history; promptFrom, mcpConfig
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "create" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudesessions", verbs = { "get", "list", "watch" })
 // creating the leader-election Lease (see ClaudeSessionReconciler for reading and renewing it)

@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
  *
  * @param owner                   the ClaudeMessage; the Job's controller owner
  * @param sessionName             null for a one-shot message
- * @param command                 the claude container's full exec array
+ * @param command                 the CLI's exec array (the container's shell runs it)
+ * @param prompt                  the rendered prompt: into the run's ConfigMap ({@link PromptConfigMap}), the CLI's stdin
  * @param env                     the user's and operator's env, already validated (no plain credential values)
  * @param credentials             the Secret and which credential keys it has; null for none
  * @param git                     a git workspace cloned on first use, or null
@@ -36,6 +37,7 @@ public record JobPlan(
         String jobName,
         String image,
         List<String> command,
+        String prompt,
         List<EnvVar> env,
         CredentialsRef credentials,
         String stateClaimName,
@@ -59,6 +61,9 @@ public record JobPlan(
         Objects.requireNonNull(image, "image");
         if (command == null || command.isEmpty()) {
             throw new IllegalArgumentException("command must not be empty");
+        }
+        if (prompt == null || prompt.isBlank()) {
+            throw new IllegalArgumentException("prompt must not be blank");
         }
         if (git != null && volumeClaim != null) {
             throw new IllegalArgumentException("workspace takes git or volumeClaim, not both");
@@ -85,14 +90,14 @@ public record JobPlan(
 
     /** The positional form {@code RunPlanner} uses: owner fields and credentials flat; the message is the owner. */
     public JobPlan(String apiVersion, String kind, String messageName, String messageUid, String namespace,
-            String sessionName, String jobName, String image, List<String> command, List<EnvVar> env,
+            String sessionName, String jobName, String image, List<String> command, String prompt, List<EnvVar> env,
             String credentialsSecretName, List<String> credentialKeys, String stateClaimName, GitWorkspace git,
             VolumeClaimWorkspace volumeClaim, KeyRef mcpConfig, ResourceRequirements resources,
             Long activeDeadlineSeconds, Integer ttlSecondsAfterFinished, String serviceAccountName,
             Map<String, String> nodeSelector, List<Toleration> tolerations, Map<String, String> podLabels,
             Map<String, String> podAnnotations) {
         this(new Owner(apiVersion, kind, messageName, messageUid), namespace, messageName, sessionName, jobName, image,
-                command, env,
+                command, prompt, env,
                 credentialsSecretName == null ? null
                         : new CredentialsRef(credentialsSecretName, credentialKeys == null ? List.of() : credentialKeys),
                 stateClaimName, git, volumeClaim, mcpConfig, resources, activeDeadlineSeconds, ttlSecondsAfterFinished,
@@ -101,7 +106,7 @@ public record JobPlan(
 
     /** The same Job with another command (the resume id is known only once the message reaches the queue's head). */
     public JobPlan withCommand(List<String> newCommand) {
-        return new JobPlan(owner, namespace, messageName, sessionName, jobName, image, newCommand, env, credentials,
+        return new JobPlan(owner, namespace, messageName, sessionName, jobName, image, newCommand, prompt, env, credentials,
                 stateClaimName, git, volumeClaim, mcpConfig, resources, activeDeadlineSeconds, ttlSecondsAfterFinished,
                 serviceAccountName, nodeSelector, tolerations, podLabels, podAnnotations);
     }
@@ -152,6 +157,7 @@ public record JobPlan(
         private String jobName;
         private String image;
         private List<String> command;
+        private String prompt;
         private List<EnvVar> env;
         private CredentialsRef credentials;
         private String stateClaimName;
@@ -177,6 +183,7 @@ public record JobPlan(
         public Builder jobName(String v) { jobName = v; return this; }
         public Builder image(String v) { image = v; return this; }
         public Builder command(List<String> v) { command = v; return this; }
+        public Builder prompt(String v) { prompt = v; return this; }
         public Builder env(List<EnvVar> v) { env = v; return this; }
         public Builder credentials(CredentialsRef v) { credentials = v; return this; }
         public Builder stateClaimName(String v) { stateClaimName = v; return this; }
@@ -193,7 +200,7 @@ public record JobPlan(
         public Builder podAnnotations(Map<String, String> v) { podAnnotations = v; return this; }
 
         public JobPlan build() {
-            return new JobPlan(owner, namespace, messageName, sessionName, jobName, image, command, env, credentials,
+            return new JobPlan(owner, namespace, messageName, sessionName, jobName, image, command, prompt, env, credentials,
                     stateClaimName, git, volumeClaim, mcpConfig, resources, activeDeadlineSeconds,
                     ttlSecondsAfterFinished, serviceAccountName, nodeSelector, tolerations, podLabels, podAnnotations);
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.sessionops.claude.gateway.RunAccess;
 import dev.sessionops.claude.history.ResumePoint;
@@ -29,8 +30,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 
 /**
  * Writes a message's batch/v1 Job: one try ({@code backoffLimit: 0}, {@code restartPolicy: Never}), Pod Security
- * "restricted", no service-account token, the claude exec array in {@code /workspace}, the CLI's config dir on the
- * session's state volume, and credentials only through secretKeyRefs.
+ * "restricted", no service-account token, the claude exec array in {@code /workspace} with the prompt's ConfigMap
+ * ({@link PromptConfigMap}) mounted read-only as its standard input, the CLI's config dir on the session's state
+ * volume, and credentials only through secretKeyRefs.
  */
 public final class JobSpecBuilder {
     public static final String RESUMED_FROM_ANNOTATION = "claude.sessionops.dev/resumed-from";
@@ -40,7 +42,9 @@ public final class JobSpecBuilder {
     static final String STATE_VOLUME = "state";
     static final String WORKSPACE_VOLUME = "workspace";
     static final String MCP_VOLUME = "mcp-config";
+    static final String PROMPT_VOLUME = "prompt";
     private static final String MCP_FILE = PodLayout.MCP_CONFIG.substring(PodLayout.MCP_CONFIG_DIR.length() + 1);
+    private static final String PROMPT_FILE = PodLayout.PROMPT_FILE.substring(PodLayout.PROMPT_DIR.length() + 1);
 
     private JobSpecBuilder() {
     }
@@ -158,6 +162,8 @@ public final class JobSpecBuilder {
 
     private static Container claudeContainer(JobPlan plan, List<VolumeMount> workspaceMounts) {
         List<VolumeMount> mounts = new ArrayList<>(workspaceMounts);
+        mounts.add(new VolumeMountBuilder().withName(PROMPT_VOLUME).withMountPath(PodLayout.PROMPT_DIR).withReadOnly(true)
+                .build());
         if (plan.mcpConfig() != null) {
             mounts.add(new VolumeMountBuilder().withName(MCP_VOLUME).withMountPath(PodLayout.MCP_CONFIG_DIR)
                     .withReadOnly(true).build());
@@ -165,7 +171,7 @@ public final class JobSpecBuilder {
         return new ContainerBuilder()
                 .withName(PodLayout.CONTAINER)
                 .withImage(plan.image())
-                .withCommand(escapeExpansion(ClaudeCommand.interruptible(plan.command())))
+                .withCommand(escapeExpansion(ClaudeCommand.interruptible(PodLayout.PROMPT_FILE, plan.command())))
                 .withWorkingDir(PodLayout.WORKSPACE)
                 .withEnv(claudeEnv(plan))
                 .withVolumeMounts(mounts)
@@ -216,6 +222,13 @@ public final class JobSpecBuilder {
                     .endPersistentVolumeClaim()
                     .build());
         }
+        volumes.add(new VolumeBuilder().withName(PROMPT_VOLUME)
+                .withNewConfigMap()
+                    .withName(PromptConfigMap.name(plan.jobName(), plan.prompt()))
+                    .addNewItem().withKey(PromptConfigMap.KEY).withPath(PROMPT_FILE).endItem()
+                    .withDefaultMode(0444)
+                .endConfigMap()
+                .build());
         if (plan.mcpConfig() != null) {
             volumes.add(new VolumeBuilder().withName(MCP_VOLUME)
                     .withNewConfigMap()
@@ -238,6 +251,14 @@ public final class JobSpecBuilder {
      */
     static List<String> escapeExpansion(List<String> argv) {
         return argv.stream().map(a -> a.replace("$", "$$")).toList();
+    }
+
+    /** The name of the prompt's ConfigMap the Job mounts; empty for a Job made before prompts went by file. */
+    public static Optional<String> promptConfigMapName(Job job) {
+        List<Volume> volumes = job.getSpec().getTemplate().getSpec().getVolumes();
+        return volumes == null ? Optional.empty() : volumes.stream()
+                .filter(v -> PROMPT_VOLUME.equals(v.getName()) && v.getConfigMap() != null)
+                .map(v -> v.getConfigMap().getName()).findFirst();
     }
 
     /** The CLI's exec array as the container runs it, from the Job's (escaped, interruptible) command. */

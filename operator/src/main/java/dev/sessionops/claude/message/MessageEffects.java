@@ -2,6 +2,7 @@ package dev.sessionops.claude.message;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -11,7 +12,6 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PendingRecord;
 import dev.sessionops.claude.api.v1alpha1.Usage;
-import dev.sessionops.claude.cli.ClaudeCommand;
 import dev.sessionops.claude.cli.RunOutcome;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.Completion;
@@ -95,7 +95,7 @@ final class MessageEffects {
         }
         if (action instanceof AwaitHistory h) {
             if (h.run() != null) {
-                keepPending(message, h.job(), h.run(), gateway.refine(message, h.verdict()));
+                keepPending(message, h.job(), h.run(), gateway.refine(message, h.verdict()), promptOf(message, h.job(), context));
             }
             return awaitHistory(message, h.error(), context);
         }
@@ -120,12 +120,16 @@ final class MessageEffects {
         // a one-shot message is its own conversation: nothing before it to leave out
         Job job = JobSpecBuilder.forRun(create.plan(), resumeFrom == null ? null : new ResumePoint(resumeFrom, null));
         try {
+            // the prompt first: the Job's pod mounts it (and the Job's UID, which could own it, does not exist yet)
+            PromptConfigMaps.create(context.getClient(), PromptConfigMap.of(create.plan().job()));
             // into this controller's Job cache too, so the next reconcile sees the Job (no live GET to make sure)
             @SuppressWarnings("unchecked")
             var jobs = (InformerEventSource<Job, ClaudeMessage>) context.eventSourceRetriever().getEventSourceFor(Job.class);
             context.resourceOperations().create(job, jobs);
             LOG.infof("message %s/%s: created Job %s%s", namespace, message.getMetadata().getName(),
                     job.getMetadata().getName(), resumeFrom == null ? "" : " resuming " + resumeFrom);
+        } catch (PromptRefused e) {
+            return refused(message, e.refusal(), context);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 JobRefusal refusal = JobRefusal.of(e).orElseThrow(() -> e);
@@ -217,7 +221,8 @@ final class MessageEffects {
      * The finished run's figures and what recording it needs, into the status (written with the condition that
      * follows): once there, the Job and its log may go (TTL, a user) and the run is still recorded when Redis is back.
      */
-    private void keepPending(ClaudeMessage message, Job job, MessageObservation.FinishedRun run, Verdict verdict) {
+    private void keepPending(ClaudeMessage message, Job job, MessageObservation.FinishedRun run, Verdict verdict,
+            String prompt) {
         ClaudeMessageStatus status = message.getStatus();
         Verdict.fill(status, run.outcome(), config.resultMaxChars());
         stamp(status, job);
@@ -225,7 +230,7 @@ final class MessageEffects {
         pending.setPhase(verdict.phase());
         pending.setReason(verdict.reason());
         pending.setMessage(Conditions.cap(verdict.message()));
-        pending.setPrompt(promptOf(job));
+        pending.setPrompt(prompt);
         pending.setTurnUuid(turnUuid(run.outcome(), verdict));
         status.setPendingRecord(pending);
     }
@@ -242,13 +247,14 @@ final class MessageEffects {
         String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
         Recording recording = Recording.REPLAYED;
         if (f.record()) {
-            Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded, promptOf(job), reply,
+            String prompt = promptOf(message, job, context);
+            Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded, prompt, reply,
                     turnUuid(run, f.verdict()));
             try {
                 recording = record(message, completion,
                         Outcome.of(status, f.verdict().phase(), f.verdict().reason(), f.verdict().message()));
             } catch (HistoryStoreUnavailableException e) {
-                keepPending(message, job, f.run(), f.verdict());
+                keepPending(message, job, f.run(), f.verdict(), prompt);
                 return awaitHistory(message, e.getMessage(), context);
             }
         }
@@ -309,9 +315,20 @@ final class MessageEffects {
                 "the run finished after its conversation was deleted; it was not recorded", context);
     }
 
-    /** The prompt as it ran (the Job's command is the record); none when the Job is gone (a stopped run). */
-    private static String promptOf(Job job) {
-        return job == null ? null : ClaudeCommand.promptOf(JobSpecBuilder.commandAsRun(job));
+    /**
+     * The prompt as it ran, from the ConfigMap the Job names (the operator's, never the pod's word); none when the Job
+     * is gone (a stopped run), or when the ConfigMap is gone or no longer the run's, which an Event says.
+     */
+    private String promptOf(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
+        if (job == null) {
+            return null;
+        }
+        Optional<String> prompt = PromptConfigMaps.read(context.getClient(), job, message.getMetadata().getUid());
+        if (prompt.isEmpty()) {
+            events.warning(message, Reasons.PROMPT_UNVERIFIED, "The prompt's ConfigMap of Job " + job.getMetadata().getName()
+                    + " is gone or no longer the run's: the history records this turn without its prompt");
+        }
+        return prompt.orElse(null);
     }
 
     /** When the run ended (now, the first time it is seen ended) and how long it took. */

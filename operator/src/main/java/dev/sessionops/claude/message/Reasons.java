@@ -33,6 +33,16 @@ public final class Reasons {
     public static final String QUOTA_EXCEEDED = "QuotaExceeded";
     /** The API server refused the Job for good (too large, a schema, an admission webhook). */
     public static final String JOB_REJECTED = "JobRejected";
+    /**
+     * A ConfigMap with the name of the run's prompt exists but is not the run's (other content or owner: made by
+     * someone else): it is never mounted, the message fails.
+     */
+    public static final String PROMPT_CONFLICT = "PromptConflict";
+    /**
+     * A finished run's prompt ConfigMap is gone or no longer the run's: the history records the turn without its
+     * prompt (an Event only; the run's outcome stands).
+     */
+    public static final String PROMPT_UNVERIFIED = "PromptUnverified";
     /** A session's head waited longer than cso.pending-timeout for its inputs: it fails so the queue moves on. */
     public static final String PENDING_TIMEOUT = "PendingTimeout";
     public static final String SUCCEEDED = "Succeeded";

@@ -57,6 +57,7 @@ public class RunPlanner {
     private final NamespaceLimitsSource namespaceLimits;
     /** The credential gateway; null (the tests' planners) or off: runs get their credentials Secret. */
     private final Gateway gateway;
+    private final int maxPromptBytes;
 
     public RunPlanner(KubernetesClient client, OperatorConfig config) {
         this(client, config, new NamespaceLimitsSource(client), null);
@@ -71,6 +72,7 @@ public class RunPlanner {
         this.gateway = gateway;
         this.client = client;
         this.config = config;
+        this.maxPromptBytes = PromptTemplate.checkCap(config.limits().maxPromptBytes()); // a bad cap fails the start
         this.namespaces = NamespaceGuard.of(config);
         this.envPolicy = EnvPolicy.allowing(config.policy().allowedEnv());
         this.policy = RunPolicy.of(config.policy());
@@ -119,7 +121,7 @@ public class RunPlanner {
         }
         String prompt;
         try {
-            prompt = PromptTemplate.render(promptFile.body(), variables(promptFile, spec));
+            prompt = PromptTemplate.render(promptFile.body(), variables(promptFile, spec), maxPromptBytes);
         } catch (PromptException e) {
             throw MessageProblem.invalid(e.reason(), e.getMessage());
         }
@@ -155,7 +157,7 @@ public class RunPlanner {
                 namespace, sessionName,
                 JobNames.forMessage(message.getMetadata().getName(), message.getMetadata().getUid()),
                 sessionSpec.getImage() != null ? sessionSpec.getImage() : config.defaults().image(),
-                ClaudeCommand.argv(options), env, secretName, credentialKeys,
+                ClaudeCommand.argv(options), prompt, env, secretName, credentialKeys,
                 sessionName == null ? null : JobNames.stateClaim(sessionName),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getGit(),
                 sessionSpec.getWorkspace() == null ? null : sessionSpec.getWorkspace().getVolumeClaim(),

@@ -67,7 +67,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 // starting the queue head: its Job, and the planner's reads
 @RBACRule(apiGroups = "batch", resources = "jobs", verbs = { "get", "list", "watch", "create" })
-@RBACRule(apiGroups = "", resources = "configmaps", verbs = "get")
+// a run's prompt, created before its Job (PromptConfigMaps) and read back by name for the history; promptFrom, mcpConfig
+@RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "create" })
 @RBACRule(apiGroups = ClaudeSession.GROUP, resources = "claudemessages", verbs = { "get", "list", "watch" })
 // the leader-election Lease (kube/LeaderElection; the name is cso.leader-election.lease-name's default): only that one
 // Lease may be read and renewed (the client renews by patch); create cannot be narrowed by name in RBAC, and the SDK merges rules on the same

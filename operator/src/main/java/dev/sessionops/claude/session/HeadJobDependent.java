@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.PromptConfigMaps;
 import dev.sessionops.claude.message.Reasons;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -49,6 +50,9 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
     public Job create(Job desired, ClaudeSession session, Context<ClaudeSession> context) {
         SessionDispatcher.Start start = planned(context);
         String name = desired.getMetadata().getName();
+        // the prompt first: the Job's pod mounts it (and the Job's UID, which could own it, does not exist yet); a
+        // refusal (PromptRefused) is the head's to report, as a refused Job is
+        PromptConfigMaps.create(context.getClient(), start.prompt());
         Job created;
         try {
             created = super.create(desired, session, context);

@@ -20,15 +20,16 @@ import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.message.JobRefusal;
+import dev.sessionops.claude.message.PromptConfigMap;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.MessageProblem;
 import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.message.Waiting;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
@@ -72,8 +73,8 @@ final class SessionDispatcher {
         this.metrics = metrics;
     }
 
-    /** A start: the head, its Job, the Claude session it resumes (null: a new one). */
-    record Start(ClaudeMessage head, Job job, String resumeFrom) {
+    /** A start: the head, its prompt's ConfigMap and its Job, the Claude session it resumes (null: a new one). */
+    record Start(ClaudeMessage head, ConfigMap prompt, Job job, String resumeFrom) {
     }
 
     /** Start (its Job for the workflow to create), or look again after {@code recheck} (null: on the next event). */
@@ -135,7 +136,8 @@ final class SessionDispatcher {
             }
             return Plan.later(null);
         }
-        return new Plan(new Start(head, JobSpecBuilder.forRun(plan, resume), resume == null ? null : resume.sessionId()), null);
+        return new Plan(new Start(head, PromptConfigMap.of(plan.job()), JobSpecBuilder.forRun(plan, resume),
+                resume == null ? null : resume.sessionId()), null);
     }
 
     /**
@@ -156,7 +158,7 @@ final class SessionDispatcher {
             return null;
         }
         Optional<JobRefusal> refusal = errors.size() == 1 && errors.containsKey(HeadJobDependent.NAME)
-                ? clientError(errors.get(HeadJobDependent.NAME)).flatMap(JobRefusal::of) : Optional.empty();
+                ? JobRefusal.in(errors.get(HeadJobDependent.NAME)) : Optional.empty();
         if (refusal.isEmpty()) {
             throw new AggregatedOperatorException("Exception(s) during workflow execution.", errors);
         }
@@ -177,14 +179,6 @@ final class SessionDispatcher {
                 : m.getStatus().getConditions().get(0).getReason();
     }
 
-    private static Optional<KubernetesClientException> clientError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException k) {
-                return Optional.of(k);
-            }
-        }
-        return Optional.empty();
-    }
 
     /**
      * The head cannot start: its status says why (its own reconciler is not woken by this; the session retries).

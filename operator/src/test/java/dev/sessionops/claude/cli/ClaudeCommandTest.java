@@ -1,11 +1,14 @@
 package dev.sessionops.claude.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +17,8 @@ class ClaudeCommandTest {
     private static final List<String> BASE = List.of("claude", "-p", "--output-format=stream-json", "--verbose");
 
     @Test
-    void minimalRunIsPromptAfterDoubleDash() {
-        assertEquals(argv("--", "Create a REST API"), ClaudeCommand.argv(RunOptions.builder("Create a REST API").build()));
+    void minimalRunHasNoPromptInItsArgv() {
+        assertEquals(argv(), ClaudeCommand.argv(RunOptions.builder("Create a REST API").build()));
     }
 
     @Test
@@ -51,34 +54,58 @@ class ClaudeCommandTest {
                 "--max-budget-usd=2.5",
                 "--mcp-config=/etc/claude-session/mcp/mcp.json",
                 "--add-dir=/data",
-                "--add-dir=/shared",
-                "--", "Do it"), ClaudeCommand.argv(options));
+                "--add-dir=/shared"), ClaudeCommand.argv(options));
     }
 
     @Test
-    void resumeKeepsThePrompt() {
+    void resumeLeavesThePromptToStdinToo() {
         List<String> argv = ClaudeCommand.argv(RunOptions.builder("Next step").resumeSessionId("abc").build());
-        assertEquals(argv("--resume=abc", "--", "Next step"), argv);
+        assertEquals(argv("--resume=abc"), argv);
     }
 
     @Test
     void resumingAtAnEventNamesItOnlyWhenResuming() {
-        assertEquals(argv("--resume=abc", "--resume-session-at=u-1", "--", "Next"),
+        assertEquals(argv("--resume=abc", "--resume-session-at=u-1"),
                 ClaudeCommand.argv(RunOptions.builder("Next").resumeSessionId("abc").resumeAt("u-1").build()));
         // without a session to resume there is nothing to resume at
-        assertEquals(argv("--", "Next"), ClaudeCommand.argv(RunOptions.builder("Next").resumeAt("u-1").build()));
+        assertEquals(argv(), ClaudeCommand.argv(RunOptions.builder("Next").resumeAt("u-1").build()));
     }
 
     @Test
-    void promptStartingWithDashesStaysAfterDoubleDash() {
-        List<String> argv = ClaudeCommand.argv(RunOptions.builder("--help me -p").build());
-        assertEquals(List.of("--", "--help me -p"), argv.subList(argv.size() - 2, argv.size()));
+    void thePromptIsNeverAnArgumentWhateverItLooksLike() {
+        for (String prompt : List.of("--help me -p", "mcp", "x".repeat(200_000), "$(ANTHROPIC_API_KEY)")) {
+            List<String> argv = ClaudeCommand.argv(RunOptions.builder(prompt).build());
+            assertEquals(argv(), argv);
+            assertFalse(ClaudeCommand.interruptible("/p", argv).contains(prompt));
+        }
+    }
+
+    /** The container's command: the fixed shell script, the prompt file as its first parameter, then the CLI's argv. */
+    @Test
+    void theShellGetsThePromptFileAndTheArgvAsParameters() {
+        List<String> argv = ClaudeCommand.argv(RunOptions.builder("Hi").model("sonnet").build());
+        List<String> command = ClaudeCommand.interruptible("/etc/claude-session/prompt/prompt", argv);
+        assertEquals(List.of("/bin/sh", "-c", ClaudeCommand.INTERRUPTIBLE, "claude", "/etc/claude-session/prompt/prompt"),
+                command.subList(0, 5));
+        assertEquals(argv, command.subList(5, command.size()));
+        assertEquals(argv, ClaudeCommand.unwrap(command));
+        assertEquals(argv, ClaudeCommand.unwrap(argv), "a bare argv is itself");
+        assertTrue(ClaudeCommand.INTERRUPTIBLE.contains("\"$@\" <\"$p\" &"), "stdin from the prompt file, explicitly");
+    }
+
+    /** A Job made before prompts went by file ends its command with {@code -- <prompt>}; the history reads it there. */
+    @Test
+    void aPromptInTheArgvOfAnOlderJobIsFoundAfterTheSeparator() {
+        assertEquals(Optional.of("--help me"), ClaudeCommand.promptInArgv(List.of("/bin/sh", "-c", "old script", "claude",
+                "claude", "-p", "--verbose", "--", "--help me")));
+        assertEquals(Optional.empty(), ClaudeCommand.promptInArgv(ClaudeCommand.argv(RunOptions.builder("x").build())));
+        assertEquals(Optional.empty(), ClaudeCommand.promptInArgv(List.of("claude", "--", "a", "b")));
     }
 
     @Test
     void valuesStartingWithDashesAreAttachedToTheirFlag() {
         List<String> argv = ClaudeCommand.argv(RunOptions.builder("x").systemPrompt("--be terse").model("-m").build());
-        assertEquals(argv("--model=-m", "--system-prompt=--be terse", "--", "x"), argv);
+        assertEquals(argv("--model=-m", "--system-prompt=--be terse"), argv);
     }
 
     @Test
@@ -89,15 +116,14 @@ class ClaudeCommandTest {
                 .build());
         assertEquals(argv(
                 "--allowedTools=Bash(npm run test:*)", "--allowedTools=Read",
-                "--disallowedTools=Bash(git push:*)", "--disallowedTools=Write(/etc/**)",
-                "--", "x"), argv);
+                "--disallowedTools=Bash(git push:*)", "--disallowedTools=Write(/etc/**)"), argv);
     }
 
     @Test
     void nullsBlanksAndEmptyListsAreLeftOut() {
         RunOptions options = RunOptions.builder("x").model(" ").resumeSessionId("").allowedTools(List.of())
                 .disallowedTools(Arrays.asList("", null, "Write")).addDirs(null).build();
-        assertEquals(argv("--disallowedTools=Write", "--", "x"), ClaudeCommand.argv(options));
+        assertEquals(argv("--disallowedTools=Write"), ClaudeCommand.argv(options));
     }
 
     @Test
@@ -137,15 +163,11 @@ class ClaudeCommandTest {
         return ClaudeCommand.argv(RunOptions.builder("x").maxBudgetUsd(usd).build()).get(BASE.size());
     }
 
-    /** The expected argv: the fixed start, then {@code rest}, with the fixed options just before its {@code --}. */
+    /** The expected argv: the fixed start, then {@code rest}, then the fixed options that end every argv. */
     private static List<String> argv(String... rest) {
         List<String> all = new java.util.ArrayList<>(BASE);
-        for (String arg : rest) {
-            if (arg.equals("--")) {
-                all.addAll(FIXED);
-            }
-            all.add(arg);
-        }
+        all.addAll(List.of(rest));
+        all.addAll(FIXED);
         return all;
     }
 
@@ -155,7 +177,7 @@ class ClaudeCommandTest {
     @Test
     void theSettingSourcesAreThePolicysOnly() {
         List<String> argv = ClaudeCommand.argv(RunOptions.builder("Hi").settingSources(List.of("user", "project")).build());
-        assertEquals(List.of("--setting-sources=user,project", "--strict-mcp-config", "--", "Hi"),
-                argv.subList(argv.size() - 4, argv.size()));
+        assertEquals(List.of("--setting-sources=user,project", "--strict-mcp-config"),
+                argv.subList(argv.size() - 2, argv.size()));
     }
 }

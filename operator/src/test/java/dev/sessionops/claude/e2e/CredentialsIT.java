@@ -51,7 +51,7 @@ class CredentialsIT extends EndToEndTest {
         assertFalse(runs.isEmpty());
         runs.forEach(r -> assertEquals(API_KEY, r.env().get("ANTHROPIC_API_KEY")));
         ContainerRun first = runs.stream().filter(r -> r.jobName().equals(done.getStatus().getJobName())).findFirst().orElseThrow();
-        assertEquals(prompt, first.argv().get(first.argv().size() - 1));
+        assertEquals(prompt, Harness.promptOf(first));
         assertTrue(done.getStatus().getResult().contains("$(ANTHROPIC_API_KEY)"), done.getStatus().getResult());
 
         StringBuilder everything = new StringBuilder();

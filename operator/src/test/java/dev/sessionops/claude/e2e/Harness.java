@@ -17,6 +17,9 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.testing.ClaudeBinary;
+import dev.sessionops.claude.api.runner.PodLayout;
+import dev.sessionops.claude.local.ContainerRun;
+import dev.sessionops.claude.message.PromptConfigMap;
 import dev.sessionops.claude.local.LocalKubelet;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -149,5 +152,18 @@ public final class Harness {
 
     public static List<Job> jobs(KubernetesClient client, String ns) {
         return client.batch().v1().jobs().inNamespace(ns).list().getItems();
+    }
+
+    /** The prompt a run's CLI got on its stdin: the file of the prompt's ConfigMap, as the kubelet mounted it. */
+    public static String promptOf(ContainerRun run) {
+        java.nio.file.Path dir = run.mounts().get(PodLayout.PROMPT_DIR);
+        if (dir == null) {
+            throw new AssertionError("no prompt mounted in " + run);
+        }
+        try {
+            return java.nio.file.Files.readString(dir.resolve(PromptConfigMap.KEY));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -25,6 +25,11 @@ import dev.sessionops.claude.api.wire.MessageDetails;
 import dev.sessionops.claude.api.wire.SessionDetails;
 import dev.sessionops.claude.api.wire.SessionInfo;
 import dev.sessionops.claude.api.wire.ApiPaths;
+import dev.sessionops.claude.api.wire.HistoryPage;
+import dev.sessionops.claude.history.Completion;
+import dev.sessionops.claude.history.ConversationKey;
+import dev.sessionops.claude.history.HistoryStore;
+import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.testing.TestPki;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -293,6 +298,74 @@ class HttpApiIT extends EndToEndTest {
     static JsonNode item(JsonNode items, String name) {
         return list(items).stream().filter(i -> name.equals(i.get("name").asText())).findFirst()
                 .orElseThrow(() -> new AssertionError(name + " not in " + items));
+    }
+
+    /**
+     * A history past cso.history.max-entries (recorded here with a cap of 4, by the operator's own store on the
+     * operator's Redis): the API keeps positions absolute — an offset names the same entry before and after a trim —
+     * and says what was trimmed, for the session and for each message.
+     */
+    @Test
+    void aTrimmedHistoryKeepsItsPositionsAndSaysWhatWasTrimmed() {
+        String ns = Harness.namespace(client, "trim");
+        String alice = ApiUsers.token("alice-" + ns);
+        ApiUsers.grant("alice-" + ns, ns);
+        Harness.session(client, ns, "long", s -> s.setSuspend(true)); // its messages wait: this test records them
+        List<ClaudeMessage> messages = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String name = "long-0" + i;
+            message(client, ns, name, "long", "Prompt " + i);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    ConversationKey.of(Harness.get(client, ns, name)).isPresent()); // owned by its session
+            messages.add(Harness.get(client, ns, name));
+        }
+        ConversationKey key = ConversationKey.of(messages.get(0)).orElseThrow();
+        HistoryStore capped = new HistoryStore(redis, new com.fasterxml.jackson.databind.ObjectMapper(),
+                new OperatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), 4);
+        String base = ApiPaths.BASE + "/namespaces/" + ns;
+        for (int i = 1; i <= 3; i++) {
+            record(capped, key, messages.get(i - 1), i);
+        }
+
+        JsonNode all = api.getAs(alice, base + "/sessions/long/history").body();
+        assertEquals(List.of("firstIndex", "items", "limit", "offset", "total", "trimmed"), fields(all));
+        assertEquals(components(HistoryPage.class), fields(all));
+        assertEquals(6, all.get("total").asLong(), "every entry ever recorded");
+        assertEquals(2, all.get("firstIndex").asLong());
+        assertTrue(all.get("trimmed").asBoolean());
+        assertEquals(List.of("Prompt 2", "Reply 2", "Prompt 3", "Reply 3"), contents(all.get("items")));
+        JsonNode fromThree = api.getAs(alice, base + "/sessions/long/history?offset=3&limit=2").body();
+        assertEquals(List.of("Reply 2", "Prompt 3"), contents(fromThree.get("items")));
+
+        // another turn trims another: the client's offset still names the same entry
+        record(capped, key, messages.get(3), 4);
+        JsonNode again = api.getAs(alice, base + "/sessions/long/history?offset=4&limit=2").body();
+        assertEquals(List.of("Prompt 3", "Reply 3"), contents(again.get("items")));
+        assertEquals(4, again.get("firstIndex").asLong());
+        assertEquals(8, again.get("total").asLong());
+        JsonNode early = api.getAs(alice, base + "/sessions/long/history?offset=0&limit=5").body();
+        assertEquals(List.of("Prompt 3"), contents(early.get("items")), "only what is left of positions 0 to 4");
+
+        // a message's own page: its entries trimmed, or whole
+        JsonNode first = api.getAs(alice, base + "/messages/long-01/history").body();
+        assertEquals(0, first.get("items").size());
+        assertEquals(2, first.get("total").asLong());
+        assertEquals(2, first.get("firstIndex").asLong());
+        assertTrue(first.get("trimmed").asBoolean());
+        JsonNode last = api.getAs(alice, base + "/messages/long-04/history").body();
+        assertEquals(List.of("Prompt 4", "Reply 4"), contents(last.get("items")));
+        assertFalse(last.get("trimmed").asBoolean());
+        assertEquals(0, last.get("firstIndex").asLong());
+    }
+
+    private static void record(HistoryStore store, ConversationKey key, ClaudeMessage m, int n) {
+        store.record(key, new Completion(m.getMetadata().getUid(), m.getMetadata().getName(), true, "Prompt " + n,
+                "Reply " + n, "claude-trim", "2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z", 0.01, 1, 1, 0, 0, "turn-" + n),
+                null);
+    }
+
+    private static List<String> contents(JsonNode items) {
+        return list(items).stream().map(i -> i.get("content").asText()).toList();
     }
 
     static List<JsonNode> list(JsonNode array) {

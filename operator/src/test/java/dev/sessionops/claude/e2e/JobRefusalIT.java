@@ -54,6 +54,30 @@ class JobRefusalIT extends EndToEndTest {
         assertEquals(0, Harness.jobs(client, ns).size());
     }
 
+    /**
+     * The prompt's ConfigMap comes first: refused by a webhook, the head fails as for a refused Job, naming the
+     * ConfigMap, no Job is made, and the queue moves on.
+     */
+    @Test
+    void aRefusedPromptConfigMapFailsTheHeadWithoutAJob() {
+        String ns = Harness.namespace(client, "cmdenied");
+        server.expect().post().withPath("/api/v1/namespaces/" + ns + "/configmaps")
+                .andReturn(403, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "code", 403,
+                        "reason", "Forbidden", "message", "admission webhook \"cm.example.com\" denied the request: no"))
+                .once();
+        Harness.session(client, ns, "chat", s -> {
+        });
+        Harness.message(client, ns, "chat-01", "chat", "Refused ConfigMap");
+        Harness.message(client, ns, "chat-02", "chat", "Runs after it");
+
+        ClaudeMessage refused = Harness.awaitPhase(client, ns, "chat-01", MessagePhase.Failed);
+        assertEquals(Reasons.JOB_REJECTED, Harness.reason(refused));
+        assertTrue(Harness.conditionMessage(refused).contains("refused the prompt's ConfigMap (403)"),
+                Harness.conditionMessage(refused));
+        Harness.awaitPhase(client, ns, "chat-02", MessagePhase.Succeeded);
+        assertEquals(1, Harness.jobs(client, ns).size(), "only the second message's Job");
+    }
+
     /** The API server's answer to the namespace's next Job create (the mock tier creates Jobs by POST). */
     private void refuseTheNextJob(String ns, int code, String reason, String message) {
         server.expect().post().withPath("/apis/batch/v1/namespaces/" + ns + "/jobs")

@@ -5,8 +5,10 @@ import static dev.sessionops.claude.e2e.Harness.awaitReason;
 import static dev.sessionops.claude.e2e.Harness.message;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,10 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.PromptSource;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.local.ContainerRun;
+import dev.sessionops.claude.testing.FakeAnthropicApiResource;
 import dev.sessionops.claude.testing.RedisTestResource;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -51,11 +56,51 @@ class PromptAndHistoryIT extends EndToEndTest {
         ContainerRun run = kubelet.runs(ns, done.getStatus().getJobName()).stream().filter(r -> !r.isInitContainer())
                 .findFirst().orElseThrow();
         String expected = "Review with a focus on error handling in payments, not {literal}.";
-        assertEquals(expected, run.argv().get(run.argv().size() - 1).strip());
+        assertEquals(expected, Harness.promptOf(run).strip());
         assertTrue(run.argv().contains("--model=sonnet"), "the manifest wins over front matter and session: " + run.argv());
         assertTrue(run.argv().contains("--max-turns=5"), "front matter wins over defaults: " + run.argv());
         var entries = history.history(Harness.conversation(client, ns, "review"), 0, -1);
         assertEquals(expected, entries.get(0).content().strip());
+    }
+
+    /**
+     * A prompt of 200 KiB, from a variable (past the 128 KiB one argument could carry): it goes by the prompt's
+     * ConfigMap, the real CLI gets it whole on its stdin, the history records it exactly, and neither the Job nor
+     * the CLI's command line holds it.
+     */
+    @Test
+    void aPromptOf200KiBFromAVariableRunsByFileAndIsInNoJobSpec() {
+        String ns = Harness.namespace(client, "bigprompt");
+        Harness.session(client, ns, "big", s -> {
+        });
+        String marker = "marker-" + ns;
+        StringBuilder document = new StringBuilder(marker).append(" $(ANTHROPIC_API_KEY) `id` --help\n");
+        for (int line = 0; document.length() < 200 * 1024; line++) {
+            document.append("line ").append(line).append(": é ü 漢字 {not a variable} \\{x}\n");
+        }
+        String doc = document.toString();
+        long start = System.nanoTime();
+        message(client, ns, "big-01", "big", "Summarise this:\n{doc}", m -> m.setVariables(Map.of("doc", doc)));
+        ClaudeMessage done = awaitPhase(client, ns, "big-01", MessagePhase.Succeeded);
+        long took = (System.nanoTime() - start) / 1_000_000;
+
+        String expected = "Summarise this:\n" + doc;
+        assertTrue(expected.getBytes(StandardCharsets.UTF_8).length >= 200 * 1024);
+        ContainerRun run = kubelet.runs(ns, done.getStatus().getJobName()).stream().filter(r -> !r.isInitContainer())
+                .findFirst().orElseThrow();
+        assertEquals(expected, Harness.promptOf(run), "the file the CLI read");
+        assertTrue(run.argv().stream().noneMatch(a -> a.contains(marker)), "no argument holds it");
+        assertEquals(expected, FakeAnthropicApiResource.api().messageRequests().stream()
+                .filter(r -> r.lastUserText() != null && r.lastUserText().contains(marker)).findFirst().orElseThrow()
+                .lastUserText(), "the model API got all of it");
+        Job job = client.batch().v1().jobs().inNamespace(ns).withName(done.getStatus().getJobName()).get();
+        assertFalse(Serialization.asJson(job).contains(marker), "not in the Job");
+        var entries = history.history(Harness.conversation(client, ns, "big"), 0, -1);
+        assertEquals(expected, entries.get(0).content(), "the history has the prompt as run");
+        assertTrue(done.getStatus().getResult().startsWith("Received 1 messages. Last: Summarise this:\n" + marker),
+                done.getStatus().getResult());
+        assertEquals(true, done.getStatus().getResultTruncated(), "the reply quotes all of it: past the status' cut");
+        System.out.printf("a %d-byte prompt ran end to end in %d ms%n", expected.getBytes(StandardCharsets.UTF_8).length, took);
     }
 
     @Test

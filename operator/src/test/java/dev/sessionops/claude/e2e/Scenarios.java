@@ -75,7 +75,8 @@ public final class Scenarios {
         for (int i = 1; i < 3; i++) {
             assertEquals(sessionId, done.get(i).getStatus().getResumedFrom());
             assertTrue(runs.get(i).argv().contains("--resume=" + sessionId), "argv: " + runs.get(i).argv());
-            assertEquals(prompts.get(i), runs.get(i).argv().get(runs.get(i).argv().size() - 1));
+            assertEquals(prompts.get(i), Harness.promptOf(runs.get(i)));
+            assertFalse(runs.get(i).argv().contains(prompts.get(i)), "the prompt is in no argument: " + runs.get(i).argv());
             assertEquals(sessionId, done.get(i).getStatus().getSessionId());
         }
 

@@ -293,6 +293,51 @@ class KubectlClaudeIT extends EndToEndTest {
     }
 
     /**
+     * {@code session history} of a conversation past cso.history.max-entries (recorded here by the operator's store
+     * with a cap of 4): what is left, said to be what is left, and the positions the operator's API keeps absolute.
+     */
+    @Test
+    void aTrimmedHistoryIsShownAsWhatIsLeft() throws IOException {
+        String ns = Harness.namespace(client, "cli-trim");
+        Path kc = kubeconfig(ns);
+        Harness.session(client, ns, "long", s -> s.setSuspend(true)); // its messages wait: this test records them
+        var capped = new dev.sessionops.claude.history.HistoryStore(redis, new com.fasterxml.jackson.databind.ObjectMapper(),
+                new dev.sessionops.claude.observability.OperatorMetrics(
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), 4);
+        for (int i = 1; i <= 3; i++) {
+            String name = "long-0" + i;
+            Harness.message(client, ns, name, "long", "Prompt " + i);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ConversationKey.of(Harness.get(client, ns, name)).isPresent());
+            ClaudeMessage m = Harness.get(client, ns, name);
+            capped.record(ConversationKey.of(m).orElseThrow(), new dev.sessionops.claude.history.Completion(
+                    m.getMetadata().getUid(), name, true, "Prompt " + i, "Reply " + i, "claude-trim", "2026-01-01T00:00:00Z",
+                    "2026-01-01T00:00:05Z", 0.01, 1, 1, 0, 0, "turn-" + i), null);
+        }
+
+        JsonNode all = json(cli(kc, "session", "history", "long", "-o", "json"));
+        assertEquals(List.of("Prompt 2", "Reply 2", "Prompt 3", "Reply 3"), contents(all));
+        assertEquals(6, all.get("total").asLong());
+        assertEquals(2, all.get("firstIndex").asLong());
+        assertTrue(all.get("trimmed").asBoolean());
+        Cli.Result text = cli(kc, "session", "history", "long");
+        assertTrue(text.out().startsWith("(2 older entries were trimmed)\n\n[2026-01-01T00:00:00Z] USER"), text.out());
+        assertEquals(List.of("Reply 2", "Prompt 3"), contents(json(cli(kc, "session", "history", "long", "--offset", "3",
+                "--limit", "2", "-o", "json"))));
+        Cli.Result lastTwo = cli(kc, "session", "history", "long", "--limit", "2");
+        assertFalse(lastTwo.out().contains("trimmed"), "the last two are all there: " + lastTwo.out());
+        assertTrue(lastTwo.out().contains("Prompt 3") && !lastTwo.out().contains("Reply 2"), lastTwo.out());
+        Cli.Result export = cli(kc, "session", "export", "long");
+        assertEquals(0, export.exitCode(), export.toString());
+        assertEquals(4, Views.JSON.readTree(export.out()).get("messages").size());
+        assertEquals("warning: the 2 oldest entries of session long were trimmed by the operator; the export holds the 4 kept\n",
+                export.err());
+    }
+
+    private static List<String> contents(JsonNode page) {
+        return StreamSupport.stream(page.get("items").spliterator(), false).map(i -> i.get("content").asText()).toList();
+    }
+
+    /**
      * {@code cancel}: a queued message ends Cancelled without a Job; the running one is interrupted (its Job deleted,
      * SIGTERM to the container's shell, SIGINT to the CLI, which ends its turn and prints its cost) and ends Cancelled
      * within seconds with its partial cost recorded; the session goes on with the next message, which resumes the
@@ -351,8 +396,8 @@ class KubectlClaudeIT extends EndToEndTest {
     }
 
     /**
-     * The tool's own process, not the CLI (whose command line holds the prompt, marker included) nor a
-     * shell that has yet to start it.
+     * The tool's own process, not a shell that has yet to start it (the CLI's command line holds no prompt: it
+     * reads the prompt from stdin).
      */
     private static boolean isTheTool(ProcessHandle p, String marker) {
         String line = p.info().commandLine().orElse("");

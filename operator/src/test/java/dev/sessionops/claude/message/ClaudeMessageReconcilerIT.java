@@ -39,7 +39,11 @@ import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
+import dev.sessionops.claude.api.runner.JobNames;
+import dev.sessionops.claude.e2e.Harness;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -405,6 +409,136 @@ class ClaudeMessageReconcilerIT {
         assertEquals(succeeded.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "not written");
         assertEquals(Optional.of(ClaudeMessageReconciler.STALE_RETRY.toMillis()), stale.getScheduleDelay(),
                 "the stale reconcile stops and looks again");
+    }
+
+    /**
+     * The prompt goes to the pod in the message's own ConfigMap, created before the Job and named in its pod template
+     * by the prompt's hash; the Job holds no prompt; the history takes the prompt from the ConfigMap.
+     */
+    @Test
+    void thePromptIsTheMessagesConfigMapMadeBeforeTheJobAndTheHistoryReadsItBack() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(running.getStatus().getJobName()).get();
+        assertFalse(client.getKubernetesSerialization().asJson(job).contains("Hello solo"), "no prompt in the Job");
+        String name = JobSpecBuilder.promptConfigMapName(job).orElseThrow();
+        assertEquals(PromptConfigMap.name(job.getMetadata().getName(), "Hello solo"), name);
+        ConfigMap prompt = client.configMaps().inNamespace(NS).withName(name).get();
+        assertEquals(Map.of(PromptConfigMap.KEY, "Hello solo"), prompt.getData());
+        assertEquals(true, prompt.getImmutable());
+        assertEquals(running.getMetadata().getUid(), prompt.getMetadata().getOwnerReferences().get(0).getUid());
+
+        reconcile(clone(running), finishedWithLog(job.getMetadata().getName(), fixture("text")));
+        assertEquals(MessagePhase.Succeeded, stored("solo").getStatus().getPhase());
+        assertEquals("Hello solo", history.history(ConversationKey.oneShot(running), 0, 1).get(0).content());
+        assertTrue(Harness.events(client, NS, "solo").stream().noneMatch(e -> Reasons.PROMPT_UNVERIFIED.equals(e.getReason())));
+    }
+
+    /**
+     * Someone with rights on the namespace's ConfigMaps replaced the prompt's ConfigMap while the run went on (another
+     * text, an owner reference copied): the history does not take the new text for what ran, and an Event says so.
+     */
+    @Test
+    void aReplacedPromptConfigMapIsNotBelievedAndTheTurnIsRecordedWithoutIt() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(running.getStatus().getJobName()).get();
+        String name = JobSpecBuilder.promptConfigMapName(job).orElseThrow();
+        ConfigMap original = client.configMaps().inNamespace(NS).withName(name).get();
+        client.resource(original).delete();
+        client.resource(new ConfigMapBuilder(original).editMetadata().withResourceVersion(null).withUid(null).endMetadata()
+                .withData(Map.of(PromptConfigMap.KEY, "Something I never asked")).build()).create();
+
+        reconcile(clone(running), finishedWithLog(job.getMetadata().getName(), fixture("text")));
+
+        assertEquals(MessagePhase.Succeeded, stored("solo").getStatus().getPhase(), "the run's outcome stands");
+        var entries = history.history(ConversationKey.oneShot(running), 0, -1);
+        assertEquals(2, entries.size());
+        assertNull(entries.get(0).content(), "no prompt rather than a forged one");
+        assertTrue(Harness.events(client, NS, "solo").stream().anyMatch(e -> Reasons.PROMPT_UNVERIFIED.equals(e.getReason())
+                && "Warning".equals(e.getType())));
+    }
+
+    /**
+     * A prompt file of a megabyte of {@code {} (a ConfigMap holds 1 MiB) renders past the default cap
+     * ({@code cso.limits.max-prompt-bytes}, 512 KiB): the message fails PromptTooLarge, nothing is created.
+     */
+    @Test
+    void aMegabyteOfBracesFailsPromptTooLargeAndCreatesNothing() {
+        secret();
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("huge").endMetadata()
+                .withData(Map.of("p.md", "{".repeat(1024 * 1024))).build()).create();
+        ClaudeMessage m = new ClaudeMessage();
+        m.setMetadata(new ObjectMetaBuilder().withName("solo").withNamespace(NS).build());
+        m.setSpec(new ClaudeMessageSpec());
+        m.getSpec().setPromptFrom(new dev.sessionops.claude.api.v1alpha1.PromptSource(
+                new dev.sessionops.claude.api.v1alpha1.KeyRef("huge", "p.md")));
+
+        reconcile(client.resource(m).create());
+
+        ClaudeMessage failed = stored("solo");
+        assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
+        assertEquals("PromptTooLarge", succeeded(failed).getReason());
+        assertTrue(succeeded(failed).getMessage().contains("larger than 524288 bytes"), succeeded(failed).getMessage());
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+        assertEquals(List.of("huge"), client.configMaps().inNamespace(NS).list().getItems().stream()
+                .map(c -> c.getMetadata().getName()).toList(), "no prompt ConfigMap either");
+    }
+
+    /** The cap is the operator's setting, and one a ConfigMap could not carry fails the start. */
+    @Test
+    void thePromptCapIsConfiguredWithinWhatAConfigMapHolds() {
+        secret();
+        OperatorConfig small = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET, "cso.limits.max-prompt-bytes", "8");
+        ClaudeMessage solo = message("solo", null); // "Hello solo": 10 bytes
+        MessageProblem tooLarge = org.junit.jupiter.api.Assertions.assertThrows(MessageProblem.class,
+                () -> new RunPlanner(client, small).plan(solo, null));
+        assertEquals("PromptTooLarge", tooLarge.reason());
+        assertTrue(tooLarge.getMessage().contains("larger than 8 bytes"), tooLarge.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new RunPlanner(client,
+                TestOperatorConfig.with("cso.limits.max-prompt-bytes", "1048576")));
+    }
+
+    /** A ConfigMap planted under the name the prompt's would have: never mounted; the message fails, no Job. */
+    @Test
+    void aForeignConfigMapUnderThePromptsNameFailsTheMessageWithoutAJob() {
+        secret();
+        ClaudeMessage solo = message("solo", null);
+        String jobName = JobNames.forMessage("solo", solo.getMetadata().getUid());
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(PromptConfigMap.name(jobName, "Hello solo")).endMetadata()
+                .withData(Map.of(PromptConfigMap.KEY, "Hello solo")).build()).create(); // right text, not the message's
+
+        reconcile(solo);
+
+        ClaudeMessage failed = stored("solo");
+        assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
+        assertEquals(Reasons.PROMPT_CONFLICT, succeeded(failed).getReason());
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+    }
+
+    /** The namespace's quota refuses the prompt's ConfigMap: the message waits as for a refused Job, and says which. */
+    @Test
+    void aQuotaOnConfigMapsMakesTheMessageWaitWithoutAJob() {
+        secret();
+        server.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("configmaps \"p\" is forbidden: exceeded quota: cms, requested: count/configmaps=1")
+                        .build())
+                .once();
+        UpdateControl<ClaudeMessage> control = reconcile(message("solo", null));
+
+        ClaudeMessage waiting = stored("solo");
+        assertEquals(MessagePhase.Pending, waiting.getStatus().getPhase());
+        assertEquals(Reasons.QUOTA_EXCEEDED, succeeded(waiting).getReason());
+        assertTrue(succeeded(waiting).getMessage().contains("refused the prompt's ConfigMap"), succeeded(waiting).getMessage());
+        assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+        assertEquals(Optional.of(JobRefusal.FIRST_RETRY.toMillis()), control.getScheduleDelay());
+
+        reconcile(stored("solo")); // the quota has room again
+        assertEquals(MessagePhase.Running, stored("solo").getStatus().getPhase());
     }
 
     private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message) {

@@ -36,6 +36,23 @@ class JobRefusalTest {
                 "admission webhook \"policy.example.com\" denied the request: no").orElseThrow().reason());
     }
 
+    /** The prompt's ConfigMap is created first; its refusal says so, and is found wherever the workflow wrapped it. */
+    @Test
+    void aRefusedPromptConfigMapIsNamedAndFoundInTheCauseChain() {
+        JobRefusal quota = JobRefusal.of(403, "configmaps \"p\" is forbidden: exceeded quota: cms", JobRefusal.PROMPT)
+                .orElseThrow();
+        assertTrue(quota.waiting());
+        assertTrue(quota.message().startsWith("the namespace's ResourceQuota refused the prompt's ConfigMap"), quota.message());
+        JobRefusal tooLarge = JobRefusal.of(413, "too large", JobRefusal.PROMPT).orElseThrow();
+        assertEquals("the API server refused the prompt's ConfigMap (413): too large", tooLarge.message());
+
+        RuntimeException wrapped = new RuntimeException("workflow", new PromptRefused(tooLarge, null));
+        assertEquals(java.util.Optional.of(tooLarge), JobRefusal.in(wrapped));
+        var jobRefused = new io.fabric8.kubernetes.client.KubernetesClientException("nope", 422, null);
+        assertEquals(Reasons.JOB_REJECTED, JobRefusal.in(new RuntimeException(jobRefused)).orElseThrow().reason());
+        assertTrue(JobRefusal.in(new RuntimeException("no client error")).isEmpty());
+    }
+
     @Test
     void theOperatorsOwnProblemsStayErrors() {
         // RBAC, a conflict, the API server down: retried by the SDK and shown as ReconcileError, not blamed on the input

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -41,8 +42,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 class JobSpecBuilderTest {
-    private static final List<String> COMMAND = List.of("claude", "-p", "Create a REST API; rm -rf / $(x)",
-            "--output-format", "stream-json", "--verbose");
+    private static final List<String> COMMAND = List.of("claude", "-p", "--output-format=stream-json", "--verbose",
+            "--append-system-prompt=Mind $(x) and $HOME");
+    private static final String PROMPT = "Create a REST API; rm -rf / $(ANTHROPIC_API_KEY) `id` \"--help\"";
     private static final Pattern CREDENTIAL_LIKE = Pattern.compile("(?i).*(KEY|TOKEN|PASSWORD|SECRET|CREDENTIAL).*");
 
     private static JobPlan.Builder plan() {
@@ -54,6 +56,7 @@ class JobSpecBuilderTest {
                 .jobName("user-api-01-abcdef0123")
                 .image("ghcr.io/example/claude-runner:2.1.330")
                 .command(COMMAND)
+                .prompt(PROMPT)
                 .env(List.of(plain("ANTHROPIC_BASE_URL", "http://fake:8080"), plain("TZ", "UTC")))
                 .credentials(new JobPlan.CredentialsRef("anthropic", List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN")))
                 .stateClaimName("user-api-state-0123456789");
@@ -245,8 +248,9 @@ class JobSpecBuilderTest {
         Container claude = claude(job);
         assertEquals("ghcr.io/example/claude-runner:2.1.330", claude.getImage());
         assertEquals(COMMAND, JobSpecBuilder.commandAsRun(job));
-        assertTrue(claude.getCommand().contains("Create a REST API; rm -rf / $$(x)"),
-                "every $ doubled, so the kubelet's $(VAR) expansion leaves the prompt as written");
+        assertTrue(claude.getCommand().contains("--append-system-prompt=Mind $$(x) and $$HOME"),
+                "every $ doubled, so the kubelet's $(VAR) expansion leaves the values as written");
+        assertEquals(PodLayout.PROMPT_FILE, claude.getCommand().get(4), "the shell's input file");
         assertTrue(claude.getArgs() == null || claude.getArgs().isEmpty(), "no shell, no extra args");
         assertEquals("/workspace", claude.getWorkingDir());
         assertTrue(pod(job).getInitContainers().isEmpty(), "no git-init without a git workspace");
@@ -322,14 +326,14 @@ class JobSpecBuilderTest {
     void defaultWorkspaceIsASubPathOfTheStateVolume() {
         Job job = JobSpecBuilder.build(plan().build());
         Container claude = claude(job);
-        assertEquals(2, claude.getVolumeMounts().size());
+        assertEquals(3, claude.getVolumeMounts().size(), "state, workspace and the prompt");
         VolumeMount state = mountAt(claude, PodLayout.STATE_MOUNT);
         assertEquals("state", state.getName());
         assertNull(state.getSubPath());
         VolumeMount workspace = mountAt(claude, "/workspace");
         assertEquals("state", workspace.getName());
         assertEquals(PodLayout.WORKSPACE_SUBPATH, workspace.getSubPath());
-        assertEquals(1, pod(job).getVolumes().size());
+        assertEquals(2, pod(job).getVolumes().size());
         assertEquals("user-api-state-0123456789", volume(job, "state").getPersistentVolumeClaim().getClaimName());
     }
 
@@ -346,6 +350,29 @@ class JobSpecBuilderTest {
 
         Job whole = JobSpecBuilder.build(plan().volumeClaim(claim("shared-src", null)).build());
         assertNull(mountAt(claude(whole), "/workspace").getSubPath());
+    }
+
+    /**
+     * The prompt is in no argument, no env and nowhere else in the Job: only in the ConfigMap the Job names by the
+     * prompt's hash, mounted read-only at the fixed path whose file the container's shell makes the CLI's stdin.
+     */
+    @Test
+    void thePromptComesFromItsConfigMapMountedReadOnlyAndNowhereElseInTheJob() {
+        JobPlan plan = plan().build();
+        Job job = JobSpecBuilder.build(plan);
+        assertFalse(Serialization.asJson(job).contains("Create a REST API"), Serialization.asJson(job));
+        Volume prompt = volume(job, "prompt");
+        assertEquals(PromptConfigMap.name(plan.jobName(), PROMPT), prompt.getConfigMap().getName());
+        assertEquals(Optional.of(prompt.getConfigMap().getName()), JobSpecBuilder.promptConfigMapName(job));
+        assertEquals(1, prompt.getConfigMap().getItems().size());
+        assertEquals(PromptConfigMap.KEY, prompt.getConfigMap().getItems().get(0).getKey());
+        assertNull(prompt.getConfigMap().getOptional(), "a missing prompt keeps the pod from starting");
+        VolumeMount mount = mountAt(claude(job), PodLayout.PROMPT_DIR);
+        assertEquals("prompt", mount.getName());
+        assertEquals(true, mount.getReadOnly());
+        assertEquals(PodLayout.PROMPT_FILE, mount.getMountPath() + "/" + prompt.getConfigMap().getItems().get(0).getPath());
+        assertEquals(Optional.empty(), JobSpecBuilder.promptConfigMapName(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewSpec().withNewTemplate().withNewSpec().endSpec().endTemplate().endSpec().build()));
     }
 
     @Test
@@ -429,6 +456,8 @@ class JobSpecBuilderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> plan().git(git("https://a", null, null, null)).volumeClaim(claim("c", null)).build());
         assertThrows(IllegalArgumentException.class, () -> plan().command(List.of()).build());
+        assertThrows(IllegalArgumentException.class, () -> plan().prompt(" \n").build());
+        assertThrows(IllegalArgumentException.class, () -> plan().prompt(null).build());
         assertThrows(IllegalArgumentException.class, () -> plan().git(git(" ", null, null, null)).build());
         assertThrows(IllegalArgumentException.class, () -> plan().activeDeadlineSeconds(0L).build());
         assertThrows(NullPointerException.class, () -> plan().image(null).build());
@@ -442,10 +471,10 @@ class JobSpecBuilderTest {
         JobPlan built = plan().git(git).activeDeadlineSeconds(60L).ttlSecondsAfterFinished(3600).build();
         JobPlan positional = new JobPlan("claude.sessionops.dev/v1alpha1", "ClaudeMessage", "user-api-01", "uid-1",
                 "team-a", "user-api", "user-api-01-abcdef0123", "ghcr.io/example/claude-runner:2.1.330", COMMAND,
-                built.env(), "anthropic", List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"),
+                PROMPT, built.env(), "anthropic", List.of("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"),
                 "user-api-state-0123456789", git, null, null, null, 60L, 3600, null, null, null, null, null);
         assertEquals(built, positional);
-        assertNull(new JobPlan("v", "K", "m", "u", "ns", null, "j", "img", COMMAND, null, null, null, "c", null, null,
+        assertNull(new JobPlan("v", "K", "m", "u", "ns", null, "j", "img", COMMAND, "p", null, null, null, "c", null, null,
                 null, null, null, null, null, null, null, null, null).credentials());
     }
 

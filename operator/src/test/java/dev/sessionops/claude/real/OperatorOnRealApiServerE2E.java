@@ -290,7 +290,7 @@ class OperatorOnRealApiServerE2E {
         bad.put("timeout: soon", "spec.timeout");
         bad.put("sessionRef: {}", "spec.sessionRef.name");
         bad.put("promptFrom: {configMapKeyRef: {name: cm}}", "spec.promptFrom.configMapKeyRef.key");
-        // sizes: what the operator renders, what the CLI gets as one argument, what the Job spec holds stays bounded
+        // sizes: what the operator renders, what the Job spec and the prompt's ConfigMap hold stay bounded
         bad.put("systemPrompt: " + "s".repeat(65537), "spec.systemPrompt");
         bad.put("variables: {" + java.util.stream.IntStream.range(0, 257).mapToObj(n -> "v" + n + ": x")
                 .collect(java.util.stream.Collectors.joining(", ")) + "}", "spec.variables");

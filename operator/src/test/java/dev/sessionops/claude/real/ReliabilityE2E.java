@@ -168,13 +168,17 @@ class ReliabilityE2E {
     @Test
     void cancelStopsARunningMessageGracefullyAndTheSessionGoesOn() {
         String ns = Harness.namespace(admin, "cancel");
-        Harness.session(admin, ns, "s", s -> s.setAllowedTools(List.of("Bash(sleep:*)")));
+        Harness.session(admin, ns, "s", s -> s.setAllowedTools(List.of("Bash(timeout:*)")));
         Harness.message(admin, ns, "s-01", "s", "Hello");
         String first = Harness.awaitPhase(admin, ns, "s-01", MessagePhase.Succeeded).getStatus().getSessionId();
-        String marker = "sleep 63" + ns.length(); // a command line only this test's tool runs
+        // a command line only this test's tool runs (the CLI refuses a long sleep outright; it reads only in the
+        // workspace); the tool's own process, since the CLI's command line holds no prompt
+        String marker = "timeout 63" + ns.length() + " tail -F ./cancel-" + ns;
         Harness.message(admin, ns, "s-02", "s", "[[tool Bash {\"command\":\"" + marker + "\"}]]");
-        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses()
-                .anyMatch(p -> p.info().commandLine().orElse("").contains(marker)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses().anyMatch(p -> {
+            String line = p.info().commandLine().orElse("");
+            return line.equals(marker) || line.endsWith("/" + marker);
+        }));
 
         long asked = System.nanoTime();
         admin.resources(ClaudeMessage.class).inNamespace(ns).withName("s-02").edit(m -> {

@@ -48,7 +48,7 @@ final class DispatchFixture {
     private SessionDispatcher dispatcher(RunSlots slots, NamespaceLimitsSource namespaces) {
         OperatorConfig config = TestOperatorConfig.with();
         // Redis is not the API server: a conversation without a Claude session yet
-        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics) {
+        HistoryStore history = new HistoryStore(null, new ObjectMapper(), metrics, config.history().maxEntries()) {
             @Override
             public Optional<String> currentSessionId(ConversationKey key) {
                 return Optional.empty();

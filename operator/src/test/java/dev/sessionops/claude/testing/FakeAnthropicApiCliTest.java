@@ -238,9 +238,8 @@ class FakeAnthropicApiCliTest {
         String tool = "timeout 60 tail -F ./never-written";
         RunOptions options = RunOptions.builder("[[tool Bash {\"command\":\"" + tool + "\"}]]")
                 .allowedTools(List.of("Bash(timeout:*)")).build();
-        CliRun run = run(ClaudeCommand.interruptible(ClaudeCommand.argv(options)), process -> {
-            // once the tool runs (a grandchild of the shell; the CLI's own command line holds it too, in the
-            // prompt), the pod is stopped
+        CliRun run = run(container(options), process -> {
+            // once the tool runs (a grandchild of the shell), the pod is stopped
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (process.descendants().map(p -> p.info().commandLine().orElse(""))
                     .noneMatch(line -> line.equals(tool) || line.endsWith("/" + tool))) {
@@ -257,10 +256,50 @@ class FakeAnthropicApiCliTest {
         assertTrue(run.outcome().runCostUsd() > 0, "the interrupted run's cost: " + run.output());
     }
 
+    /**
+     * The prompt goes by file: {@code claude -p} without a prompt argument reads its standard input to the end and
+     * takes it byte for byte (no trimming), however large; a prompt that looks like an option is just text. The CLI's
+     * command line never holds it (what {@code ps} in the pod shows).
+     */
+    @Test
+    void theCliTakesThePromptFileOnStdinByteForByteAndItIsInNoCommandLine() throws Exception {
+        String marker = "stdin-marker-" + System.nanoTime();
+        StringBuilder big = new StringBuilder("[[sleep 1500]] --help " + marker + " $(HOME) `id` \"quoted\"\n");
+        while (big.length() < 200 * 1024) {
+            big.append("line ").append(big.length()).append(" é ü 漢字 {json: 1}\n");
+        }
+        String prompt = big.append("  trailing blanks and an empty line  \n\n").toString();
+        List<String> seen = new ArrayList<>();
+        CliRun run = run(container(RunOptions.builder(prompt).build()), process -> {
+            // while it runs (the API sleeps first), the command lines of the shell and the CLI
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (process.descendants().noneMatch(p -> p.info().commandLine().orElse("").contains("--output-format"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the CLI never started");
+                }
+                Thread.sleep(20);
+            }
+            seen.add(process.info().commandLine().orElse(""));
+            process.descendants().forEach(p -> seen.add(p.info().commandLine().orElse("")));
+        });
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals("Received 1 messages. Last: " + prompt, run.outcome().result());
+        assertEquals(prompt, api.messageRequests().get(0).lastUserText());
+        assertTrue(seen.stream().anyMatch(line -> line.contains("--output-format")), seen.toString());
+        assertTrue(seen.stream().noneMatch(line -> line.contains(marker)), "the prompt in a command line: " + seen);
+    }
+
     /** Runs the CLI the way a message's Job does: fixed cwd and config dir, stdout and stderr as one log. */
     private CliRun run(RunOptions options) throws Exception {
-        return run(ClaudeCommand.argv(options), process -> {
+        return run(container(options), process -> {
         });
+    }
+
+    /** The container's command for {@code options}: its shell, with the prompt in the file it gives the CLI as stdin. */
+    private List<String> container(RunOptions options) throws IOException {
+        Path prompt = Files.createTempFile(tmp, "prompt", "");
+        Files.writeString(prompt, options.prompt(), StandardCharsets.UTF_8);
+        return ClaudeCommand.interruptible(prompt.toString(), ClaudeCommand.argv(options));
     }
 
     /** Runs {@code command} (the CLI's argv, perhaps in its container shell); {@code during} acts on it while it runs. */
@@ -274,7 +313,7 @@ class FakeAnthropicApiCliTest {
         Path home = Files.createDirectories(tmp.resolve("state/home"));
         Path config = Files.createDirectories(tmp.resolve("state/config"));
         Path log = Files.createTempFile(tmp, "claude", ".log");
-        // stdin from /dev/null as in a pod: on an open pipe the CLI waits 3 s for input and appends it to the prompt
+        // stdin from /dev/null as in a pod (the container's shell gives the CLI the prompt file instead)
         ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(log.toFile());

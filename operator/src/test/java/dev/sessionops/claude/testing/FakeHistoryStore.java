@@ -33,9 +33,17 @@ public class FakeHistoryStore extends HistoryStore {
     private boolean down;
     private int records;
 
+    private final int maxEntries;
+
     public FakeHistoryStore() {
+        this(1000);
+    }
+
+    /** @param maxEntries cso.history.max-entries: past it, recording trims the oldest turns */
+    public FakeHistoryStore(int maxEntries) {
         // the real constructor only registers metrics; no Redis behind it, every method is overridden
-        super(null, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()));
+        super(null, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()), maxEntries);
+        this.maxEntries = maxEntries;
     }
 
     /** Redis down (true) or back (false). */
@@ -73,7 +81,7 @@ public class FakeHistoryStore extends HistoryStore {
         if (outcome != null) {
             conversation.outcomes.put(c.messageUid(), outcome);
         }
-        int start = conversation.entries.size();
+        long start = conversation.trimmed + conversation.entries.size();
         if (c.succeeded()) {
             conversation.entries.add(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(),
                     c.messageName()));
@@ -87,7 +95,13 @@ public class FakeHistoryStore extends HistoryStore {
                 conversation.chain.add(conversation.currentSessionId);
             }
         }
-        conversation.index.put(c.messageUid(), new int[] { start, conversation.entries.size() - start });
+        conversation.index.put(c.messageUid(), new long[] { start, conversation.trimmed + conversation.entries.size() - start });
+        int over = conversation.entries.size() - maxEntries;
+        if (over > 0) {
+            over += over % 2; // whole turns
+            conversation.entries.subList(0, over).clear();
+            conversation.trimmed += over;
+        }
         if (conversation.created == null) {
             conversation.created = c.completedAt();
         }
@@ -141,27 +155,41 @@ public class FakeHistoryStore extends HistoryStore {
     }
 
     @Override
-    public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
+    public Page page(ConversationKey key, long offset, long count) {
         available();
-        List<HistoryEntry> entries = conversation(key).map(c -> c.entries).orElse(List.of());
-        return entries.stream().skip(offset).limit(count < 0 ? Long.MAX_VALUE : count).toList();
+        Conversation c = conversation(key).orElseGet(Conversation::new);
+        long first = Math.max(offset, c.trimmed);
+        long end = c.trimmed + c.entries.size();
+        long last = count < 0 ? end : Math.min(end, offset + count);
+        List<HistoryEntry> entries = first >= last ? List.of()
+                : List.copyOf(c.entries.subList((int) (first - c.trimmed), (int) (last - c.trimmed)));
+        return new Page(entries, c.trimmed, end);
+    }
+
+    @Override
+    public List<HistoryEntry> history(ConversationKey key, long offset, long count) {
+        return page(key, offset, count).entries();
     }
 
     @Override
     public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
         available();
-        int[] at = conversation(key).map(c -> c.index.get(messageUid)).orElse(null);
+        long[] at = conversation(key).map(c -> c.index.get(messageUid)).orElse(null);
         if (at == null) {
-            return new MessagePage(List.of(), 0);
+            return new MessagePage(List.of(), 0, 0);
         }
-        List<HistoryEntry> own = conversations.get(key).entries.subList(at[0], at[0] + at[1]);
-        return new MessagePage(own.stream().skip(offset).limit(limit).toList(), own.size());
+        Conversation c = conversations.get(key);
+        long gone = Math.max(0, Math.min(at[1], c.trimmed - at[0]));
+        long first = Math.max(offset, gone);
+        long last = Math.min(at[1], offset + limit);
+        List<HistoryEntry> entries = first >= last ? List.of() : List.copyOf(c.entries.subList(
+                (int) (at[0] - c.trimmed + first), (int) (at[0] - c.trimmed + last)));
+        return new MessagePage(entries, at[1], gone);
     }
 
     @Override
     public long length(ConversationKey key) {
-        available();
-        return conversation(key).map(c -> c.entries.size()).orElse(0);
+        return page(key, 0, 0).total();
     }
 
     @Override
@@ -185,7 +213,7 @@ public class FakeHistoryStore extends HistoryStore {
     private static final class Conversation {
         final Set<String> applied = new LinkedHashSet<>();
         final List<HistoryEntry> entries = new ArrayList<>();
-        final Map<String, int[]> index = new HashMap<>();
+        final Map<String, long[]> index = new HashMap<>();
         final Map<String, Outcome> outcomes = new HashMap<>();
         final List<String> chain = new ArrayList<>();
         String created;
@@ -193,6 +221,7 @@ public class FakeHistoryStore extends HistoryStore {
         String currentSessionId;
         String resumeAt;
         long messageCount;
+        long trimmed;
         double totalCostUsd;
         long inputTokens;
         long outputTokens;

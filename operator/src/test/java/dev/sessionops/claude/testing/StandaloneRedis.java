@@ -31,9 +31,15 @@ public final class StandaloneRedis implements AutoCloseable {
         return dataSource;
     }
 
+    /** A history store keeping 1000 entries a conversation (the operator's default). */
     public HistoryStore history() {
+        return history(1000);
+    }
+
+    /** @param maxEntries cso.history.max-entries */
+    public HistoryStore history(int maxEntries) {
         // metrics of this reader are not the operator's (the operator under test is another process)
-        return new HistoryStore(dataSource, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()));
+        return new HistoryStore(dataSource, new ObjectMapper(), new OperatorMetrics(new SimpleMeterRegistry()), maxEntries);
     }
 
     @Override

@@ -28,12 +28,12 @@ public class PromptException extends Exception {
         this.variable = variable;
     }
 
-    /** {@link #UNKNOWN_VARIABLE}: the placeholder's path, so a client can name its own way to set it. */
     static PromptException tooLarge(int maxBytes) {
         return new PromptException(PROMPT_TOO_LARGE, "the prompt with its variables filled in is larger than " + maxBytes
-                + " bytes, the most the CLI can take as one argument: shorten it or its variables", null, null);
+                + " bytes, the most a run takes: shorten it or its variables", null, null);
     }
 
+    /** {@link #UNKNOWN_VARIABLE}: the placeholder's path, so a client can name its own way to set it. */
     static PromptException unknownVariable(String path) {
         return new PromptException(UNKNOWN_VARIABLE, "prompt uses variable {" + path + "} but no value was given for it"
                 + " (set it in spec.variables, or write \\{ to keep a literal brace)", null, path);

@@ -67,13 +67,21 @@ public record PromptFile(String body, FrontMatterSettings settings, boolean sess
         }
     }
 
-    /** The body with placeholders filled from the front matter's defaults overridden by {@code messageVariables}. */
+    /** {@link #render(Map, int)} at the operator's default cap. */
     public String render(Map<String, String> messageVariables) throws PromptException {
+        return render(messageVariables, PromptTemplate.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * The body with placeholders filled from the front matter's defaults overridden by {@code messageVariables},
+     * at most {@code maxBytes} ({@code PromptTooLarge} beyond).
+     */
+    public String render(Map<String, String> messageVariables, int maxBytes) throws PromptException {
         Map<String, String> merged = new LinkedHashMap<>(variables);
         if (messageVariables != null) {
             merged.putAll(messageVariables);
         }
-        return PromptTemplate.render(body, merged);
+        return PromptTemplate.render(body, merged, maxBytes);
     }
 
     /** Index of the line break ending the line that starts at {@code from}, or the text's length. */

@@ -28,19 +28,27 @@ public final class PromptTemplate {
     }
 
     /**
-     * The most a rendered prompt may be, in UTF-8 bytes: it reaches the CLI as one argument, which Linux caps at
-     * 128 KiB including its terminating NUL (MAX_ARG_STRLEN).
+     * The operator's default cap on a rendered prompt, in UTF-8 bytes ({@code cso.limits.max-prompt-bytes}): the
+     * prompt reaches the CLI in a ConfigMap, whose data may be 1 MiB.
      */
-    public static final int MAX_RENDERED_BYTES = 131_071;
+    public static final int DEFAULT_MAX_BYTES = 512 * 1024;
+    /** The most any cap may be: the prompt and its key stay well inside a ConfigMap's 1 MiB (1048576 bytes). */
+    public static final int CEILING_BYTES = 1_000_000;
+
+    /** {@link #render(String, Map, int)} with {@link #DEFAULT_MAX_BYTES}. */
+    public static String render(String template, Map<String, ?> variables) throws PromptException {
+        return render(template, variables, DEFAULT_MAX_BYTES);
+    }
 
     /**
-     * Renders in time linear in the template and memory bounded by {@link #MAX_RENDERED_BYTES}: a template that
-     * would grow past it (many placeholders of a large value) stops as soon as it does, {@code PromptTooLarge}.
+     * Renders in time linear in the template and memory bounded by {@code maxBytes}: a template that would grow past
+     * it (many placeholders of a large value) stops as soon as it does, {@code PromptTooLarge}.
      */
-    public static String render(String template, Map<String, ?> variables) throws PromptException {
+    public static String render(String template, Map<String, ?> variables, int maxBytes) throws PromptException {
+        checkCap(maxBytes);
         Map<String, ?> vars = variables == null ? Map.of() : variables;
         Braces braces = new Braces(template);
-        StringBuilder out = new StringBuilder(Math.min(template.length(), MAX_RENDERED_BYTES));
+        StringBuilder out = new StringBuilder(Math.min(template.length(), maxBytes));
         int i = 0;
         while (i < template.length()) {
             char c = template.charAt(i);
@@ -53,20 +61,29 @@ public final class PromptTemplate {
                 out.append(template, i, end); // ${...} verbatim
                 i = end;
             } else if (c == '{') {
-                i = replacePlaceholder(template, i, braces, vars, out);
+                i = replacePlaceholder(template, i, braces, vars, out, maxBytes);
             } else {
                 out.append(c);
                 i++;
             }
-            if (out.length() > MAX_RENDERED_BYTES) { // a char is at least one byte
-                throw PromptException.tooLarge(MAX_RENDERED_BYTES);
+            if (out.length() > maxBytes) { // a char is at least one byte
+                throw PromptException.tooLarge(maxBytes);
             }
         }
         String rendered = out.toString();
-        if (rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_RENDERED_BYTES) {
-            throw PromptException.tooLarge(MAX_RENDERED_BYTES);
+        if (rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+            throw PromptException.tooLarge(maxBytes);
         }
         return rendered;
+    }
+
+    /** A cap outside 1 to {@link #CEILING_BYTES} is a configuration error. */
+    public static int checkCap(int maxBytes) {
+        if (maxBytes < 1 || maxBytes > CEILING_BYTES) {
+            throw new IllegalArgumentException("the prompt cap must be 1 to " + CEILING_BYTES + " bytes (a ConfigMap holds"
+                    + " 1 MiB), got " + maxBytes);
+        }
+        return maxBytes;
     }
 
     private static boolean isBrace(char c) {
@@ -106,7 +123,7 @@ public final class PromptTemplate {
 
     /** Handles the {@code {} at {@code open}; returns the index after what it consumed. */
     private static int replacePlaceholder(String template, int open, Braces braces, Map<String, ?> vars,
-            StringBuilder out) throws PromptException {
+            StringBuilder out, int maxBytes) throws PromptException {
         int close = braces.closeAfter(open + 1);
         if (close < 0) {
             out.append('{');
@@ -124,8 +141,8 @@ public final class PromptTemplate {
             return close + 1;
         }
         String value = format(lookup(path, vars));
-        if (out.length() + value.length() > MAX_RENDERED_BYTES) {
-            throw PromptException.tooLarge(MAX_RENDERED_BYTES);
+        if (out.length() + value.length() > maxBytes) {
+            throw PromptException.tooLarge(maxBytes);
         }
         out.append(value);
         return close + 1;

@@ -18,6 +18,9 @@ public final class PodLayout {
     /** Where an mcpConfig ConfigMap key is mounted; passed to {@code --mcp-config}. */
     public static final String MCP_CONFIG_DIR = "/etc/claude-session/mcp";
     public static final String MCP_CONFIG = MCP_CONFIG_DIR + "/mcp.json";
+    /** Where the run's prompt (the operator's ConfigMap) is mounted; the CLI reads it as its standard input. */
+    public static final String PROMPT_DIR = "/etc/claude-session/prompt";
+    public static final String PROMPT_FILE = PROMPT_DIR + "/prompt";
 
     /** The restricted pod's user (the runner image's non-root user; the CLI refuses bypassPermissions as root). */
     public static final long RUN_AS_USER = 1000;

@@ -11,7 +11,10 @@ public class ClaudeMessageSpec extends RunSettings {
     public static final int PROMPT_MAX_LENGTH = 131072;
 
     private NameRef sessionRef;
-    /** At most 128 Ki characters: a run's prompt goes to the CLI as one argument, which Linux caps at 128 KiB. */
+    /**
+     * At most 128 Ki characters in the manifest; a longer prompt comes from a ConfigMap ({@code promptFrom}) or from
+     * variables, up to the operator's cap on the rendered prompt ({@code cso.limits.max-prompt-bytes}).
+     */
     @Size(max = ClaudeMessageSpec.PROMPT_MAX_LENGTH)
     private String prompt;
     private PromptSource promptFrom;

@@ -109,18 +109,73 @@ class PromptTemplateTest {
 
     /** A template bomb: many placeholders of a large value stop at the cap, whatever they would have grown to. */
     @Test
-    void aPromptThatWouldRenderPastTheCliArgumentLimitIsRefused() {
-        String template = "{a}".repeat(43_690);
+    void aPromptThatWouldRenderPastTheCapIsRefused() {
+        int cap = PromptTemplate.DEFAULT_MAX_BYTES;
+        assertEquals(512 * 1024, cap);
+        String template = "{a}".repeat(200_000);
         PromptException bomb = assertThrows(PromptException.class,
                 () -> PromptTemplate.render(template, Map.of("a", "x".repeat(600_000))));
         assertEquals(PromptException.PROMPT_TOO_LARGE, bomb.reason());
-        assertTrue(bomb.getMessage().contains("131071 bytes"), bomb.getMessage());
+        assertTrue(bomb.getMessage().contains(cap + " bytes"), bomb.getMessage());
         // a little over the cap, by placeholders of small values, or by multi-byte characters alone
-        assertThrows(PromptException.class, () -> PromptTemplate.render("{a}".repeat(13_108), Map.of("a", "0123456789")));
+        assertThrows(PromptException.class, () -> PromptTemplate.render("{a}".repeat(cap / 10 + 1), Map.of("a", "0123456789")));
         assertEquals(PromptException.PROMPT_TOO_LARGE, assertThrows(PromptException.class,
-                () -> PromptTemplate.render("\u00e9".repeat(70_000), Map.of())).reason());
-        // at the cap: fine
-        assertEquals(PromptTemplate.MAX_RENDERED_BYTES, assertDoesNotThrowRender("a".repeat(PromptTemplate.MAX_RENDERED_BYTES)).length());
+                () -> PromptTemplate.render("\u00e9".repeat(cap / 2 + 1), Map.of())).reason());
+        // at the cap: fine; a 200 KiB value in a template: fine
+        assertEquals(cap, assertDoesNotThrowRender("a".repeat(cap)).length());
+        String value = "v".repeat(200 * 1024);
+        assertEquals("<" + value + ">", assertDoesNotThrowRender("<{big}>", Map.of("big", value)));
+    }
+
+    @Test
+    void theCapIsTheCallersWithinTheConfigMapsRoom() throws PromptException {
+        assertEquals("0123456789", PromptTemplate.render("{a}", Map.of("a", "0123456789"), 10));
+        assertEquals(PromptException.PROMPT_TOO_LARGE, assertThrows(PromptException.class,
+                () -> PromptTemplate.render("{a}!", Map.of("a", "0123456789"), 10)).reason());
+        assertTrue(assertThrows(PromptException.class, () -> PromptTemplate.render("x".repeat(11), Map.of(), 10))
+                .getMessage().contains("larger than 10 bytes"));
+        assertEquals(PromptTemplate.CEILING_BYTES, PromptTemplate.checkCap(PromptTemplate.CEILING_BYTES));
+        assertThrows(IllegalArgumentException.class, () -> PromptTemplate.render("x", Map.of(), 0));
+        assertThrows(IllegalArgumentException.class, () -> PromptTemplate.checkCap(PromptTemplate.CEILING_BYTES + 1));
+        assertTrue(PromptTemplate.CEILING_BYTES < 1024 * 1024, "a ConfigMap holds 1 MiB");
+    }
+
+    /**
+     * What a hostile message can hand the operator: a megabyte of {@code {} (a promptFrom ConfigMap holds 1 MiB) and
+     * a template bomb ({@code {a}} 200,000 times, a 600 KB value: 120 GB rendered). Each is refused within 100 ms and
+     * allocates a few times the cap at most, not the template's expansion (the best of three tries, so a GC pause or
+     * a busy machine does not decide).
+     */
+    @Test
+    void aMegabyteOfBracesAndATemplateBombAreRefusedQuicklyInBoundedMemory() {
+        int cap = PromptTemplate.DEFAULT_MAX_BYTES;
+        String braces = "{".repeat(1024 * 1024);
+        String bomb = "{a}".repeat(200_000);
+        Map<String, String> huge = Map.of("a", "x".repeat(600_000));
+        assertRefusedQuickly(() -> PromptTemplate.render(braces, Map.of()), cap);
+        assertRefusedQuickly(() -> PromptTemplate.render(bomb, huge), cap);
+        assertRefusedQuickly(() -> PromptTemplate.render("\\{" + braces, Map.of()), cap);
+    }
+
+    private interface Render {
+        String run() throws PromptException;
+    }
+
+    private static void assertRefusedQuickly(Render render, int cap) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long bestNanos = Long.MAX_VALUE;
+        long leastBytes = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long bytes = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            PromptException e = assertThrows(PromptException.class, render::run);
+            bestNanos = Math.min(bestNanos, System.nanoTime() - start);
+            leastBytes = Math.min(leastBytes, threads.getCurrentThreadAllocatedBytes() - bytes);
+            assertEquals(PromptException.PROMPT_TOO_LARGE, e.reason());
+        }
+        assertTrue(bestNanos < 100_000_000L, "refused in " + bestNanos / 1_000_000 + " ms");
+        assertTrue(leastBytes < 8L * cap, "allocated " + leastBytes + " bytes for a cap of " + cap);
     }
 
     /** Unmatched and nested braces in bulk render as written (each brace found once, not a scan to the end per brace). */
@@ -135,8 +190,12 @@ class PromptTemplateTest {
     }
 
     private static String assertDoesNotThrowRender(String template) {
+        return assertDoesNotThrowRender(template, Map.of());
+    }
+
+    private static String assertDoesNotThrowRender(String template, Map<String, ?> variables) {
         try {
-            return PromptTemplate.render(template, Map.of());
+            return PromptTemplate.render(template, variables);
         } catch (PromptException e) {
             throw new AssertionError(e);
         }
