@@ -227,6 +227,44 @@ class ClaudeMessageReconcilerIT {
         assertEquals(requests, server.getRequestCount(), "nothing left to write to");
     }
 
+    /**
+     * Recording a finished run costs the same requests at the API server whether its namespace holds 1 or 2,000 other
+     * messages: its pod and log, its status, its Job; nothing listed, nothing per other message.
+     */
+    @Test
+    void recordingARunCostsTheSameWithOneOrTwoThousandOtherMessages() throws Exception {
+        List<String> alone = recordingRequests("solo-a");
+        for (int i = 0; i < 2000; i++) {
+            message(String.format("other-%04d", i), i % 2 == 0 ? "chat" : null);
+        }
+        List<String> crowded = recordingRequests("solo-b");
+        assertEquals(alone, crowded.stream().map(r -> r.replace("solo-b", "solo-a")).toList());
+        assertTrue(alone.stream().noneMatch(r -> r.matches("GET .*/claudemessages(\\?.*)?")), "no LIST of messages: " + alone);
+        assertTrue(alone.stream().anyMatch(r -> r.contains("/log?")) && alone.stream().anyMatch(r -> r.contains("/status")),
+                "the log read and the status written: " + alone);
+        System.out.println("recording a run: " + alone.size() + " requests: " + alone);
+    }
+
+    /** The requests of reconciling one one-shot message's finished run, as "METHOD path" with hashes blanked. */
+    private List<String> recordingRequests(String name) throws Exception {
+        reconcile(message(name, null));
+        ClaudeMessage running = stored(name);
+        Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
+        drainRequests();
+        reconcile(clone(running), finished);
+        assertEquals(MessagePhase.Succeeded, stored(name).getStatus().getPhase());
+        return drainRequests().stream().map(r -> r.replaceAll("-[0-9a-f]{5,}", "-#")).toList();
+    }
+
+    private List<String> drainRequests() throws InterruptedException {
+        List<String> requests = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest r;
+        while ((r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            requests.add(r.getMethod() + " " + r.getPath());
+        }
+        return requests;
+    }
+
     @Test
     void aReplayAfterALostStatusWriteEndsTheSameWithoutRecordingTwice() throws IOException {
         secret();
