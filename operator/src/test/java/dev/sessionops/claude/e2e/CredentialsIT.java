@@ -100,6 +100,13 @@ class CredentialsIT extends EndToEndTest {
         client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("later").endMetadata()
                 .withStringData(Map.of("ANTHROPIC_API_KEY", API_KEY)).build()).create();
         awaitPhase(client, ns, "waits", MessagePhase.Succeeded);
+
+        // a run whose pod never starts can be cancelled (and leaves no run in flight for the tests after this one)
+        client.resources(ClaudeMessage.class).inNamespace(ns).withName("wrong-key").edit(m -> {
+            m.getSpec().setCancel(true);
+            return m;
+        });
+        awaitPhase(client, ns, "wrong-key", MessagePhase.Cancelled);
     }
 
     private String redisDump() {

@@ -312,8 +312,10 @@ class GatewayProxyTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path workspace = Files.createDirectories(tmp.resolve("workspace"));
         Path log = tmp.resolve("claude.log");
+        // as in a pod: the prompt on the CLI's stdin, from a file (ClaudeCommand passes it by file, never in argv)
+        Path promptFile = Files.writeString(tmp.resolve("prompt"), prompt);
         ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(promptFile.toFile())).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(Map.of("PATH", ClaudeBinary.pathVariable(), "HOME", home.toString(),
