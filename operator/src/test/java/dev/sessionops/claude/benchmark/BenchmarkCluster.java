@@ -15,7 +15,6 @@ import dev.sessionops.claude.e2e.Harness;
 import dev.sessionops.claude.real.ClusterInstall;
 import dev.sessionops.claude.real.OperatorProcess;
 import dev.sessionops.claude.testing.RealControlPlane;
-import dev.sessionops.claude.testing.StandaloneRedis;
 import dev.sessionops.claude.testing.TestPki;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -25,7 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * Everything the benchmark runs on, on this machine: the real-API-server tier's control plane (kube-apiserver with an
  * audit log of the two clients measured, etcd, kube-controller-manager with the Job controller), its kubelet running
- * pods with the {@link RecordedClaude} stand-in first on PATH, Redis, the CRDs, and the packaged operator as a
+ * pods with the {@link RecordedClaude} stand-in first on PATH, Redis (and its {@link RedisMonitor}), the CRDs, and the packaged operator as a
  * process of its own, running as its ServiceAccount with the generated RBAC and the chart's heap sizing; plus the
  * bare client's ServiceAccount and the {@link Timeline} that watches them both.
  *
@@ -54,7 +53,7 @@ final class BenchmarkCluster implements AutoCloseable {
     RealControlPlane controlPlane;
     KubernetesClient admin;
     KubernetesClient bare;
-    StandaloneRedis redis;
+    RedisMonitor redis;
     OperatorProcess operator;
     Timeline timeline;
 
@@ -82,7 +81,7 @@ final class BenchmarkCluster implements AutoCloseable {
         controlPlane = keep(builder.start());
         admin = controlPlane.adminClient();
         RedisServer redisServer = keep(RedisServer.startOnFreePort());
-        redis = keep(new StandaloneRedis(redisServer.uri()));
+        redis = keep(RedisMonitor.start(redisServer.uri()));
         Path claude = RecordedClaude.install(WORK.resolve("claude"));
         keep(RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(claude)
                 .withMaxParallel(settings.kubeletParallel()).withKillGracePeriod(Harness.STOP_GRACE)));

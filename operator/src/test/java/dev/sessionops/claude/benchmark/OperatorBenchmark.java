@@ -23,7 +23,7 @@ import dev.sessionops.claude.testing.RealControlPlane;
  * Before them, one session of 3 messages each side warms the JVMs up and is not reported. The pods run
  * {@link RecordedClaude}, not the real CLI, so the figures are the operator's and the control plane's. What each
  * figure is: {@link Timeline} (latencies, wall-clock milliseconds of this JVM's watches), {@link ApiAudit}
- * (requests counted at the API server), {@link RedisCommandStats}, {@link OperatorFootprint}.
+ * (requests counted at the API server), {@link RedisMonitor} (round trips), {@link OperatorFootprint}.
  */
 class OperatorBenchmark {
 

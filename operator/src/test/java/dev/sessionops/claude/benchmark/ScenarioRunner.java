@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Runs one side of a scenario and measures it: marks the audit log and reads Redis's counters, notes the start,
- * starts the chains, waits until the {@link Timeline} has seen every message end, lets the last writes land
- * ({@link #SETTLE}), and marks again. The bare client and the operator go through the same steps, so their
+ * Runs one side of a scenario and measures it: waits until the operator is quiet, marks the audit log and Redis's
+ * count of commands, notes the start, starts the chains, waits until the {@link Timeline} has seen every message
+ * end, lets the last writes land ({@link #SETTLE}), and marks again. The bare client and the operator go through the same steps, so their
  * figures compare.
  */
 final class ScenarioRunner {
@@ -23,14 +23,12 @@ final class ScenarioRunner {
     private final BenchmarkCluster cluster;
     private final BareClient bareClient;
     private final OperatorWorkload workload;
-    private final RedisCommandStats redis;
     private final Duration timeout;
 
     ScenarioRunner(BenchmarkCluster cluster, BareClient bareClient, OperatorWorkload workload, Duration timeout) {
         this.cluster = cluster;
         this.bareClient = bareClient;
         this.workload = workload;
-        this.redis = new RedisCommandStats(cluster.redis.dataSource());
         this.timeout = timeout;
     }
 
@@ -56,7 +54,7 @@ final class ScenarioRunner {
         List<String> messages = Chain.allMessages(chains);
         awaitOperatorQuiet();
         long from = cluster.audit.mark();
-        Map<String, Long> redisBefore = usesRedis ? redis.calls() : null;
+        Map<String, Long> redisBefore = usesRedis ? cluster.redis.snapshot() : null;
         long startMs = System.currentTimeMillis();
         try (AutoCloseable run = start.get()) {
             OperatorWorkload.await(messages.size() + " messages to end in " + namespace, timeout,
@@ -68,7 +66,7 @@ final class ScenarioRunner {
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        Map<String, Long> redisCalls = usesRedis ? RedisCommandStats.since(redisBefore, redis.calls()) : null;
+        Map<String, Long> redisCalls = usesRedis ? RedisMonitor.since(redisBefore, cluster.redis.snapshot()) : null;
         ApiAudit.RequestCount requests = cluster.audit.count(user, from, cluster.audit.mark());
         return SideFigures.of(cluster.timeline, namespace, chains, startMs, requests, redisCalls);
     }
