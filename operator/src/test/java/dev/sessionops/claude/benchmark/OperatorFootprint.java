@@ -20,7 +20,14 @@ record OperatorFootprint(long rssKb, long peakRssKb, long heapAfterGcKb, int thr
     /** Reads the process now; collects its garbage first (a full GC: never call it inside a timed window). */
     static OperatorFootprint of(long pid) {
         Path status = Path.of("/proc", String.valueOf(pid), "status");
-        long heap = heapAfterGc(pid);
+        long heap;
+        try {
+            heap = heapAfterGc(pid);
+        } catch (RuntimeException e) {
+            // no attach (another user, or attach disabled): the other figures still stand
+            System.err.println("heap after GC not measured: " + e.getMessage());
+            heap = -1;
+        }
         try {
             List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
             return new OperatorFootprint(field(lines, "VmRSS"), field(lines, "VmHWM"), heap,
@@ -31,8 +38,8 @@ record OperatorFootprint(long rssKb, long peakRssKb, long heapAfterGcKb, int thr
     }
 
     String describe() {
-        return String.format("RSS %d MB (peak %d MB), heap after GC %d MB, %d live threads",
-                rssKb / 1024, peakRssKb / 1024, heapAfterGcKb / 1024, threads);
+        return String.format("RSS %d MB (peak %d MB), heap after GC %s, %d live threads", rssKb / 1024,
+                peakRssKb / 1024, heapAfterGcKb < 0 ? "unknown" : heapAfterGcKb / 1024 + " MB", threads);
     }
 
     private static long field(List<String> lines, String name) {
