@@ -42,7 +42,10 @@ final class ApiAudit {
                     + "- level: Metadata\n"
                     + "  users: [" + String.join(", ", users.stream().map(u -> "\"" + u + "\"").toList()) + "]\n"
                     + "- level: None\n");
-            return new ApiAudit(policy, dir.toAbsolutePath().resolve("audit.log"));
+            Path log = dir.toAbsolutePath().resolve("audit.log");
+            // the API server appends: a log of this run only is one a reader can go through by hand
+            Files.deleteIfExists(log);
+            return new ApiAudit(policy, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
