@@ -22,9 +22,10 @@ import dev.sessionops.claude.testing.Project;
  * The packaged operator ({@code operator/target/quarkus-app}, prod profile, so with leader election) as a process of its own,
  * the way a cluster runs it: its own kubeconfig and identity, its log in a file the test can read. Started with
  * {@link #serving}, it serves its API over HTTPS with a certificate of its own on a free loopback port, and health,
- * metrics and OpenAPI on a free management port, as the chart's pod does on 8443 and 9000.
+ * metrics and OpenAPI on a free management port, as the chart's pod does on 8443 and 9000. Public for the benchmark
+ * ({@code dev.sessionops.claude.benchmark}), which runs the operator the same way.
  */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
     private final String identity;
     private final Path log;
     private final Process process;
@@ -40,7 +41,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /** How a replica serves: the CA that issues its certificate, and the Service name the certificate is for. */
-    record Serving(Pki.Issued ca, String service, String namespace) {
+    public record Serving(Pki.Issued ca, String service, String namespace) {
         /** {@code <service>.<namespace>.svc}: the name the kube-apiserver checks when it proxies to the Service. */
         String dnsName() {
             return service + "." + namespace + ".svc";
@@ -55,7 +56,7 @@ final class OperatorProcess implements AutoCloseable {
      * @param systemProperties {@code -D} settings (the operator's configuration)
      * @param env environment (KUBECONFIG, Redis, …)
      */
-    static OperatorProcess serving(String identity, Path logDir, Serving serving, Map<String, String> systemProperties,
+    public static OperatorProcess serving(String identity, Path logDir, Serving serving, Map<String, String> systemProperties,
             Map<String, String> env) {
         Pki.Issued cert = Pki.server(serving.ca(), serving.dnsName(), List.of(serving.dnsName(), "localhost"),
                 List.of("127.0.0.1"));
@@ -145,7 +146,7 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    String identity() {
+    public String identity() {
         return identity;
     }
 
@@ -172,11 +173,11 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    File logFile() {
+    public File logFile() {
         return log.toFile();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -188,18 +189,18 @@ final class OperatorProcess implements AutoCloseable {
      * True once both controllers process events. Every replica starts its informers (a warm cache for a quick
      * takeover); only the leader starts event processing, so only the leader reconciles.
      */
-    boolean isReconciling() {
+    public boolean isReconciling() {
         String text = log();
         return text.contains("Started event processing for controller: claudemessage")
                 && text.contains("Started event processing for controller: claudesession");
     }
 
     /** The JVM's process id (its children: redis-server, the containers of local mode). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -209,7 +210,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /** A crash: SIGKILL, no shutdown hooks, the Lease not released. */
-    void kill() {
+    public void kill() {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
         waitFor();

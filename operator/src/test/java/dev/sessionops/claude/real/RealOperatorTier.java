@@ -3,9 +3,6 @@ package dev.sessionops.claude.real;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.File;
-import java.io.FileInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,15 +24,11 @@ import dev.sessionops.claude.local.RealKubelet;
 import dev.sessionops.claude.local.RedisServer;
 import dev.sessionops.claude.testing.ClaudeBinary;
 import dev.sessionops.claude.testing.FakeAnthropicApi;
-import dev.sessionops.claude.testing.Project;
 import dev.sessionops.claude.testing.RealControlPlane;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import dev.sessionops.claude.testing.TestPki;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -111,13 +104,9 @@ final class RealOperatorTier implements AutoCloseable {
         api = keep(new FakeAnthropicApi().start());
         kubelet = keep(RealKubelet.start(admin, LocalKubelet.Options.defaults().withPath(ClaudeBinary.directory())
                 .withKillGracePeriod(Harness.STOP_GRACE)));
-        for (File crd : Project.path("crds").toFile().listFiles((d, n) -> n.endsWith(".yml"))) {
-            try (var in = new FileInputStream(crd)) {
-                admin.load(in).create();
-            }
-        }
+        ClusterInstall.crds(admin);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NS).endMetadata().build()).create();
-        applyGeneratedRbac();
+        ClusterInstall.generatedRbac(admin, OPERATOR_NS);
         String token = cluster.serviceAccountToken(OPERATOR_NS, "claude-session-operator");
         asOperator = keep(cluster.newClient(token));
         kubeconfig = cluster.kubeconfig(WORK.resolve("operator.kubeconfig"), token, "operator");
@@ -203,30 +192,6 @@ final class RealOperatorTier implements AutoCloseable {
 
     /** What starts each access-log line of the operator ({@link #startOperator}). */
     static final String ACCESS_LOG_PREFIX = "api-access ";
-
-    /** The ServiceAccount, ClusterRoles and bindings of target/kubernetes/kubernetes.yml, bound in OPERATOR_NS. */
-    private void applyGeneratedRbac() throws Exception {
-        try (var in = Files.newInputStream(Path.of("target/kubernetes/kubernetes.yml"))) {
-            for (HasMetadata item : admin.load(in).items()) {
-                switch (item.getKind()) {
-                    case "ServiceAccount", "ClusterRole", "RoleBinding", "ClusterRoleBinding" -> {
-                        if (item instanceof ClusterRoleBinding b) {
-                            b.getSubjects().forEach(s -> s.setNamespace(OPERATOR_NS));
-                        }
-                        if (item instanceof RoleBinding b) {
-                            b.getSubjects().forEach(s -> s.setNamespace(OPERATOR_NS));
-                        }
-                        if (!"ClusterRole".equals(item.getKind()) && !"ClusterRoleBinding".equals(item.getKind())) {
-                            item.getMetadata().setNamespace(OPERATOR_NS);
-                        }
-                        admin.resource(item).create();
-                    }
-                    default -> {
-                    }
-                }
-            }
-        }
-    }
 
     /**
      * Makes the API server serve {@code api.claude.sessionops.dev/v1alpha1} from the leader: the APIService of the
