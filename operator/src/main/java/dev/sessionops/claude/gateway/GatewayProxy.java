@@ -34,6 +34,9 @@ public final class GatewayProxy implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GatewayProxy.class);
     /** As long as the CLI's own request timeout (x-stainless-timeout: 600). */
     static final Duration UPSTREAM_IDLE = Duration.ofMinutes(10);
+    /** What a refused request may still send of its body, and for how long, before the connection is cut. */
+    static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where the proxy listens and what it forwards. */
     public record Settings(String host, int port, String upstream, long maxBodyBytes) {
@@ -223,7 +226,12 @@ public final class GatewayProxy implements AutoCloseable {
     }
 
     /** The error answer; the unread body is not wanted, so the connection closes after it. */
-    private static void refuse(HttpServerRequest request, GatewayRequest.Accepted accepted, Refusal refusal) {
+    /**
+     * Answers with the refusal, then reads (and drops) what the run still sends of its body before closing: closed
+     * at once, a client still writing gets a broken pipe instead of the answer. At most {@link #DRAIN_LIMIT} bytes
+     * and {@link #DRAIN_TIMEOUT}: a client sending more is cut off.
+     */
+    private void refuse(HttpServerRequest request, GatewayRequest.Accepted accepted, Refusal refusal) {
         if (refusal.status() != 503 && refusal.status() != 502) {
             LOG.infof("gateway: %d for %s %s", refusal.status(), accepted == null ? "a request to" : accepted.namespace()
                     + "/" + accepted.messageName(), accepted == null ? "an unknown route" : accepted.apiPath());
@@ -237,7 +245,26 @@ public final class GatewayProxy implements AutoCloseable {
         if (!refusal.retry()) {
             response.putHeader("x-should-retry", "false");
         }
-        response.end(Buffer.buffer(refusal.body())).onComplete(v -> request.connection().close());
+        response.end(Buffer.buffer(refusal.body())).onComplete(v -> {
+            if (request.isEnded()) {
+                request.connection().close();
+                return;
+            }
+            long[] drained = { 0 };
+            long timer = vertx.setTimer(DRAIN_TIMEOUT.toMillis(), t -> request.connection().close());
+            request.handler(chunk -> {
+                drained[0] += chunk.length();
+                if (drained[0] > DRAIN_LIMIT) {
+                    vertx.cancelTimer(timer);
+                    request.connection().close();
+                }
+            });
+            request.endHandler(end -> {
+                vertx.cancelTimer(timer);
+                request.connection().close();
+            });
+            request.resume();
+        });
     }
 
     private static <T> T await(Future<T> future) {
