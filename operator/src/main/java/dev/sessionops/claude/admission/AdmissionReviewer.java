@@ -43,6 +43,8 @@ public class AdmissionReviewer {
     private static final Logger LOG = Logger.getLogger(AdmissionReviewer.class);
     /** A refusal's message stays readable in kubectl's output (and bounded: a spec may name 256 objects). */
     static final int MAX_MESSAGE = 2048;
+    /** Referenced objects one review checks (a SubjectAccessReview each, cached briefly); more are refused. */
+    static final int MAX_REFERENCES = 64;
 
     private final AccessReviewer access;
     private final RunPlanner planner;
@@ -101,21 +103,28 @@ public class AdmissionReviewer {
         Caller caller = caller(request.path("userInfo"));
         String kind = request.path("kind").path("kind").asText();
         List<String> problems = new ArrayList<>();
-        Optional<MessageProblem> policy;
         List<References.Reference> references;
+        java.util.function.Supplier<Optional<MessageProblem>> policy;
         if ("ClaudeSession".equals(kind)) {
             ClaudeSession session = sessions.readValue(object);
-            references = References.of(session.getSpec());
-            policy = planner.admissionProblem(namespace, session.getSpec() == null ? new ClaudeSessionSpec() : session.getSpec(), null);
+            ClaudeSessionSpec spec = session.getSpec() == null ? new ClaudeSessionSpec() : session.getSpec();
+            references = References.of(spec);
+            policy = () -> planner.admissionProblem(namespace, spec, null);
         } else if ("ClaudeMessage".equals(kind)) {
             ClaudeMessage message = messages.readValue(object);
             if (message.getSpec() == null) {
                 return List.of(); // the schema requires one; nothing to check
             }
             references = References.of(message.getSpec());
-            policy = planner.admissionProblem(namespace, sessionSpec(namespace, message), message.getSpec());
+            policy = () -> planner.admissionProblem(namespace, sessionSpec(namespace, message), message.getSpec());
         } else {
             return List.of();
+        }
+        if (references.size() > MAX_REFERENCES) {
+            // each is a SubjectAccessReview: a spec naming hundreds would make every create attempt a burst of them;
+            // refused before any is asked (or the session read)
+            return List.of("the object names " + references.size() + " Secrets, ConfigMaps and other objects; at most "
+                    + MAX_REFERENCES + " are reviewed");
         }
         for (References.Reference ref : references) {
             if (!access.allowed(caller, new AccessReviewer.Access(AccessReviewer.VERB, ref.group(), ref.resource(),
@@ -124,7 +133,7 @@ public class AdmissionReviewer {
                         + namespace + "\": the operator reads it on the author's behalf");
             }
         }
-        policy.ifPresent(p -> problems.add(p.reason() + ": " + p.getMessage()));
+        policy.get().ifPresent(p -> problems.add(p.reason() + ": " + p.getMessage()));
         if (!problems.isEmpty()) {
             LOG.infof("admission: refused %s %s/%s of %s: %s", kind, namespace, object.path("metadata").path("name").asText(),
                     caller.username(), String.join("; ", problems));

@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -28,11 +27,18 @@ public class AdmissionRoute {
     public static final int ORDER = Integer.MIN_VALUE;
     /** An AdmissionReview of an update carries the object twice; each is at most the API server's 3 MiB. */
     static final long MAX_BODY = 7L * 1024 * 1024;
+    /**
+     * Reviews at once on a replica: the path is open to whoever reaches the port and each body is buffered, so at most
+     * this many times {@link #MAX_BODY} of heap; more get 429 before their body is read (the API server retries, or
+     * refuses the create: failurePolicy Fail).
+     */
+    static final int MAX_IN_FLIGHT = 8;
     private static final Logger LOG = Logger.getLogger(AdmissionRoute.class);
 
     private final AdmissionReviewer reviewer;
     private final ObjectMapper json;
     private final boolean enabled;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
 
     public AdmissionRoute(AdmissionReviewer reviewer, ObjectMapper json, OperatorConfig config) {
         this.reviewer = reviewer;
@@ -44,8 +50,20 @@ public class AdmissionRoute {
         if (!enabled) {
             return;
         }
+        router.post(PATH).order(ORDER).handler(this::admit);
         router.post(PATH).order(ORDER).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         router.post(PATH).order(ORDER).blockingHandler(this::handle, false);
+    }
+
+    /** A slot among {@link #MAX_IN_FLIGHT}, given back when the answer is sent (or the connection goes). */
+    void admit(RoutingContext ctx) {
+        if (!inFlight.tryAcquire()) {
+            ctx.response().putHeader("Retry-After", "1");
+            answer(ctx, 429, "{\"message\":\"too many admission reviews at once\"}");
+            return;
+        }
+        ctx.addEndHandler(done -> inFlight.release());
+        ctx.next();
     }
 
     void handle(RoutingContext ctx) {
@@ -57,14 +75,12 @@ public class AdmissionRoute {
         try {
             JsonNode review = json.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
             answer(ctx, 200, json.writeValueAsString(reviewer.review(review)));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (java.io.IOException | IllegalArgumentException e) {
             answer(ctx, 400, "{\"message\":\"not an admission.k8s.io/v1 AdmissionReview\"}");
         } catch (RuntimeException e) {
             // fail closed: the API server treats an error as a refusal (failurePolicy: Fail)
             LOG.warnf("admission: could not review: %s", e.toString());
             answer(ctx, 500, "{\"message\":\"the review could not be made\"}");
-        } catch (java.io.IOException e) {
-            answer(ctx, 400, "{\"message\":\"not an admission.k8s.io/v1 AdmissionReview\"}");
         }
     }
 

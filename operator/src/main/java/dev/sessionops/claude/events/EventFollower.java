@@ -37,7 +37,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * stays the record the reconciler reads when the Job ends.
  *
  * <p>It also keeps, in memory, the model API's retries of each run it follows ({@link ModelApiRetries}, folded from the
- * same lines, from the log's first line again after a restart), and tells the listener of {@link #onModelApiChange}
+ * same lines, from the log's first line again after a restart), and tells the listener of {@link #onRunChange}
  * when they change, so the message is reconciled and its condition says the CLI is retrying the API. Likewise a pod
  * the kubelet cannot start for a missing Secret or ConfigMap ({@link PodWaiting}), which the follower sees while it
  * waits for the container.
@@ -58,7 +58,7 @@ public class EventFollower {
     private final Map<String, ModelApiRetries> modelApi = new ConcurrentHashMap<>();
     /** By message uid: the runs whose pod the kubelet cannot start (no entry: none seen). */
     private final Map<String, PodWaiting> podWaiting = new ConcurrentHashMap<>();
-    private volatile BiConsumer<String, String> modelApiListener = (namespace, name) -> {
+    private volatile BiConsumer<String, String> runListener = (namespace, name) -> {
     };
     /** Bounded (cso.events.max-followers): threads do not grow with the runs under way; idle ones end. */
     private final ThreadPoolExecutor threads;
@@ -168,8 +168,8 @@ public class EventFollower {
      * {@link #podWaiting} changes;
      * it must return at once (the reconciler queues an event).
      */
-    public void onModelApiChange(BiConsumer<String, String> listener) {
-        this.modelApiListener = listener;
+    public void onRunChange(BiConsumer<String, String> listener) {
+        this.runListener = listener;
     }
 
     /** True while this instance follows the message (its events may still be coming). */
@@ -320,7 +320,7 @@ public class EventFollower {
                 // once per chunk, not per line: a log read again from its start passes its old retries in one go
                 if (!retries.equals(before) && !stopped) {
                     modelApi.put(uid, retries);
-                    modelApiListener.accept(namespace, message);
+                    runListener.accept(namespace, message);
                 }
             }
             return result;
@@ -329,7 +329,7 @@ public class EventFollower {
         private void noteWaiting(PodWaiting now) {
             PodWaiting before = now == null ? podWaiting.remove(uid) : podWaiting.put(uid, now);
             if (!java.util.Objects.equals(before, now) && !stopped) {
-                modelApiListener.accept(namespace, message);
+                runListener.accept(namespace, message);
             }
         }
 

@@ -34,7 +34,8 @@ public record PodWaiting(String container, String message) {
                 .filter(s -> s.getState() != null && s.getState().getWaiting() != null
                         && CONFIG_ERROR.equals(s.getState().getWaiting().getReason()))
                 .findFirst()
-                .map(s -> new PodWaiting(s.getName(), String.valueOf(s.getState().getWaiting().getMessage())));
+                .map(s -> new PodWaiting(s.getName(), s.getState().getWaiting().getMessage() == null ? CONFIG_ERROR
+                        : s.getState().getWaiting().getMessage()));
     }
 
     /** The kubelet's message is about this Secret (missing, or missing a key). */

@@ -132,7 +132,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         // The run's live events: a retry of the model API, or its answer after retries, reconciles the message (its
         // follower keeps what it read; the observation carries it)
         var modelApi = new SimpleInboundEventSource<ClaudeMessage>("model-api");
-        liveEvents.onModelApiChange((namespace, name) -> modelApi.propagateEvent(new ResourceID(name, namespace)));
+        liveEvents.onRunChange((namespace, name) -> modelApi.propagateEvent(new ResourceID(name, namespace)));
         // run slots (cso.limits.*): a new leader counts the runs under way first; a slot freed for a one-shot message
         // reconciles it
         slots.seedFrom(jobs::list);

@@ -117,6 +117,12 @@ public record JobPlan(
 
     /** The owning object, for the Job's controller ownerReference. */
     public record Owner(String apiVersion, String kind, String name, String uid) {
+        /** The controller reference of what the run's message owns (its Job, its prompt ConfigMap). */
+        public io.fabric8.kubernetes.api.model.OwnerReference reference() {
+            return new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion(apiVersion).withKind(kind)
+                    .withName(name).withUid(uid).withController(true).withBlockOwnerDeletion(true).build();
+        }
+
         public Owner {
             Objects.requireNonNull(apiVersion, "apiVersion");
             Objects.requireNonNull(kind, "kind");

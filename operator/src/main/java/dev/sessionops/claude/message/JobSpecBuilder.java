@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -59,14 +58,7 @@ public final class JobSpecBuilder {
                     .withNamespace(plan.namespace())
                     .withLabels(labels)
                     .withAnnotations(annotations(plan))
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(plan.owner().apiVersion())
-                            .withKind(plan.owner().kind())
-                            .withName(plan.owner().name())
-                            .withUid(plan.owner().uid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                    .withOwnerReferences(plan.owner().reference())
                 .endMetadata()
                 .withNewSpec()
                     .withBackoffLimit(0)

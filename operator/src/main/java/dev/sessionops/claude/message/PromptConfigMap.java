@@ -12,7 +12,6 @@ import dev.sessionops.claude.api.runner.Labels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /**
  * The ConfigMap that carries a run's rendered prompt to its pod (mounted read-only, the CLI's standard input) and is
@@ -52,14 +51,7 @@ public final class PromptConfigMap {
                     .withName(name(plan.jobName(), plan.prompt()))
                     .withNamespace(plan.namespace())
                     .withLabels(labels)
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(plan.owner().apiVersion())
-                            .withKind(plan.owner().kind())
-                            .withName(plan.owner().name())
-                            .withUid(plan.owner().uid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
+                    .withOwnerReferences(plan.owner().reference())
                 .endMetadata()
                 .withImmutable(true)
                 .withData(Map.of(KEY, plan.prompt()))

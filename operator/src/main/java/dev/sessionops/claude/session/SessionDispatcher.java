@@ -174,9 +174,10 @@ final class SessionDispatcher {
         return JobRefusal.backoff(waited);
     }
 
+    /** The reason of the message's Succeeded condition (null: none), whatever other conditions it has. */
     private static String reasonOf(ClaudeMessage m) {
-        return m.getStatus() == null || m.getStatus().getConditions() == null || m.getStatus().getConditions().isEmpty() ? null
-                : m.getStatus().getConditions().get(0).getReason();
+        return m.getStatus() == null ? null
+                : Conditions.find(m.getStatus().getConditions(), "Succeeded").map(c -> c.getReason()).orElse(null);
     }
 
 

@@ -27,7 +27,6 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
-import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.Completion;
@@ -37,6 +36,7 @@ import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.testing.FakeHistoryStore;
+import dev.sessionops.claude.testing.NoLiveEvents;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import dev.sessionops.claude.api.runner.JobNames;
@@ -663,22 +663,4 @@ class ClaudeMessageReconcilerIT {
         }
     }
 
-    /** Live events are a view for the HTTP API (Redis Streams, a thread per run): nothing the reconciler decides on. */
-    private static final class NoLiveEvents extends EventFollower {
-        NoLiveEvents() {
-            super(null, null, null);
-        }
-
-        @Override
-        public void follow(ClaudeMessage message, String jobName) {
-        }
-
-        @Override
-        public void runEnded(ClaudeMessage message, String log) {
-        }
-
-        @Override
-        public void forget(ClaudeMessage message) {
-        }
-    }
 }

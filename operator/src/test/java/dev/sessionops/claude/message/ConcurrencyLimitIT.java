@@ -16,13 +16,13 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
-import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.testing.FakeHistoryStore;
+import dev.sessionops.claude.testing.NoLiveEvents;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -52,7 +52,7 @@ class ConcurrencyLimitIT {
         slots.onGrant(c -> woken.add(c.namespace() + "/" + c.owner()));
         ClaudeMessageReconciler reconciler = new ClaudeMessageReconciler(new RunPlanner(client, config), new FakeHistoryStore(),
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), config,
-                new OperatorMetrics(new SimpleMeterRegistry()), new Quiet(), slots);
+                new OperatorMetrics(new SimpleMeterRegistry()), new NoLiveEvents(), slots);
 
         Map<String, Integer> sizes = new LinkedHashMap<>(Map.of("big", 100, "mid", 10, "one", 1));
         List<String> submitted = new ArrayList<>();
@@ -143,24 +143,5 @@ class ConcurrencyLimitIT {
         TestContext<ClaudeMessage> context = new TestContext<>(m, client);
         Job current = job != null ? job : jobOf(key);
         reconciler.reconcile(m, current == null ? context : context.with(Job.class, current));
-    }
-
-    /** Live events are the HTTP API's view: nothing dispatch decides on. */
-    private static final class Quiet extends EventFollower {
-        Quiet() {
-            super(null, null, null);
-        }
-
-        @Override
-        public void follow(ClaudeMessage message, String jobName) {
-        }
-
-        @Override
-        public void runEnded(ClaudeMessage message, String log) {
-        }
-
-        @Override
-        public void forget(ClaudeMessage message) {
-        }
     }
 }
