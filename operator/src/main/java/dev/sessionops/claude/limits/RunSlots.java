@@ -88,6 +88,13 @@ public class RunSlots {
      */
     public RunSlots(Optional<Integer> max, Optional<Integer> perNamespace, Function<String, NamespaceLimits> limits,
             Supplier<Long> clock) {
+        // a limit of 0 would start nothing, ever, without a word: refuse to start instead
+        max.filter(m -> m < 1).ifPresent(m -> {
+            throw new IllegalArgumentException("cso.limits.max-running must be at least 1 (unset: no limit), not " + m);
+        });
+        perNamespace.filter(m -> m < 1).ifPresent(m -> {
+            throw new IllegalArgumentException("cso.limits.max-running-per-namespace must be at least 1 (unset: no limit), not " + m);
+        });
         this.max = max;
         this.perNamespace = perNamespace;
         this.limits = limits;

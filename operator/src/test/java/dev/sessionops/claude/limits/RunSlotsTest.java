@@ -49,6 +49,14 @@ class RunSlotsTest {
     }
 
     @Test
+    void aLimitBelowOneStopsTheOperatorFromStartingRatherThanRunningNothing() {
+        var zero = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> slots(0, null, Map.of()));
+        assertTrue(zero.getMessage().contains("cso.limits.max-running must be at least 1"), zero.getMessage());
+        var negative = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> slots(5, -1, Map.of()));
+        assertTrue(negative.getMessage().contains("max-running-per-namespace"), negative.getMessage());
+    }
+
+    @Test
     void withoutLimitsEveryRunStartsAtOnce() {
         RunSlots slots = slots(null, null, Map.of());
         for (int i = 0; i < 100; i++) {
