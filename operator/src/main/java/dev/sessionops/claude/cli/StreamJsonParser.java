@@ -25,12 +25,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class StreamJsonParser {
 
     static final int MAX_OTHER_LINES = 20;
+    /** Characters kept of one line that is not an event (it ends up in a condition's message). */
+    static final int MAX_OTHER_LINE_CHARS = 1000;
+    /**
+     * Characters kept of the assistant's text (the reply of a run without a result event): 1 Mi, as much as the
+     * history keeps of a reply ({@code Completion.MAX_REPLY_CHARS}).
+     */
+    public static final int MAX_TEXT_CHARS = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private String initSessionId;
     private String model;
     private String cwd;
-    private final List<String> assistantText = new ArrayList<>();
+    private final StringBuilder assistantText = new StringBuilder();
+    private int textBlocks;
+    private boolean textCut;
     private String lastAssistantUuid;
     private final Deque<String> otherLines = new ArrayDeque<>();
     private JsonNode result;
@@ -42,7 +51,8 @@ public final class StreamJsonParser {
     private static final java.util.regex.Pattern NO_SUCH_TOOL =
             java.util.regex.Pattern.compile("No such tool available: ([A-Za-z0-9_-]+)");
 
-    private StreamJsonParser() {
+    /** A parser fed line by line ({@link #accept}), for a log read as a stream; {@link #outcome()} at its end. */
+    public StreamJsonParser() {
     }
 
     public static RunOutcome parse(String output) {
@@ -55,7 +65,7 @@ public final class StreamJsonParser {
         try {
             BufferedReader lines = new BufferedReader(output);
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                parser.accept(line.strip());
+                parser.accept(line);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -63,16 +73,15 @@ public final class StreamJsonParser {
         return parser.outcome();
     }
 
-    private void accept(String line) {
+    /** One line of the log (surrounding blanks are ignored). */
+    public void accept(String line) {
+        line = line.strip();
         if (line.isEmpty()) {
             return;
         }
         JsonNode event = line.startsWith("{") ? read(line) : null;
         if (event == null || !event.path("type").isTextual()) {
-            otherLines.addLast(line);
-            if (otherLines.size() > MAX_OTHER_LINES) {
-                otherLines.removeFirst();
-            }
+            other(line.length() > MAX_OTHER_LINE_CHARS ? line.substring(0, MAX_OTHER_LINE_CHARS) + "…" : line);
             return;
         }
         apiRetries = apiRetries.next(event);
@@ -92,7 +101,7 @@ public final class StreamJsonParser {
                     lastAssistantUuid = uuid != null && UUID.matcher(uuid).matches() ? uuid : lastAssistantUuid;
                     for (JsonNode block : event.path("message").path("content")) {
                         if (block.path("type").asText().equals("text")) {
-                            assistantText.add(block.path("text").asText());
+                            addText(block.path("text").asText());
                         }
                     }
                 }
@@ -113,7 +122,39 @@ public final class StreamJsonParser {
         }
     }
 
-    private RunOutcome outcome() {
+    /**
+     * A line too long to be read ({@code bytes} long, {@code start} its beginning): not an event the run's outcome can
+     * use, but said among the other lines, so a result lost this way is explained.
+     */
+    public void skipped(String start, long bytes) {
+        other("[a line of " + bytes + " bytes was too long to read: " + start.strip() + "…]");
+    }
+
+    private void other(String line) {
+        otherLines.addLast(line);
+        if (otherLines.size() > MAX_OTHER_LINES) {
+            otherLines.removeFirst();
+        }
+    }
+
+    private void addText(String text) {
+        if (textCut) {
+            return;
+        }
+        if (textBlocks++ > 0) {
+            text = "\n" + text;
+        }
+        int room = MAX_TEXT_CHARS - assistantText.length();
+        if (text.length() > room) {
+            assistantText.append(text, 0, room);
+            textCut = true;
+        } else {
+            assistantText.append(text);
+        }
+    }
+
+    /** What the log said, as far as it was read. */
+    public RunOutcome outcome() {
         boolean hasResult = result != null;
         JsonNode r = hasResult ? result : JSON.missingNode();
         boolean isError = r.path("is_error").asBoolean(false);
@@ -142,7 +183,7 @@ public final class StreamJsonParser {
                 runCost(r, costUsd),
                 usage(r.path("usage")),
                 denials,
-                String.join("\n", assistantText),
+                assistantText.toString() + (textCut ? "…" : ""),
                 lastAssistantUuid,
                 List.copyOf(errors),
                 List.copyOf(otherLines),

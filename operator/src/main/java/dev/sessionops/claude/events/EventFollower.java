@@ -23,6 +23,7 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.cli.ModelApiRetries;
+import dev.sessionops.claude.cli.StreamJsonParser;
 import dev.sessionops.claude.history.ConversationKey;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -97,11 +98,11 @@ public class EventFollower {
     }
 
     /**
-     * The run has ended and {@code log} is its whole pod log (null when none is left): appends what the follower has
-     * not (it may have been behind, or not running at all), lets the stream expire, stops the follower. Done before
-     * the message's final status is written, so a subscriber who sees the message finished finds every event.
+     * The run has ended and {@code log} is what its pod log held (null when none is left): appends what the follower
+     * has not (it may have been behind, or not running at all), lets the stream expire, stops the follower. Done
+     * before the message's final status is written, so a subscriber who sees the message finished finds every event.
      */
-    public void runEnded(ClaudeMessage message, String log) {
+    public void runEnded(ClaudeMessage message, RunLog log) {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
         podWaiting.remove(message.getMetadata().getUid());
@@ -109,7 +110,7 @@ public class EventFollower {
         try {
             long last = store.last(key).map(EventEntry::line).orElse(0L);
             if (log != null) {
-                for (LogLines.Line line : LogLines.of(log)) {
+                for (LogLines.Line line : log.tail()) {
                     if (line.number() > last) {
                         StreamJsonLine.type(line.text()).ifPresent(type -> store.append(key, line.number(), type, line.text()));
                     }
@@ -135,15 +136,19 @@ public class EventFollower {
     }
 
     /**
-     * The run's stream-json lines as its live events hold them, one per line (empty when there are none): the record
-     * of a run whose pod is gone, as when a cancel stopped it (a pod log is deleted with its pod).
+     * The run as its live events hold it (empty when there are none), parsed entry by entry: the record of a run
+     * whose pod is gone, as when a cancel stopped it (a pod log is deleted with its pod).
      */
-    public Optional<String> recordedLog(ClaudeMessage message) {
+    public Optional<RunLog> recordedLog(ClaudeMessage message) {
         try {
             List<EventEntry> entries = store.range(keyOf(message), null, null, (int) Math.min(Integer.MAX_VALUE,
                     store.maxLength()));
-            return entries.isEmpty() ? Optional.empty()
-                    : Optional.of(String.join("\n", entries.stream().map(EventEntry::data).toList()) + "\n");
+            if (entries.isEmpty()) {
+                return Optional.empty();
+            }
+            StreamJsonParser parser = new StreamJsonParser();
+            entries.forEach(e -> parser.accept(e.data()));
+            return Optional.of(RunLog.of(parser.outcome()));
         } catch (RuntimeException e) {
             LOG.debugf("events of %s unreadable: %s", message.getMetadata().getName(), e.getMessage());
             return Optional.empty();
@@ -308,7 +313,8 @@ public class EventFollower {
                     if (line.number() <= consumed) {
                         continue;
                     }
-                    Optional<String> type = StreamJsonLine.type(line.text());
+                    // a line over the cap is no event: only its start is here
+                    Optional<String> type = line.skipped() ? Optional.empty() : StreamJsonLine.type(line.text());
                     type.ifPresent(t -> store.append(key, line.number(), t, line.text()));
                     consumed = line.number();
                     if (type.filter(StreamJsonLine.RESULT::equals).isPresent()) {

@@ -1,8 +1,6 @@
 package dev.sessionops.claude.message;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.Optional;
 
@@ -10,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.events.PodLogStream;
+import dev.sessionops.claude.events.RunLog;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * Reads the CLI's stream-json output of a finished Job from its pod's log. One plain GET of {@code pods/log}
  * ({@link PodLogStream}): Fabric8's {@code getLog()} first waits for the pod with a list and a watch, which the
- * operator's RBAC rightly does not grant (a 403 under load).
+ * operator's RBAC rightly does not grant (a 403 under load). The log is parsed as it arrives, never held whole
+ * ({@link RunLog}): a run may print hundreds of megabytes.
  */
 @ApplicationScoped
 public class JobLogs {
@@ -31,7 +31,7 @@ public class JobLogs {
     }
 
     /** The claude container's log of the Job's newest pod, or empty when no pod (or log) is left. */
-    public Optional<String> read(Job job) {
+    public Optional<RunLog> read(Job job) {
         String namespace = job.getMetadata().getNamespace();
         try {
             Optional<Pod> pod = client.pods().inNamespace(namespace)
@@ -41,9 +41,9 @@ public class JobLogs {
             if (pod.isEmpty()) {
                 return Optional.empty();
             }
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            logs.read(namespace, pod.get().getMetadata().getName(), false, log::writeBytes, () -> false);
-            return Optional.of(log.toString(StandardCharsets.UTF_8));
+            RunLog.Reader log = RunLog.reader();
+            logs.read(namespace, pod.get().getMetadata().getName(), false, log, () -> false);
+            return Optional.of(log.finish());
         } catch (PodLogStream.Refused e) {
             if (e.code() == 404) {
                 return Optional.empty();

@@ -10,6 +10,7 @@ import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.events.PodWaiting;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.cli.RunOutcome;
+import dev.sessionops.claude.events.RunLog;
 import dev.sessionops.claude.history.Recorded;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
@@ -64,13 +65,17 @@ public record MessageObservation(MessagePhase phase, String reason, String condi
     }
 
     /**
-     * A finished run's log (null: unreadable) and the CLI's outcome parsed from it (null: no log); {@code settling}
-     * when it comes from the live events while they are still being written (the pod gone, its last lines on the
-     * way).
+     * A finished run's log as read (null: no log, nor live events); {@code settling} when it comes from the live
+     * events while they are still being written (the pod gone, its last lines on the way).
      */
-    public record FinishedRun(String log, RunOutcome outcome, boolean settling) {
-        public FinishedRun(String log, RunOutcome outcome) {
-            this(log, outcome, false);
+    public record FinishedRun(RunLog log, boolean settling) {
+        public FinishedRun(RunLog log) {
+            this(log, false);
+        }
+
+        /** The CLI's outcome parsed from the log; null when there is none. */
+        public RunOutcome outcome() {
+            return log == null ? null : log.outcome();
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.cli.StreamJsonParser;
 import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.events.RunLog;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
@@ -65,14 +65,13 @@ final class MessageObserver {
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),
                 memo(() -> redis(() -> key.map(k -> history.recorded(k, message.getMetadata().getUid())).orElse(Recorded.NO))),
                 memo(() -> {
-                    Optional<String> log = seen == null ? Optional.empty() : logs.read(seen);
+                    Optional<RunLog> log = seen == null ? Optional.empty() : logs.read(seen);
                     if (log.isPresent()) {
-                        return new FinishedRun(log.get(), StreamJsonParser.parse(log.get()));
+                        return new FinishedRun(log.get());
                     }
                     // the pod (and its log) gone: what the live events captured of the run
                     boolean settling = liveEvents.isFollowing(message);
-                    Optional<String> events = liveEvents.recordedLog(message);
-                    return new FinishedRun(events.orElse(null), events.map(StreamJsonParser::parse).orElse(null), settling);
+                    return new FinishedRun(liveEvents.recordedLog(message).orElse(null), settling);
                 }),
                 waitReason -> Duration.between(Waiting.since(message, waitReason), Instant.now()),
                 pendingTimeout,

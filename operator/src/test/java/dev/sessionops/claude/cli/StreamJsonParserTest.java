@@ -224,6 +224,25 @@ class StreamJsonParserTest {
     }
 
     @Test
+    void whatItKeepsIsBoundedWhateverTheRunPrints() {
+        StreamJsonParser parser = new StreamJsonParser();
+        String block = "z".repeat(100_000);
+        for (int i = 0; i < 30; i++) { // 3 M characters of assistant text
+            parser.accept("{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"" + block + "\"}]}}");
+        }
+        parser.accept("x".repeat(50_000)); // a stray line
+        parser.skipped("{\"type\":\"result\",\"result\":\"aaa", 30_000_000);
+        RunOutcome o = parser.outcome();
+        assertEquals(StreamJsonParser.MAX_TEXT_CHARS + 1, o.assistantText().length(), "capped, with a mark");
+        assertTrue(o.assistantText().endsWith("z…"));
+        assertEquals(StreamJsonParser.MAX_OTHER_LINE_CHARS + 1, o.otherLines().get(0).length());
+        assertFalse(o.hasResult(), "a result line too long to read is no result");
+        assertEquals("[a line of 30000000 bytes was too long to read: {\"type\":\"result\",\"result\":\"aaa…]",
+                o.otherLines().get(1));
+        assertTrue(o.errorMessage().contains("30000000 bytes was too long to read"), o.errorMessage());
+    }
+
+    @Test
     void disallowedToolCalledAnywayCountsAsADenialThoughTheRunSucceeds() throws IOException {
         RunOutcome o = fixture("disallowed-tool");
         assertTrue(o.succeeded());

@@ -28,6 +28,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.wire.ApiPaths;
 import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.events.RunLog;
 import dev.sessionops.claude.events.EventStore;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.http.EventStreamer;
@@ -124,7 +125,9 @@ class EventStreamIT extends EndToEndTest {
 
         // reading the log again (a restarted follower, a replayed completion) appends nothing twice
         long length = xlen(key);
-        follower.runEnded(done, run.log());
+        RunLog.Reader reread = RunLog.reader();
+        reread.accept(run.log().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        follower.runEnded(done, reread.finish());
         follower.follow(done, done.getStatus().getJobName());
         Thread.sleep(1000);
         assertEquals(length, xlen(key));

@@ -134,13 +134,13 @@ class MessageTransitionTest {
 
         Obs run(RunOutcome outcome) {
             return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, resume,
-                    recorded, () -> new FinishedRun("log", outcome));
+                    recorded, () -> new FinishedRun(dev.sessionops.claude.events.RunLog.of(outcome)));
         }
 
         /** The run's events are still being written (its follower runs). */
         Obs settling() {
             return new Obs(phase, reason, conditionText, jobName, pending, cancel, job, modelApi, session, plan, resume,
-                    recorded, () -> new FinishedRun("log", null, true));
+                    recorded, () -> new FinishedRun(null, true));
         }
 
         Obs with(Session s) {

@@ -2,6 +2,7 @@ package dev.sessionops.claude.testing;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.events.EventFollower;
+import dev.sessionops.claude.events.RunLog;
 
 /**
  * Live events are a view for the HTTP API (Redis Streams, a thread per run), nothing the reconcilers decide on: for
@@ -17,7 +18,7 @@ public final class NoLiveEvents extends EventFollower {
     }
 
     @Override
-    public void runEnded(ClaudeMessage message, String log) {
+    public void runEnded(ClaudeMessage message, RunLog log) {
     }
 
     @Override
