@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -26,7 +27,7 @@ public class EventStore {
     // KEYS: stream. ARGV: line, maxLength, type, data, ttlAfterFinished (s), unfinishedTtl (s).
     // Appends only past the last line already there, so a follower re-reading the log (restart, reconnect, a second
     // follower racing it) never writes a line twice.
-    static final String APPEND_SCRIPT = """
+    static final LuaScript APPEND_SCRIPT = new LuaScript("""
             local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
             if #last > 0 then
               local fields = last[1][2]
@@ -41,7 +42,7 @@ public class EventStore {
               redis.call('EXPIRE', KEYS[1], ARGV[6])
             end
             return id
-            """;
+            """);
 
     private final RedisDataSource redis;
     private final Duration ttlAfterFinished;
@@ -59,7 +60,7 @@ public class EventStore {
      * @return true when it was appended
      */
     public boolean append(String key, long line, String type, String data) {
-        Response r = redis.execute("EVAL", APPEND_SCRIPT, "1", key, Long.toString(line), Long.toString(maxLength), type,
+        Response r = APPEND_SCRIPT.execute(redis, "1", key, Long.toString(line), Long.toString(maxLength), type,
                 data, Long.toString(seconds(ttlAfterFinished)), Long.toString(seconds(UNFINISHED_TTL)));
         return r != null;
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.sessionops.claude.api.v1alpha1.GatewayUsage;
+import dev.sessionops.claude.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -23,7 +24,7 @@ public final class UsageLedger implements UsageRecorder {
     public static final String BUDGET = "budget";
 
     // KEYS: usage, spend. ARGV: input, output, cache creation, cache read, cost, usage ttl, spend ttl
-    static final String RECORD = """
+    static final LuaScript RECORD = new LuaScript("""
             redis.call('HINCRBY', KEYS[1], 'requests', 1)
             redis.call('HINCRBY', KEYS[1], 'inputTokens', ARGV[1])
             redis.call('HINCRBY', KEYS[1], 'outputTokens', ARGV[2])
@@ -34,7 +35,7 @@ public final class UsageLedger implements UsageRecorder {
             redis.call('INCRBYFLOAT', KEYS[2], ARGV[5])
             redis.call('EXPIRE', KEYS[2], ARGV[7])
             return 1
-            """;
+            """);
 
     private final RedisDataSource redis;
     private final Duration window;
@@ -53,7 +54,7 @@ public final class UsageLedger implements UsageRecorder {
     @Override
     public void record(TokenClaims claims, ResponseUsage usage) {
         ResponseUsage u = usage.orZero();
-        redis.execute("EVAL", RECORD, "2", usageKey(claims.namespace(), claims.messageUid()),
+        RECORD.execute(redis, "2", usageKey(claims.namespace(), claims.messageUid()),
                 spendKey(claims.namespace(), clock.instant()), Long.toString(u.inputTokens()), Long.toString(u.outputTokens()),
                 Long.toString(u.cacheCreationInputTokens()), Long.toString(u.cacheReadInputTokens()),
                 Double.toString(ModelPrices.costUsd(u)), Long.toString(USAGE_TTL.toSeconds()),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import dev.sessionops.claude.redis.LuaScript;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -35,7 +37,7 @@ public class HistoryStore {
     // The index field (uid -> "start:count", start absolute) is written with the entries, so it always names exactly
     // them; a failed message gets "start:0", so every message recorded since the index exists has a field. Past
     // maxEntries the oldest entries go, whole turns (a prompt and its reply) at a time, counted in meta's "trimmed".
-    static final String RECORD_SCRIPT = """
+    static final LuaScript RECORD_SCRIPT = new LuaScript("""
             if redis.call('EXISTS', KEYS[7]) == 1 then return -1 end
             if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
             redis.call('HSET', KEYS[6], ARGV[1], ARGV[13])
@@ -66,11 +68,11 @@ public class HistoryStore {
             redis.call('HINCRBY', KEYS[3], 'cacheCreationInputTokens', ARGV[10])
             redis.call('HINCRBY', KEYS[3], 'cacheReadInputTokens', ARGV[11])
             return 1
-            """;
+            """);
 
     // KEYS: the conversation's keys named by UID, then the same by name only (before UIDs), in SUFFIXES order.
     // Renames the old keys to the new ones once, unless the new ones exist already (same slot: one hash tag).
-    static final String ADOPT_SCRIPT = """
+    static final LuaScript ADOPT_SCRIPT = new LuaScript("""
             local n = #KEYS / 2
             for i = 1, n do
               if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
@@ -83,32 +85,32 @@ public class HistoryStore {
               end
             end
             return moved
-            """;
+            """);
     static final List<String> SUFFIXES = List.of("history", "meta", "chain", "applied", "index", "outcomes");
 
     // KEYS: every key of the conversation, then its deleted marker. ARGV: seconds the marker lasts.
-    static final String DELETE_SCRIPT = """
+    static final LuaScript DELETE_SCRIPT = new LuaScript("""
             for i = 1, #KEYS - 1 do redis.call('DEL', KEYS[i]) end
             redis.call('SET', KEYS[#KEYS], '1', 'EX', ARGV[1])
             return 1
-            """;
+            """);
     /** How long a deleted conversation refuses late records: longer than any run can outlast its session. */
     static final long DELETED_MARKER_SECONDS = 7 * 24 * 3600;
 
     // KEYS: applied, outcomes. ARGV: uid. {0}: not recorded; {1}: recorded, no outcome kept; {1, outcomeJson}.
-    static final String RECORDED_SCRIPT = """
+    static final LuaScript RECORDED_SCRIPT = new LuaScript("""
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {0} end
             local outcome = redis.call('HGET', KEYS[2], ARGV[1])
             if outcome then return {1, outcome} end
             return {1}
-            """;
+            """);
 
     // KEYS: index, applied, history, meta. ARGV: uid, offset, limit.
     // Returns {count, gone, entries of the page} from the message's index field: one HGET and one LRANGE of the page
     // only; gone is how many of the message's own entries were trimmed (the page starts after them). Without a
     // field: {0} when the message is not recorded (yet), {-1} when it was recorded before the index existed (the
     // caller then scans the history for it).
-    static final String MESSAGE_PAGE_SCRIPT = """
+    static final LuaScript MESSAGE_PAGE_SCRIPT = new LuaScript("""
             local at = redis.call('HGET', KEYS[1], ARGV[1])
             if not at then
               if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return {-1} end
@@ -123,13 +125,13 @@ public class HistoryStore {
             local last = math.min(count, tonumber(ARGV[2]) + tonumber(ARGV[3])) - 1
             if last < first then return {count, gone, {}} end
             return {count, gone, redis.call('LRANGE', KEYS[3], start - trimmed + first, start - trimmed + last)}
-            """;
+            """);
 
     // KEYS: history, meta. ARGV: offset (absolute), count (-1: to the end).
     // Returns {trimmed, total, entries}: the entries kept at positions offset to offset + count - 1 (those before
     // trimmed are gone), how many the oldest kept one has before it, how many were ever recorded. One round trip, so
     // the page and its figures agree.
-    static final String HISTORY_PAGE_SCRIPT = """
+    static final LuaScript HISTORY_PAGE_SCRIPT = new LuaScript("""
             local trimmed = tonumber(redis.call('HGET', KEYS[2], 'trimmed') or '0')
             local total = trimmed + redis.call('LLEN', KEYS[1])
             local first = math.max(tonumber(ARGV[1]), trimmed)
@@ -137,7 +139,7 @@ public class HistoryStore {
             if tonumber(ARGV[2]) >= 0 then last = math.min(last, tonumber(ARGV[1]) + tonumber(ARGV[2]) - 1) end
             if last < first then return {trimmed, total, {}} end
             return {trimmed, total, redis.call('LRANGE', KEYS[1], first - trimmed, last - trimmed)}
-            """;
+            """);
 
     // The operations, as the error metric names them.
     static final String RECORD = "record";
@@ -193,8 +195,8 @@ public class HistoryStore {
         adopt(key);
         String user = toJson(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(), c.messageName()));
         String assistant = toJson(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(), c.messageName()));
-        Response r = call(RECORD, "EVAL", RECORD_SCRIPT, "7", key.applied(), key.history(), key.meta(), key.chain(), key.index(),
-                key.outcomes(), key.deleted(),
+        Response r = call(RECORD, RECORD_SCRIPT, "7", key.applied(), key.history(), key.meta(), key.chain(),
+                key.index(), key.outcomes(), key.deleted(),
                 c.messageUid(), c.succeeded() ? "1" : "0", user, assistant, nullToEmpty(c.sessionId()), c.completedAt(),
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()),
@@ -215,16 +217,16 @@ public class HistoryStore {
         List<String> keys = new ArrayList<>();
         SUFFIXES.forEach(suffix -> keys.add(key.prefix() + suffix));
         SUFFIXES.forEach(suffix -> keys.add(key.legacyPrefix() + suffix));
-        List<String> args = new ArrayList<>(List.of(ADOPT_SCRIPT, Integer.toString(keys.size())));
+        List<String> args = new ArrayList<>(List.of(Integer.toString(keys.size())));
         args.addAll(keys);
-        call(ADOPT, "EVAL", args.toArray(String[]::new));
+        call(ADOPT, ADOPT_SCRIPT, args.toArray(String[]::new));
         adopted.add(key);
     }
 
     /** Whether the message's run is in the history already (its UID is in the applied set), and how it ended. */
     public Recorded recorded(ConversationKey key, String messageUid) {
         adopt(key);
-        Response r = call(RECORD, "EVAL", RECORDED_SCRIPT, "2", key.applied(), key.outcomes(), messageUid);
+        Response r = call(RECORD, RECORDED_SCRIPT, "2", key.applied(), key.outcomes(), messageUid);
         if (r == null || r.get(0).toInteger() == 0) {
             return Recorded.NO;
         }
@@ -253,15 +255,15 @@ public class HistoryStore {
     }
 
     // KEYS: applied, meta. ARGV: uid. {1}: recorded; {0, currentSessionId, resumeAt} (false for a missing field).
-    static final String NEXT_TURN_SCRIPT = """
+    static final LuaScript NEXT_TURN_SCRIPT = new LuaScript("""
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {1} end
             local at = redis.call('HMGET', KEYS[2], 'currentSessionId', 'resumeAt')
             return {0, at[1], at[2]}
-            """;
+            """);
 
     public NextTurn nextTurn(ConversationKey key, String messageUid) {
         adopt(key);
-        Response r = call(CURRENT_SESSION_ID, "EVAL", NEXT_TURN_SCRIPT, "2", key.applied(), key.meta(), messageUid);
+        Response r = call(CURRENT_SESSION_ID, NEXT_TURN_SCRIPT, "2", key.applied(), key.meta(), messageUid);
         if (r != null && r.get(0).toInteger() == 1) {
             return new NextTurn(true, null);
         }
@@ -314,7 +316,7 @@ public class HistoryStore {
     /** The entries at absolute positions {@code offset} to {@code offset + count - 1} still kept; {@code count} < 0: to the end. */
     public Page page(ConversationKey key, long offset, long count) {
         adopt(key);
-        Response r = call(HISTORY, "EVAL", HISTORY_PAGE_SCRIPT, "2", key.history(), key.meta(), Long.toString(offset),
+        Response r = call(HISTORY, HISTORY_PAGE_SCRIPT, "2", key.history(), key.meta(), Long.toString(offset),
                 Long.toString(count));
         return new Page(entries(key, r.get(2)), r.get(0).toLong(), r.get(1).toLong());
     }
@@ -339,7 +341,7 @@ public class HistoryStore {
      */
     public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
         adopt(key);
-        Response r = call(HISTORY, "EVAL", MESSAGE_PAGE_SCRIPT, "4", key.index(), key.applied(), key.history(), key.meta(),
+        Response r = call(HISTORY, MESSAGE_PAGE_SCRIPT, "4", key.index(), key.applied(), key.history(), key.meta(),
                 messageUid, Long.toString(offset), Integer.toString(limit));
         long total = r.get(0).toLong();
         if (total >= 0) {
@@ -378,15 +380,24 @@ public class HistoryStore {
      */
     public void delete(ConversationKey key) {
         adopt(key);
-        call(DELETE, "EVAL", DELETE_SCRIPT, "7", key.history(), key.meta(), key.chain(), key.applied(), key.index(),
+        call(DELETE, DELETE_SCRIPT, "7", key.history(), key.meta(), key.chain(), key.applied(), key.index(),
                 key.outcomes(), key.deleted(), Long.toString(DELETED_MARKER_SECONDS));
         adopted.remove(key);
     }
 
     /** One Redis command; {@code operation} (one of {@link #OPERATIONS}) names it in the error metric. */
     private Response call(String operation, String command, String... args) {
+        return call(operation, command, () -> redis.execute(command, args));
+    }
+
+    /** One script ({@link LuaScript}: EVALSHA), with its number of keys, its keys and its arguments. */
+    private Response call(String operation, LuaScript script, String... keysCountKeysAndArgs) {
+        return call(operation, "EVALSHA", () -> script.execute(redis, keysCountKeysAndArgs));
+    }
+
+    private Response call(String operation, String command, Supplier<Response> send) {
         try {
-            return redis.execute(command, args);
+            return send.get();
         } catch (RuntimeException e) {
             metrics.historyStoreError(operation);
             throw new HistoryStoreUnavailableException("Redis " + command + " failed: " + e.getMessage(), e);
