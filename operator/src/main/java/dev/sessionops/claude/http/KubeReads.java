@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.session.MessageQueue;
+import dev.sessionops.claude.queue.MessageQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**

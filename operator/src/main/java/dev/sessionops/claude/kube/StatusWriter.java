@@ -55,13 +55,9 @@ public final class StatusWriter {
         String patch = Serialization.asJson(List.of(
                 Map.of("op", "add", "path", "/metadata/resourceVersion", "value", version),
                 Map.of("op", "add", "path", "/status", "value", status)));
-        @SuppressWarnings("unchecked")
-        Class<T> type = (Class<T>) resource.getClass();
         try {
-            return client.resources(type).inNamespace(resource.getMetadata().getNamespace())
-                    .withName(resource.getMetadata().getName())
-                    .subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON), patch);
+            // on the resource as read, not by name: Fabric8 GETs a resource it does not hold before patching it
+            return client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
         } catch (KubernetesClientException e) {
             throw StaleResourceException.orRethrow(resource, e);
         }

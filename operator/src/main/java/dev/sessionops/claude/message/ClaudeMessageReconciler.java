@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import dev.sessionops.claude.queue.SessionOwnership;
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
@@ -21,6 +22,7 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.OwnerReferences;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -84,6 +86,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     private final OperatorConfig config;
 
     private final RunSlots slots;
+    /** A session's messages from this controller's cache (by index); null until the SDK hands over the cache. */
+    private volatile java.util.function.Function<ClaudeSession, List<ClaudeMessage>> sessionMessages;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots) {
@@ -98,7 +102,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         this.history = history;
         this.metrics = metrics;
         this.liveEvents = liveEvents;
-        this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout(), slots);
+        this.observer = new MessageObserver(planner, history, logs, liveEvents, config.pendingTimeout(), slots,
+                () -> sessionMessages);
         this.effects = new MessageEffects(history, events, config, metrics, liveEvents,
                 gateway == null ? GatewayFacts.NONE : new GatewayFacts(gateway));
         this.events = events;
@@ -111,6 +116,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         metrics.countMessagesIn(primaries::list);
         primaries.addIndexer(BY_SESSION, m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? List.of()
                 : List.of(sessionIndexKey(m.getMetadata().getNamespace(), m.getSpec().getSessionRef().getName())));
+        sessionMessages = s -> primaries.byIndex(BY_SESSION, sessionIndexKey(s.getMetadata().getNamespace(),
+                s.getMetadata().getName()));
 
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeMessage.class)
                 .withName("jobs")
@@ -257,14 +264,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         var owner = new OwnerReferenceBuilder().withApiVersion(session.getApiVersion()).withKind(session.getKind())
                 .withName(session.getMetadata().getName()).withUid(session.getMetadata().getUid())
                 .withBlockOwnerDeletion(false).withController(false).build();
-        ClaudeMessage edited = context.getClient().resources(ClaudeMessage.class)
-                .inNamespace(message.getMetadata().getNamespace())
-                .withName(message.getMetadata().getName())
-                .edit(m -> {
-                    m.getMetadata().getOwnerReferences().removeIf(o -> owner.getUid().equals(o.getUid()));
-                    m.getMetadata().getOwnerReferences().add(owner);
-                    return m;
-                });
+        ClaudeMessage edited = OwnerReferences.add(context.getClient(), message, owner);
         message.getMetadata().setResourceVersion(edited.getMetadata().getResourceVersion());
         message.getMetadata().setOwnerReferences(edited.getMetadata().getOwnerReferences()); // names its conversation
     }

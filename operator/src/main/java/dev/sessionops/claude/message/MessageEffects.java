@@ -144,9 +144,8 @@ final class MessageEffects {
         status.setResumedFrom(resumeFrom);
         status.setStartedAt(Conditions.now());
         status.setObservedGeneration(message.getMetadata().getGeneration());
+        // no Event: a routine step, in the condition and the Job's own Events (each Event is a write to etcd)
         setCondition(message, Conditions.UNKNOWN, Reasons.JOB_CREATED, MessageTransition.runningText(job));
-        events.normal(message, Reasons.JOB_CREATED, "Started Job " + job.getMetadata().getName()
-                + (resumeFrom == null ? "" : ", resuming Claude session " + resumeFrom));
         return writeStatus(message, context);
     }
 
@@ -423,7 +422,10 @@ final class MessageEffects {
         return control;
     }
 
-    /** A non-final state; the Event is written only when the reason changes, so waiting never floods events. */
+    /**
+     * A non-final state; a Warning Event only when the reason changes, so waiting never floods events. Waiting in its
+     * session's queue is routine: its condition says so, without an Event.
+     */
     private UpdateControl<ClaudeMessage> waiting(ClaudeMessage message, Wait wait, Context<ClaudeMessage> context) {
         ClaudeMessageStatus status = message.getStatus();
         boolean newReason = !wait.reason().equals(reasonOf(message));
@@ -435,12 +437,8 @@ final class MessageEffects {
         status.setWaitingSince(since);
         status.setPhase(wait.phase());
         status.setObservedGeneration(message.getMetadata().getGeneration());
-        if (newReason) {
-            if (Reasons.QUEUED.equals(wait.reason())) {
-                events.normal(message, wait.reason(), wait.text());
-            } else {
-                events.warning(message, wait.reason(), wait.text());
-            }
+        if (newReason && !Reasons.QUEUED.equals(wait.reason())) {
+            events.warning(message, wait.reason(), wait.text());
         }
         UpdateControl<ClaudeMessage> control = changed ? writeStatus(message, context) : UpdateControl.noUpdate();
         return wait.recheck() == null ? control : control.rescheduleAfter(wait.recheck());

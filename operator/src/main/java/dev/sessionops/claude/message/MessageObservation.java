@@ -50,7 +50,17 @@ public record MessageObservation(MessagePhase phase, String reason, String condi
         ONE_SHOT,
         MISSING,
         SUSPENDED,
-        ACTIVE
+        ACTIVE,
+        /**
+         * Active, and it starts this message as soon as it sees it ({@link dev.sessionops.claude.queue.MessageQueue#startsNow}): no "Queued"
+         * status first, the Job's event brings the message Running.
+         */
+        STARTS_IT;
+
+        /** The session runs its queue (it may start this message now or later). */
+        public boolean active() {
+            return this == ACTIVE || this == STARTS_IT;
+        }
     }
 
     /** The planner's answer: a plan, or the problem that stops the message (waiting or invalid). */

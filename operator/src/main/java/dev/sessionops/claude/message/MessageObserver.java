@@ -2,9 +2,12 @@ package dev.sessionops.claude.message;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.sessionops.claude.queue.MessageQueue;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.events.EventFollower;
@@ -33,8 +36,12 @@ final class MessageObserver {
     private final EventFollower liveEvents;
     private final RunSlots slots;
 
+    /** The messages naming a session, from the message cache's index (null until the reconciler has its cache). */
+    private final Supplier<Function<ClaudeSession, List<ClaudeMessage>>> sessionMessages;
+
     MessageObserver(RunPlanner planner, HistoryStore history, JobLogs logs, EventFollower liveEvents,
-            Duration pendingTimeout, RunSlots slots) {
+            Duration pendingTimeout, RunSlots slots, Supplier<Function<ClaudeSession, List<ClaudeMessage>>> sessionMessages) {
+        this.sessionMessages = sessionMessages;
         this.liveEvents = liveEvents;
         this.slots = slots;
         this.pendingTimeout = pendingTimeout;
@@ -48,7 +55,8 @@ final class MessageObserver {
         String sessionName = message.getSpec().getSessionRef() == null ? null : message.getSpec().getSessionRef().getName();
         Session sessionFact = sessionName == null ? Session.ONE_SHOT
                 : session == null ? Session.MISSING
-                : Boolean.TRUE.equals(session.getSpec().getSuspend()) ? Session.SUSPENDED : Session.ACTIVE;
+                : Boolean.TRUE.equals(session.getSpec().getSuspend()) ? Session.SUSPENDED
+                : startsNow(message, session) ? Session.STARTS_IT : Session.ACTIVE;
         // The cache alone: a one-shot's Job is created into it, a session's Job is adopted from its event, and a new
         // leader starts from a full LIST; so a status naming a Job the cache lacks means the Job was deleted.
         Job job = context.getSecondaryResource(Job.class).orElse(null);
@@ -79,7 +87,14 @@ final class MessageObserver {
                         message.getMetadata().getName(), false, message.getMetadata().getUid()))));
     }
 
-    private PlanCheck plan(ClaudeMessage message, ClaudeSession session) {
+    /** Only for a message never reconciled, the one case it changes anything; the cache's index, no request. */
+    private boolean startsNow(ClaudeMessage message, ClaudeSession session) {
+        var messages = sessionMessages.get();
+        return message.getStatus().getPhase() == null && messages != null
+                && MessageQueue.startsNow(session, message, messages.apply(session));
+    }
+
+        private PlanCheck plan(ClaudeMessage message, ClaudeSession session) {
         try {
             return PlanCheck.ok(planner.plan(message, session));
         } catch (MessageProblem p) {

@@ -201,7 +201,7 @@ public final class MessageTransition {
         if (o.session() == Session.MISSING) {
             return new Wait(MessagePhase.Pending, Reasons.SESSION_NOT_FOUND, "waiting for ClaudeSession " + o.sessionName(), null);
         }
-        if (o.session() == Session.ACTIVE && o.phase() == MessagePhase.Queued
+        if (o.session().active() && o.phase() == MessagePhase.Queued
                 && (Reasons.QUEUED.equals(o.reason()) || Reasons.CONCURRENCY_LIMIT.equals(o.reason()))) {
             return NOTHING; // validated when it was queued; the session plans it again when it starts it
         }
@@ -222,7 +222,10 @@ public final class MessageTransition {
         if (o.session() == Session.SUSPENDED) {
             return new Wait(MessagePhase.Queued, Reasons.SESSION_SUSPENDED, "session " + o.sessionName() + " is suspended", null);
         }
-        if (o.session() == Session.ACTIVE) {
+        if (o.session() == Session.STARTS_IT && o.phase() == null) {
+            return NOTHING; // validated; its session creates its Job now, whose event brings it Running: one write
+        }
+        if (o.session().active()) {
             return new Wait(MessagePhase.Queued, Reasons.QUEUED, "session " + o.sessionName()
                     + " starts it when the messages before it have finished", null);
         }

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.sessionops.claude.queue.MessageQueue;
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.api.runner.JobNames;
@@ -30,7 +31,7 @@ import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.NamespaceGuard;
 import dev.sessionops.claude.message.RunPlanner;
-import dev.sessionops.claude.message.SessionOwnership;
+import dev.sessionops.claude.queue.SessionOwnership;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -165,13 +166,35 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
                 : conflict ? SessionDispatch.Decision.hold("the state volume is not this session's")
                 : resetting ? SessionDispatch.Decision.hold("a new conversation starts after the run under way")
                 : SessionDispatch.next(suspended, status.getActiveMessage(), messages, jobs);
+        // the summary before a claim, so the claim's status write carries it: one session write per dispatch
+        status.setCreated(session.getMetadata().getCreationTimestamp());
+        status.setObservedGeneration(generation);
+        try {
+            ConversationSummary summary = history.summary(ConversationKey.of(session));
+            status.setCurrentSessionId(summary.currentSessionId());
+            status.setSessionChain(summary.chain());
+            status.setMessageCount(summary.messageCount());
+            status.setLastActive(summary.lastActive());
+            status.setTotalCostUsd(summary.totalCostUsd());
+            status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
+                    summary.cacheReadInputTokens()));
+            if (!conflict && refused.isEmpty()) {
+                Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable",
+                        generation);
+            }
+        } catch (HistoryStoreUnavailableException e) {
+            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
+                events.warning(session, "HistoryStoreUnavailable", e.getMessage());
+            }
+            recheck = earliest(recheck, RECHECK);
+        }
         if (decision.start() != null) {
             SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
             if (plan.start() != null && claim(session, plan.start().head(), context)) {
                 before = SessionStatuses.copy(status);
                 context.managedWorkflowAndDependentResourceContext().put(HeadJobDependent.PLANNED, plan.start());
             }
-            recheck = plan.recheck();
+            recheck = earliest(recheck, plan.recheck());
         }
         if (refused.isPresent()) {
             // no state volume either: nothing of the session's is made there
@@ -195,27 +218,6 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         metrics.sessionQueue(session.getMetadata().getNamespace(), session.getMetadata().getName(),
                 MessageQueue.waiting(messages));
         status.setActiveMessage(activeMessage(status.getActiveMessage(), messages));
-        status.setCreated(session.getMetadata().getCreationTimestamp());
-        status.setObservedGeneration(generation);
-        try {
-            ConversationSummary summary = history.summary(ConversationKey.of(session));
-            status.setCurrentSessionId(summary.currentSessionId());
-            status.setSessionChain(summary.chain());
-            status.setMessageCount(summary.messageCount());
-            status.setLastActive(summary.lastActive());
-            status.setTotalCostUsd(summary.totalCostUsd());
-            status.setUsage(new Usage(summary.inputTokens(), summary.outputTokens(), summary.cacheCreationInputTokens(),
-                    summary.cacheReadInputTokens()));
-            if (!conflict && refused.isEmpty()) {
-                Conditions.set(status.getConditions(), READY, Conditions.TRUE, "Ready", "state volume requested, history reachable",
-                        generation);
-            }
-        } catch (HistoryStoreUnavailableException e) {
-            if (Conditions.set(status.getConditions(), READY, Conditions.FALSE, "HistoryStoreUnavailable", e.getMessage(), generation)) {
-                events.warning(session, "HistoryStoreUnavailable", e.getMessage());
-            }
-            recheck = earliest(recheck, RECHECK);
-        }
         status.setPhase(suspended ? SessionPhase.Suspended
                 : status.getActiveMessage() != null ? SessionPhase.Running : SessionPhase.Idle);
 

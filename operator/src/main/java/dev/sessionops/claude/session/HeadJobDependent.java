@@ -1,13 +1,9 @@
 package dev.sessionops.claude.session;
 
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.message.PromptConfigMaps;
-import dev.sessionops.claude.message.Reasons;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -28,9 +24,6 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
     static final String NAME = "head-job";
     /** The context key of the {@link SessionDispatcher.Start} to create. */
     static final String PLANNED = "planned-start";
-
-    @Inject
-    EventRecorder events;
 
     public HeadJobDependent() {
         super(Job.class);
@@ -71,8 +64,6 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
         LOG.infof("session %s/%s: created Job %s for %s%s", session.getMetadata().getNamespace(),
                 session.getMetadata().getName(), name, start.head().getMetadata().getName(),
                 start.resumeFrom() == null ? "" : " resuming " + start.resumeFrom());
-        events.normal(start.head(), Reasons.JOB_CREATED, "Started Job " + name
-                + (start.resumeFrom() == null ? "" : ", resuming Claude session " + start.resumeFrom()));
         return created;
     }
 

@@ -3,6 +3,7 @@ package dev.sessionops.claude.session;
 import java.util.List;
 import java.util.Optional;
 
+import dev.sessionops.claude.queue.MessageQueue;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.message.JobState;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -37,10 +37,10 @@ class PackageRulesTest {
 
     @Test
     void theHelpersDependOnNoFeature() {
-        // SDK helpers (kube), the CLI's contract (cli), metrics (observability) and Redis scripts (redis) are used by
-        // the features, never the other way round
+        // SDK helpers (kube), the CLI's contract (cli), metrics (observability), Redis scripts (redis) and a session's
+        // queue order (queue) are used by the features, never the other way round
         noClasses().that().resideInAnyPackage(ROOT + ".kube..", ROOT + ".cli..", ROOT + ".observability..",
-                        ROOT + ".redis..")
+                        ROOT + ".redis..", ROOT + ".queue..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".message..", ROOT + ".session..",
                         ROOT + ".http..", ROOT + ".events..", ROOT + ".history..")
                 .check(operator);

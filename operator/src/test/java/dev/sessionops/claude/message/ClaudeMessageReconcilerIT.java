@@ -117,6 +117,51 @@ class ClaudeMessageReconcilerIT {
         assertTrue(control.getScheduleDelay().isEmpty(), "the session's events wake it, not a timer");
     }
 
+    /**
+     * A session's message seen first costs two writes and no read: its owner reference (a conditional JSON patch of
+     * the copy read, no GET as Fabric8's edit makes) and its Queued status (no GET either); being queued is routine,
+     * so no Event.
+     */
+    @Test
+    void aSessionsMessageIsQueuedWithTwoWritesAndNoRead() throws Exception {
+        secret();
+        ClaudeSession session = session("chat");
+        ClaudeMessage message = message("chat-01", "chat");
+        drainRequests();
+
+        reconcile(message, session);
+
+        List<String> requests = drainRequests();
+        assertEquals(List.of("PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudemessages/chat-01",
+                "PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudemessages/chat-01/status"),
+                requests.stream().filter(r -> !r.contains("/namespaces/ns/secrets/") && !r.startsWith("GET /api/v1/namespaces/ns")).toList(),
+                "the planner's reads aside: " + requests);
+        ClaudeMessage stored = stored("chat-01");
+        assertEquals(MessagePhase.Queued, stored.getStatus().getPhase());
+        assertEquals(List.of(session.getMetadata().getUid()),
+                stored.getMetadata().getOwnerReferences().stream().map(o -> o.getUid()).toList());
+        assertEquals("Hello chat-01", stored.getSpec().getPrompt(), "the spec untouched");
+    }
+
+    /** The owner reference is written only onto the version read: a message changed since is reconciled again. */
+    @Test
+    void theOwnerReferenceIsNotWrittenOverANewerVersion() {
+        secret();
+        ClaudeSession session = session("chat");
+        ClaudeMessage read = message("chat-01", "chat");
+        client.resources(ClaudeMessage.class).inNamespace(NS).withName("chat-01").edit(m -> {
+            m.getMetadata().setLabels(Map.of("changed", "since"));
+            return m;
+        });
+
+        reconcile(clone(read), session);
+
+        ClaudeMessage stored = stored("chat-01");
+        assertTrue(stored.getMetadata().getOwnerReferences() == null || stored.getMetadata().getOwnerReferences().isEmpty(),
+                "not written over the newer version");
+        assertEquals(Map.of("changed", "since"), stored.getMetadata().getLabels());
+    }
+
     /** A session deleted and created again: the old one's message is not adopted by the new one, it waits for GC. */
     @Test
     void aMessageOfAnEarlierSessionOfTheSameNameIsNotAdopted() {
@@ -240,8 +285,13 @@ class ClaudeMessageReconcilerIT {
         List<String> crowded = recordingRequests("solo-b");
         assertEquals(alone, crowded.stream().map(r -> r.replace("solo-b", "solo-a")).toList());
         assertTrue(alone.stream().noneMatch(r -> r.matches("GET .*/claudemessages(\\?.*)?")), "no LIST of messages: " + alone);
-        assertTrue(alone.stream().anyMatch(r -> r.contains("/log?")) && alone.stream().anyMatch(r -> r.contains("/status")),
-                "the log read and the status written: " + alone);
+        assertEquals(List.of("GET /api/v1/namespaces/ns/pods?labelSelector=job-name%3Dsolo-a-#",
+                "GET /api/v1/namespaces/ns/pods/solo-a-#-x7k2p/log?container=claude",
+                "GET /api/v1/namespaces/ns/configmaps/solo-a-#-prompt-#",
+                "PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudemessages/solo-a/status",
+                "POST /api/v1/namespaces/ns/events",
+                "DELETE /apis/batch/v1/namespaces/ns/jobs/solo-a-#"), alone,
+                "its pod, log and prompt read; one status write (no GET first), the outcome's Event, the Job deleted");
         System.out.println("recording a run: " + alone.size() + " requests: " + alone);
     }
 
@@ -252,8 +302,9 @@ class ClaudeMessageReconcilerIT {
         Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
         drainRequests();
         reconcile(clone(running), finished);
+        List<String> requests = drainRequests().stream().map(r -> r.replaceAll("-[0-9a-f]{5,}", "-#")).toList();
         assertEquals(MessagePhase.Succeeded, stored(name).getStatus().getPhase());
-        return drainRequests().stream().map(r -> r.replaceAll("-[0-9a-f]{5,}", "-#")).toList();
+        return requests;
     }
 
     private List<String> drainRequests() throws InterruptedException {

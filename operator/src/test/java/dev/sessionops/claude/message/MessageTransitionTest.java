@@ -316,6 +316,14 @@ class MessageTransitionTest {
                         Reasons.INVALID_EFFORT),
                 row("new, valid: queued for the session to start", fresh().plan(PlanCheck.ok(PLAN)), Wait.class,
                         MessagePhase.Queued, Reasons.QUEUED),
+                row("new, valid, its idle session starts it now: no Queued write first", fresh().plan(PlanCheck.ok(PLAN))
+                        .with(Session.STARTS_IT), MessageAction.Nothing.class, null, null),
+                row("new, invalid, though its session would start it: failed", fresh().with(Session.STARTS_IT)
+                        .plan(PlanCheck.problem(MessageProblem.invalid(Reasons.INVALID_EFFORT, "no"))), EndWithoutRun.class,
+                        MessagePhase.Failed, Reasons.INVALID_EFFORT),
+                row("pending, inputs back, its idle session starts it: queued all the same (its Pending goes)",
+                        notStarted(MessagePhase.Pending, Session.STARTS_IT).reason(Reasons.CREDENTIALS_MISSING)
+                        .plan(PlanCheck.ok(PLAN)), Wait.class, MessagePhase.Queued, Reasons.QUEUED),
                 row("queued: its inputs are not read again, the session starts it", notStarted(MessagePhase.Queued, Session.ACTIVE)
                         .reason(Reasons.QUEUED), MessageAction.Nothing.class, null, null),
                 row("pending, inputs back: queued", notStarted(MessagePhase.Pending, Session.ACTIVE).reason(Reasons.CREDENTIALS_MISSING)

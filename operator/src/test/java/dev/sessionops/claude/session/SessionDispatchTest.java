@@ -1,6 +1,6 @@
 package dev.sessionops.claude.session;
 
-import static dev.sessionops.claude.session.MessageQueueTest.message;
+import static dev.sessionops.claude.queue.MessageQueueTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.sessionops.claude.queue.MessageQueue;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -1,10 +1,11 @@
-package dev.sessionops.claude.session;
+package dev.sessionops.claude.queue;
 
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 
 /** The order in which a session's messages run: strictly one at a time, by creationTimestamp, then name. */
@@ -14,6 +15,9 @@ public final class MessageQueue {
     public static final Comparator<ClaudeMessage> ORDER = Comparator
             .comparing((ClaudeMessage m) -> nullToEmpty(m.getMetadata().getCreationTimestamp()))
             .thenComparing(m -> m.getMetadata().getName());
+
+    /** The session's condition that it can run messages (its state volume and history are there). */
+    static final String READY = "Ready";
 
     private MessageQueue() {
     }
@@ -27,7 +31,28 @@ public final class MessageQueue {
                 .min(ORDER);
     }
 
-    static boolean cancelled(ClaudeMessage m) {
+    /**
+     * Its session starts {@code message} as soon as it sees it: the session is ready and holds no turn (or this
+     * message's), and the message heads its queue. False when in doubt: the caller then shows the message queued.
+     *
+     * @param sessionMessages the messages naming the session (an index of the cache; the message among them)
+     */
+    public static boolean startsNow(ClaudeSession session, ClaudeMessage message, List<ClaudeMessage> sessionMessages) {
+        var status = session.getStatus();
+        if (status == null || status.getConditions() == null || Boolean.TRUE.equals(session.getSpec().getSuspend())) {
+            return false;
+        }
+        String claim = status.getActiveMessage();
+        if (claim != null && !claim.equals(message.getMetadata().getName())) {
+            return false;
+        }
+        boolean ready = status.getConditions().stream()
+                .anyMatch(c -> READY.equals(c.getType()) && "True".equals(c.getStatus()));
+        return ready && head(sessionMessages.stream().filter(m -> !SessionOwnership.ofAnotherIncarnation(m, session)).toList())
+                .map(head -> head.getMetadata().getUid().equals(message.getMetadata().getUid())).orElse(false);
+    }
+
+    public static boolean cancelled(ClaudeMessage m) {
         return m.getSpec() != null && Boolean.TRUE.equals(m.getSpec().getCancel());
     }
 
@@ -40,12 +65,12 @@ public final class MessageQueue {
         return sessionMessages.stream().filter(m -> phase(m) == MessagePhase.Running).min(ORDER);
     }
 
-    static boolean isTerminal(ClaudeMessage m) {
+    public static boolean isTerminal(ClaudeMessage m) {
         MessagePhase p = phase(m);
         return p != null && p.isTerminal();
     }
 
-    static MessagePhase phase(ClaudeMessage m) {
+    public static MessagePhase phase(ClaudeMessage m) {
         return m.getStatus() == null ? null : m.getStatus().getPhase();
     }
 

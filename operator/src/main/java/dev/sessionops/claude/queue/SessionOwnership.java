@@ -1,4 +1,4 @@
-package dev.sessionops.claude.message;
+package dev.sessionops.claude.queue;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;

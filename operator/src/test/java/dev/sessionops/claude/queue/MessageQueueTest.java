@@ -1,6 +1,8 @@
-package dev.sessionops.claude.session;
+package dev.sessionops.claude.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +12,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSessionStatus;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
-class MessageQueueTest {
+public class MessageQueueTest {
 
     private static final String T1 = "2026-01-01T10:00:00Z";
     private static final String T2 = "2026-01-01T10:00:01Z";
@@ -140,9 +146,52 @@ class MessageQueueTest {
         assertEquals(0, MessageQueue.waiting(List.of()));
     }
 
-    static ClaudeMessage message(String name, String created, MessagePhase phase) {
+    /** A ready, idle session starts the head of its queue as soon as it sees it; any doubt and it does not. */
+    @Test
+    void aReadyIdleSessionStartsItsHeadNow() {
+        ClaudeMessage head = message("m1", T1, null);
+        ClaudeMessage next = message("m2", T2, null);
+        List<ClaudeMessage> queue = List.of(next, head);
+        ClaudeSession session = session(null, "True");
+        assertTrue(MessageQueue.startsNow(session, head, queue));
+        assertFalse(MessageQueue.startsNow(session, next, queue), "behind another");
+        assertTrue(MessageQueue.startsNow(session(head.getMetadata().getName(), "True"), head, queue), "claimed for it");
+        assertFalse(MessageQueue.startsNow(session("m0", "True"), head, queue), "the turn is another's");
+        assertFalse(MessageQueue.startsNow(session(null, "False"), head, queue), "not ready (a conflict, Redis down)");
+        assertFalse(MessageQueue.startsNow(session(null, null), head, queue), "never reconciled");
+        ClaudeSession suspended = session(null, "True");
+        suspended.getSpec().setSuspend(true);
+        assertFalse(MessageQueue.startsNow(suspended, head, queue), "suspended");
+        ClaudeSession fresh = session(null, "True");
+        fresh.setStatus(null);
+        assertFalse(MessageQueue.startsNow(fresh, head, queue), "no status yet");
+    }
+
+    @Test
+    void anEarlierSessionsMessageAheadInTheQueueDoesNotCount() {
+        ClaudeMessage orphan = message("m0", T1, MessagePhase.Queued);
+        orphan.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                .withKind(ClaudeSession.KIND).withName("chat").withUid("an-older-chat").build()));
+        ClaudeMessage head = message("m1", T2, null);
+        assertTrue(MessageQueue.startsNow(session(null, "True"), head, List.of(orphan, head)));
+    }
+
+    private static ClaudeSession session(String activeMessage, String ready) {
+        ClaudeSession s = new ClaudeSession();
+        s.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("ns").withUid("chat-uid").build());
+        s.setSpec(new ClaudeSessionSpec());
+        ClaudeSessionStatus status = new ClaudeSessionStatus();
+        status.setActiveMessage(activeMessage);
+        status.setConditions(ready == null ? new ArrayList<>() : new ArrayList<>(List.of(new ConditionBuilder()
+                .withType("Ready").withStatus(ready).build())));
+        s.setStatus(status);
+        return s;
+    }
+
+    public static ClaudeMessage message(String name, String created, MessagePhase phase) {
         ClaudeMessage m = new ClaudeMessage();
-        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withCreationTimestamp(created).build());
+        m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withUid("uid-" + name)
+                .withCreationTimestamp(created).build());
         m.setSpec(new dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec());
         ClaudeMessageStatus status = new ClaudeMessageStatus();
         status.setPhase(phase);
