@@ -86,18 +86,21 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     private final OperatorConfig config;
 
     private final RunSlots slots;
+    private final FullMessages fullMessages;
     /** A session's messages from this controller's cache (by index); null until the SDK hands over the cache. */
     private volatile java.util.function.Function<ClaudeSession, List<ClaudeMessage>> sessionMessages;
 
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots) {
-        this(planner, history, logs, events, config, metrics, liveEvents, slots, null);
+        this(planner, history, logs, events, config, metrics, liveEvents, slots, null, new FullMessages());
     }
 
+    /** @param fullMessages where the session controller finds the whole messages: this controller's cache */
     @jakarta.inject.Inject
     public ClaudeMessageReconciler(RunPlanner planner, HistoryStore history, JobLogs logs, EventRecorder events,
             OperatorConfig config, OperatorMetrics metrics, EventFollower liveEvents, RunSlots slots,
-            dev.sessionops.claude.gateway.Gateway gateway) {
+            dev.sessionops.claude.gateway.Gateway gateway, FullMessages fullMessages) {
+        this.fullMessages = fullMessages;
         this.slots = slots;
         this.history = history;
         this.metrics = metrics;
@@ -114,6 +117,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
     public List<EventSource<?, ClaudeMessage>> prepareEventSources(EventSourceContext<ClaudeMessage> context) {
         var primaries = context.getPrimaryCache();
         metrics.countMessagesIn(primaries::list);
+        fullMessages.publish(primaries::get); // the one whole copy of each message (the session controller's has no prompt)
         primaries.addIndexer(BY_SESSION, m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? List.of()
                 : List.of(sessionIndexKey(m.getMetadata().getNamespace(), m.getSpec().getSessionRef().getName())));
         sessionMessages = s -> primaries.byIndex(BY_SESSION, sessionIndexKey(s.getMetadata().getNamespace(),

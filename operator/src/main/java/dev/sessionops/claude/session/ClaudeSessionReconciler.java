@@ -27,6 +27,7 @@ import dev.sessionops.claude.kube.ReconcileErrors;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.message.FullMessages;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.NamespaceGuard;
@@ -92,22 +93,22 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final RunSlots slots;
 
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            RunPlanner planner, OperatorConfig config, RunSlots slots) {
+            RunPlanner planner, FullMessages fullMessages, OperatorConfig config, RunSlots slots) {
         this.history = history;
         this.events = events;
         this.metrics = metrics;
         this.slots = slots;
-        this.dispatcher = new SessionDispatcher(planner, history, events, metrics, config.pendingTimeout(), slots);
+        this.dispatcher = new SessionDispatcher(planner, fullMessages, history, events, metrics, config.pendingTimeout(),
+                slots);
         this.namespaces = planner.namespaces();
     }
 
     @Override
     public List<EventSource<?, ClaudeSession>> prepareEventSources(EventSourceContext<ClaudeSession> context) {
-        var messages = new InformerEventSource<>(InformerEventSourceConfiguration.from(ClaudeMessage.class, ClaudeSession.class)
-                .withName("messages")
-                .withSecondaryToPrimaryMapper(m -> m.getSpec() == null || m.getSpec().getSessionRef() == null ? Set.of()
-                        : Set.of(new ResourceID(m.getSpec().getSessionRef().getName(), m.getMetadata().getNamespace())))
-                .build(), context);
+        // the session's messages, without their prompts (planning takes the whole message from FullMessages)
+        List<EventSource<?, ClaudeSession>> sources = new ArrayList<>();
+        PromptlessMessages.sources(context.getControllerConfiguration().getEffectiveNamespaces())
+                .forEach(c -> sources.add(new InformerEventSource<>(c, context)));
         // the session's Jobs, found by the annotation with its full name (labels may be shortened); Jobs created
         // before the annotation existed by their label
         var jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, ClaudeSession.class)
@@ -128,7 +129,9 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
                 slotFreed.propagateEvent(new ResourceID(c.owner(), c.namespace()));
             }
         });
-        return List.of(messages, jobs, slotFreed);
+        sources.add(jobs);
+        sources.add(slotFreed);
+        return sources;
     }
 
     @Override

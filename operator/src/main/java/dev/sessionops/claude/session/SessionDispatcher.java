@@ -20,6 +20,7 @@ import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
+import dev.sessionops.claude.message.FullMessages;
 import dev.sessionops.claude.message.JobRefusal;
 import dev.sessionops.claude.message.PromptConfigMap;
 import dev.sessionops.claude.message.JobSpecBuilder;
@@ -49,7 +50,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
  * <li>The message's own reconciler adopts the Job, follows it and records the outcome once: the history's applied
  * set makes a replayed record a no-op, and a terminal phase is never left.</li>
  * </ol>
- * Per dispatch the API calls are a fixed few (the planner's GETs, the create, an Event), whatever the namespace holds.
+ * Per dispatch the API calls are a fixed few (the planner's GETs, the create, an Event), whatever the namespace holds;
+ * the head's prompt comes from the ClaudeMessage controller's cache ({@link FullMessages}), not from a read.
  * This class plans (pure of the API but for the planner's reads and the head's status when it cannot start); the
  * workflow creates.
  */
@@ -57,6 +59,7 @@ final class SessionDispatcher {
     static final Duration RECHECK = Duration.ofSeconds(10);
 
     private final RunPlanner planner;
+    private final FullMessages fullMessages;
     private final HistoryStore history;
     private final EventRecorder events;
     private final OperatorMetrics metrics;
@@ -64,17 +67,21 @@ final class SessionDispatcher {
     private final RunSlots slots;
 
     /** @param pendingTimeout how long the head may wait for missing inputs before it fails (cso.pending-timeout) */
-    SessionDispatcher(RunPlanner planner, HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            Duration pendingTimeout, RunSlots slots) {
+    SessionDispatcher(RunPlanner planner, FullMessages fullMessages, HistoryStore history, EventRecorder events,
+            OperatorMetrics metrics, Duration pendingTimeout, RunSlots slots) {
         this.pendingTimeout = pendingTimeout;
         this.slots = slots;
         this.planner = planner;
+        this.fullMessages = fullMessages;
         this.history = history;
         this.events = events;
         this.metrics = metrics;
     }
 
-    /** A start: the head, its prompt's ConfigMap and its Job, the Claude session it resumes (null: a new one). */
+    /**
+     * A start: the head (the session's copy, without its prompt), its prompt's ConfigMap and its Job, the Claude
+     * session it resumes (null: a new one).
+     */
     record Start(ClaudeMessage head, ConfigMap prompt, Job job, String resumeFrom) {
     }
 
@@ -85,11 +92,18 @@ final class SessionDispatcher {
         }
     }
 
-    /** Plans the head's run; when it cannot start, its status says why. */
+    /**
+     * Plans the head's run; when it cannot start, its status says why. {@code head} is the session's copy, without its
+     * prompt: the run is planned from the whole message; the head's status is the copy's (what the session decided on).
+     */
     Plan plan(ClaudeSession session, ClaudeMessage head, KubernetesClient client) {
+        Optional<ClaudeMessage> whole = fullMessages.of(head, client);
+        if (whole.isEmpty()) {
+            return Plan.later(null); // ended, deleted or replaced meanwhile: the event that says so reconciles again
+        }
         RunPlanner.PlannedRun plan;
         try {
-            plan = planner.plan(head, session); // its inputs may have changed since it was queued
+            plan = planner.plan(whole.get(), session); // its inputs may have changed since it was queued
         } catch (MessageProblem p) {
             if (p.isWaiting()) {
                 Duration waited = Duration.between(Waiting.since(head, p.reason()), Instant.now());
@@ -209,6 +223,8 @@ final class SessionDispatcher {
 
     private boolean holdAt(ClaudeMessage head, ClaudeMessage read, MessagePhase phase, String reason, String text,
             KubernetesClient client) {
+        // the session's copy has no prompt: only its status is written (a JSON patch of the status subresource), never
+        // the object, which would erase the prompt
         ClaudeMessage message = client.getKubernetesSerialization().clone(read);
         ClaudeMessageStatus status = message.getStatus() == null ? new ClaudeMessageStatus() : message.getStatus();
         if (status.getConditions() == null) {

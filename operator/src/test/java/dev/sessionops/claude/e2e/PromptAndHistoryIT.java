@@ -6,6 +6,7 @@ import static dev.sessionops.claude.e2e.Harness.message;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +30,18 @@ import dev.sessionops.claude.testing.RedisTestResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Prompt files with front matter and variables; Redis going away while a message runs. */
 @QuarkusTest
 class PromptAndHistoryIT extends EndToEndTest {
+    @Inject
+    Operator operator;
 
     @Test
     void promptFileFrontMatterAndVariablesShapeTheRun() {
@@ -101,6 +111,27 @@ class PromptAndHistoryIT extends EndToEndTest {
                 done.getStatus().getResult());
         assertEquals(true, done.getStatus().getResultTruncated(), "the reply quotes all of it: past the status' cut");
         System.out.printf("a %d-byte prompt ran end to end in %d ms%n", expected.getBytes(StandardCharsets.UTF_8).length, took);
+
+        // held once: the session controller's cache has the message without its prompt and variables, the message
+        // controller's whole; and nothing the operator wrote on it took them from the API server
+        ClaudeMessage cached = cachedBy("claudesession", ns, "big-01");
+        assertNull(cached.getSpec().getPrompt());
+        assertNull(cached.getSpec().getVariables());
+        assertEquals(doc, cachedBy("claudemessage", ns, "big-01").getSpec().getVariables().get("doc"));
+        assertEquals("Summarise this:\n{doc}", done.getSpec().getPrompt());
+        assertEquals(Map.of("doc", doc), done.getSpec().getVariables());
+    }
+
+    /** The message as the named controller's cache holds it (the session's message sources, the message's primary). */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private ClaudeMessage cachedBy(String controllerName, String ns, String name) {
+        Controller controller = (Controller) operator.getRegisteredController(controllerName).orElseThrow();
+        ResourceID id = new ResourceID(name, ns);
+        List<EventSource> sources = controllerName.equals("claudemessage")
+                ? List.of(controller.getEventSourceManager().getControllerEventSource())
+                : controller.getEventSourceManager().getEventSourcesFor(ClaudeMessage.class);
+        return sources.stream().map(s -> ((Cache<ClaudeMessage>) s).get(id)).flatMap(o -> ((java.util.Optional<ClaudeMessage>) o).stream())
+                .findFirst().orElseThrow();
     }
 
     @Test

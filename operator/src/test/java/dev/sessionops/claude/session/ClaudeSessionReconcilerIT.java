@@ -54,7 +54,7 @@ class ClaudeSessionReconcilerIT {
     void reconciler() {
         fixture = new DispatchFixture(client);
         reconciler = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
-                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with(),
+                new RunPlanner(client, TestOperatorConfig.with()), fixture.fullMessages, TestOperatorConfig.with(),
                 new RunSlots(TestOperatorConfig.with(), client));
     }
 
@@ -121,7 +121,7 @@ class ClaudeSessionReconcilerIT {
         TestContext<ClaudeSession> a = context(seenByA, later);
         TestContext<ClaudeSession> b = context(seenByB, earlier, later);
         ClaudeSessionReconciler other = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
-                new RunPlanner(client, TestOperatorConfig.with()), TestOperatorConfig.with(),
+                new RunPlanner(client, TestOperatorConfig.with()), fixture.fullMessages, TestOperatorConfig.with(),
                 new RunSlots(TestOperatorConfig.with(), client));
 
         reconciler.reconcile(seenByA, a);
@@ -482,9 +482,10 @@ class ClaudeSessionReconcilerIT {
         return start.job().getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
     }
 
-    /** The session's informer view: these messages, no Jobs. */
+    /** The session's informer view: these messages (without their prompts, as its cache holds them), no Jobs. */
     private TestContext<ClaudeSession> context(ClaudeSession session, ClaudeMessage... messages) {
-        return new TestContext<>(session, client).with(ClaudeMessage.class, messages);
+        return new TestContext<>(session, client).with(ClaudeMessage.class,
+                java.util.Arrays.stream(messages).map(fixture::cached).toArray(ClaudeMessage[]::new));
     }
 
     private ClaudeMessage message(String name) {

@@ -2,6 +2,7 @@ package dev.sessionops.claude.session;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,12 +19,14 @@ import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.message.FullMessages;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.observability.OperatorMetrics;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** A {@link SessionDispatcher} on a Fabric8 mock API server, outside Quarkus, and the objects a dispatch reads. */
@@ -31,9 +34,13 @@ final class DispatchFixture {
     static final String SECRET = "anthropic";
     private final KubernetesClient client;
     final OperatorMetrics metrics = new OperatorMetrics(new SimpleMeterRegistry());
+    /** What the ClaudeMessage controller's cache would hold: every message made here, whole, as created. */
+    private final Map<ResourceID, ClaudeMessage> created = new ConcurrentHashMap<>();
+    final FullMessages fullMessages = new FullMessages();
 
     DispatchFixture(KubernetesClient client) {
         this.client = client;
+        fullMessages.publish(id -> Optional.ofNullable(created.get(id)));
     }
 
     SessionDispatcher dispatcher() {
@@ -59,8 +66,8 @@ final class DispatchFixture {
                 return new NextTurn(false, null);
             }
         };
-        return new SessionDispatcher(new RunPlanner(client, config, namespaces), history, new EventRecorder(client), metrics,
-                config.pendingTimeout(), slots);
+        return new SessionDispatcher(new RunPlanner(client, config, namespaces), fullMessages, history,
+                new EventRecorder(client), metrics, config.pendingTimeout(), slots);
     }
 
     void secret(String ns) {
@@ -85,6 +92,13 @@ final class DispatchFixture {
             m.getSpec().setSessionRef(new NameRef(session));
         }
         spec.accept(m.getSpec());
-        return client.resource(m).create();
+        ClaudeMessage stored = client.resource(m).create();
+        created.put(ResourceID.fromResource(stored), client.getKubernetesSerialization().clone(stored));
+        return stored;
+    }
+
+    /** The session controller's copy of {@code message}: its cache drops the prompt and the variables. */
+    ClaudeMessage cached(ClaudeMessage message) {
+        return PromptlessMessages.strip(client.getKubernetesSerialization().clone(message));
     }
 }

@@ -48,12 +48,13 @@ class DispatchRequestCountIT {
         fixture.secret(ns);
         ClaudeSession session = fixture.session(ns, "chat");
         List<ClaudeMessage> queue = new ArrayList<>();
-        queue.add(message(ns, "chat-0000", "chat"));
+        // as the session's cache holds them: without their prompts (the fixture's stands for the message controller's)
+        queue.add(fixture.cached(message(ns, "chat-0000", "chat")));
         for (int i = 1; i <= others; i++) {
             // half queued behind the head in the same session, half in other conversations of the namespace
             ClaudeMessage m = message(ns, String.format("chat-%04d", i), i % 2 == 0 ? "chat" : null);
             if (i % 2 == 0) {
-                queue.add(m);
+                queue.add(fixture.cached(m));
             }
         }
         drain();
