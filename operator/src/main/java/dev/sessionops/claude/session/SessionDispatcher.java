@@ -50,7 +50,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
  * <li>The message's own reconciler adopts the Job, follows it and records the outcome once: the history's applied
  * set makes a replayed record a no-op, and a terminal phase is never left.</li>
  * </ol>
- * Per dispatch the API calls are a fixed few (the planner's GETs, the create, an Event), whatever the namespace holds;
+ * Per dispatch the API calls are a fixed few (the planner's GETs, the claim, the creates), whatever the namespace holds;
  * the head's prompt comes from the ClaudeMessage controller's cache ({@link FullMessages}), not from a read.
  * This class plans (pure of the API but for the planner's reads and the head's status when it cannot start); the
  * workflow creates.
