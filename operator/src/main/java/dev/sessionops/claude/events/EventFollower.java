@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,9 @@ public class EventFollower {
     private final Map<String, ModelApiRetries> modelApi = new ConcurrentHashMap<>();
     /** By message uid: the runs whose pod the kubelet cannot start (no entry: none seen). */
     private final Map<String, PodWaiting> podWaiting = new ConcurrentHashMap<>();
+    /** The pod whose log gave a run's result line, by message UID: recording reads that log without listing pods. */
+    private final Map<String, String> resultPods = new ConcurrentHashMap<>();
+    private volatile BiPredicate<String, String> jobCached = (namespace, name) -> false;
     private volatile BiConsumer<String, String> runListener = (namespace, name) -> {
     };
     /** Bounded (cso.events.max-followers): threads do not grow with the runs under way; idle ones end. */
@@ -106,6 +110,7 @@ public class EventFollower {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
         podWaiting.remove(message.getMetadata().getUid());
+        resultPods.remove(message.getMetadata().getUid());
         String key = keyOf(message);
         try {
             long last = store.last(key).map(EventEntry::line).orElse(0L);
@@ -128,6 +133,7 @@ public class EventFollower {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
         podWaiting.remove(message.getMetadata().getUid());
+        resultPods.remove(message.getMetadata().getUid());
         try {
             store.delete(keyOf(message));
         } catch (RuntimeException e) {
@@ -175,6 +181,23 @@ public class EventFollower {
      */
     public void onRunChange(BiConsumer<String, String> listener) {
         this.runListener = listener;
+    }
+
+    /**
+     * Where to look whether a run's Job is still there ({@code namespace, name}): the reconciler's Job cache. A Job
+     * the cache shows costs no request while its pod is awaited; one it lacks is asked of the API server (the cache may
+     * lag behind a create), which is what every look did before.
+     */
+    public void lookUpJobsIn(BiPredicate<String, String> cached) {
+        this.jobCached = cached;
+    }
+
+    /**
+     * The pod whose log this instance read the run's result line from; empty when it did not (not followed to the
+     * end here). A Job makes one try ({@code backoffLimit: 0}), so that is the pod to record the run from.
+     */
+    public Optional<String> podWithResult(ClaudeMessage message) {
+        return Optional.ofNullable(resultPods.get(message.getMetadata().getUid()));
     }
 
     /** True while this instance follows the message (its events may still be coming). */
@@ -262,7 +285,8 @@ public class EventFollower {
             Optional<Pod> pod = newestPod();
             if (pod.isEmpty()) {
                 looksWithoutPod++;
-                return client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null;
+                return !jobCached.test(namespace, jobName)
+                        && client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null;
             }
             if (!started(pod.get())) {
                 looksWithoutPod++;
@@ -272,7 +296,12 @@ public class EventFollower {
             looksWithoutPod = 0;
             noteWaiting(null);
             boolean ended = ended(pod.get());
-            return readLog(pod.get().getMetadata().getName(), ended) || ended;
+            String name = pod.get().getMetadata().getName();
+            if (readLog(name, ended)) {
+                resultPods.put(uid, name);
+                return true;
+            }
+            return ended;
         }
 
         /**

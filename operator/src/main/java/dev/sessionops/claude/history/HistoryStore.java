@@ -86,6 +86,10 @@ public class HistoryStore {
             end
             return moved
             """);
+    // KEYS: meta, chain. The session's summary in one round trip: meta's fields, then the chain.
+    static final LuaScript SUMMARY_SCRIPT = new LuaScript("""
+            return {redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1)}
+            """);
     static final List<String> SUFFIXES = List.of("history", "meta", "chain", "applied", "index", "outcomes");
 
     // KEYS: every key of the conversation, then its deleted marker. ARGV: seconds the marker lasts.
@@ -286,18 +290,15 @@ public class HistoryStore {
 
     public ConversationSummary summary(ConversationKey key) {
         adopt(key);
+        Response r = call(SUMMARY, SUMMARY_SCRIPT, "2", key.meta(), key.chain());
+        // a script's HGETALL comes back as a flat list of field, value (RESP2 from Lua), whatever the protocol
         Map<String, String> meta = new java.util.HashMap<>();
-        Response h = call(SUMMARY, "HGETALL", key.meta());
-        if (h != null) {
-            for (String field : h.getKeys()) {
-                meta.put(field, h.get(field).toString());
-            }
+        Response fields = r.get(0);
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            meta.put(fields.get(i).toString(), fields.get(i + 1).toString());
         }
         List<String> chain = new ArrayList<>();
-        Response l = call(SUMMARY, "LRANGE", key.chain(), "0", "-1");
-        if (l != null) {
-            l.forEach(item -> chain.add(item.toString()));
-        }
+        r.get(1).forEach(item -> chain.add(item.toString()));
         return new ConversationSummary(meta.get("created"), meta.get("lastActive"), parseLong(meta.get("messageCount")),
                 meta.get("currentSessionId"), chain, parseDouble(meta.get("totalCostUsd")),
                 parseLong(meta.get("inputTokens")), parseLong(meta.get("outputTokens")),

@@ -144,6 +144,7 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
         // follower keeps what it read; the observation carries it)
         var modelApi = new SimpleInboundEventSource<ClaudeMessage>("model-api");
         liveEvents.onRunChange((namespace, name) -> modelApi.propagateEvent(new ResourceID(name, namespace)));
+        liveEvents.lookUpJobsIn((namespace, name) -> jobs.get(new ResourceID(name, namespace)).isPresent());
         // run slots (cso.limits.*): a new leader counts the runs under way first; a slot freed for a one-shot message
         // reconciles it
         slots.seedFrom(jobs::list);

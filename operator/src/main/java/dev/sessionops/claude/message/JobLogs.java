@@ -32,17 +32,41 @@ public class JobLogs {
 
     /** The claude container's log of the Job's newest pod, or empty when no pod (or log) is left. */
     public Optional<RunLog> read(Job job) {
+        return read(job, Optional.empty());
+    }
+
+    /**
+     * The same, from {@code knownPod} when the live events name the pod that gave the result (no list of pods); if
+     * that pod is gone, from the newest one there is.
+     */
+    public Optional<RunLog> read(Job job, Optional<String> knownPod) {
+        if (knownPod.isPresent()) {
+            Optional<RunLog> log = readPod(job, knownPod.get());
+            if (log.isPresent()) {
+                return log;
+            }
+        }
         String namespace = job.getMetadata().getNamespace();
+        Optional<Pod> pod;
         try {
-            Optional<Pod> pod = client.pods().inNamespace(namespace)
-                    .withLabel(Labels.JOB_NAME, job.getMetadata().getName())
+            pod = client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, job.getMetadata().getName())
                     .list().getItems().stream()
                     .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
-            if (pod.isEmpty()) {
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
                 return Optional.empty();
             }
+            throw e;
+        }
+        return pod.isEmpty() ? Optional.empty() : readPod(job, pod.get().getMetadata().getName());
+    }
+
+    /** One pod's log; empty when the pod (or its log) is gone. */
+    private Optional<RunLog> readPod(Job job, String pod) {
+        String namespace = job.getMetadata().getNamespace();
+        try {
             RunLog.Reader log = RunLog.reader();
-            logs.read(namespace, pod.get().getMetadata().getName(), false, log, () -> false);
+            logs.read(namespace, pod, false, log, () -> false);
             return Optional.of(log.finish());
         } catch (PodLogStream.Refused e) {
             if (e.code() == 404) {

@@ -73,7 +73,7 @@ final class MessageObserver {
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),
                 memo(() -> redis(() -> key.map(k -> history.recorded(k, message.getMetadata().getUid())).orElse(Recorded.NO))),
                 memo(() -> {
-                    Optional<RunLog> log = seen == null ? Optional.empty() : logs.read(seen);
+                    Optional<RunLog> log = seen == null ? Optional.empty() : logs.read(seen, liveEvents.podWithResult(message));
                     if (log.isPresent()) {
                         return new FinishedRun(log.get());
                     }

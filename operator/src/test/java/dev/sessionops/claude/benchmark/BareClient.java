@@ -14,6 +14,7 @@ import dev.sessionops.claude.cli.RunOptions;
 import dev.sessionops.claude.e2e.Harness;
 import dev.sessionops.claude.message.JobPlan;
 import dev.sessionops.claude.message.JobSpecBuilder;
+import dev.sessionops.claude.message.PromptConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -140,7 +141,12 @@ final class BareClient implements AutoCloseable {
 
         private void create(Chain chain, int index) {
             try {
-                client.batch().v1().jobs().inNamespace(namespace).resource(job(chain, index)).create();
+                JobPlan plan = plan(chain, index);
+                // as the operator does: the prompt's ConfigMap, then the Job that mounts it
+                ConfigMap prompt = PromptConfigMap.of(plan);
+                prompt.getMetadata().getLabels().put(Labels.MANAGED_BY, MANAGED_BY);
+                client.configMaps().inNamespace(namespace).resource(prompt).create();
+                client.batch().v1().jobs().inNamespace(namespace).resource(job(plan)).create();
             } catch (RuntimeException e) {
                 System.err.println("bare client: creating " + chain.messages().get(index) + " failed: " + e);
             }
@@ -156,10 +162,10 @@ final class BareClient implements AutoCloseable {
             }
         }
 
-        /** The Job the operator would write for this message, relabelled as the bare client's. */
-        private Job job(Chain chain, int index) {
+        /** What the operator would plan for this message. */
+        private JobPlan plan(Chain chain, int index) {
             String message = chain.messages().get(index);
-            JobPlan plan = JobPlan.builder()
+            return JobPlan.builder()
                     .owner(new JobPlan.Owner("v1", "ConfigMap", chain.session(), ownerUids.get(chain.session())))
                     .namespace(namespace).messageName(message).sessionName(chain.session()).jobName(message)
                     .image("ghcr.io/sessionops/claude-runner:2.1.330")
@@ -169,7 +175,12 @@ final class BareClient implements AutoCloseable {
                     .credentials(new JobPlan.CredentialsRef(Harness.SECRET, List.of("ANTHROPIC_API_KEY")))
                     .stateClaimName(stateClaim(chain))
                     .activeDeadlineSeconds(1800L).ttlSecondsAfterFinished(86400)
+                    .prompt(PROMPT)
                     .build();
+        }
+
+        /** The Job the operator would write for this message, relabelled as the bare client's. */
+        private Job job(JobPlan plan) {
             Job job = JobSpecBuilder.build(plan);
             job.getMetadata().getLabels().put(Labels.MANAGED_BY, MANAGED_BY);
             job.getSpec().getTemplate().getMetadata().getLabels().put(Labels.MANAGED_BY, MANAGED_BY);
