@@ -47,6 +47,12 @@ final class BenchmarkCluster implements AutoCloseable {
      */
     static final String OPERATOR_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:+UseSerialGC";
 
+    /** The chart's sizing, plus {@code bench.operator.jvm-options} (e.g. {@code -Xlog:gc:file=…}) to look inside. */
+    static String operatorJvmOptions() {
+        String extra = System.getProperty("bench.operator.jvm-options", "").trim();
+        return extra.isEmpty() ? OPERATOR_JVM_OPTIONS : OPERATOR_JVM_OPTIONS + " " + extra;
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::close, "benchmark-shutdown");
@@ -99,7 +105,7 @@ final class BenchmarkCluster implements AutoCloseable {
                         "QUARKUS_REDIS_HOSTS", redisServer.uri(),
                         "CSO_DEFAULTS_CREDENTIALS_SECRET", Harness.SECRET,
                         "CSO_LEADER_ELECTION_LEASE_NAMESPACE", OPERATOR_NS,
-                        "JAVA_TOOL_OPTIONS", OPERATOR_JVM_OPTIONS)));
+                        "JAVA_TOOL_OPTIONS", operatorJvmOptions())));
         OperatorWorkload.await("the operator to reconcile (log: " + operator.logFile() + ")", Duration.ofMinutes(3), () -> {
             if (!operator.isAlive()) {
                 throw new IllegalStateException("the operator exited:\n" + operator.log());

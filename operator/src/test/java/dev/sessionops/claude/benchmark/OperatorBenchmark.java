@@ -37,7 +37,7 @@ class OperatorBenchmark {
         FiguresReport report = new FiguresReport();
         report.line("claude-session-operator benchmark on " + HostDescription.describe());
         report.line("kube-apiserver, etcd, kube-controller-manager v1.20 (defaults: --kube-api-qps 20); kubelet runs "
-                + settings.kubeletParallel() + " pods at once; operator JVM " + BenchmarkCluster.OPERATOR_JVM_OPTIONS);
+                + settings.kubeletParallel() + " pods at once; operator JVM " + BenchmarkCluster.operatorJvmOptions());
         try (BenchmarkCluster cluster = BenchmarkCluster.start(settings);
                 BareClient bare = new BareClient(cluster.bare, 16);
                 OperatorWorkload workload = new OperatorWorkload(cluster.admin)) {
