@@ -369,7 +369,8 @@ public class EventFollower {
         }
 
         private Optional<Pod> newestPod() {
-            return client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, jobName).list().getItems().stream()
+            return client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, jobName).list(PodLists.fromCache())
+                    .getItems().stream()
                     .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
         }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.events.PodLists;
 import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.events.RunLog;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -50,7 +51,7 @@ public class JobLogs {
         Optional<Pod> pod;
         try {
             pod = client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, job.getMetadata().getName())
-                    .list().getItems().stream()
+                    .list(PodLists.fromCache()).getItems().stream()
                     .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -285,13 +285,14 @@ class ClaudeMessageReconcilerIT {
         List<String> crowded = recordingRequests("solo-b");
         assertEquals(alone, crowded.stream().map(r -> r.replace("solo-b", "solo-a")).toList());
         assertTrue(alone.stream().noneMatch(r -> r.matches("GET .*/claudemessages(\\?.*)?")), "no LIST of messages: " + alone);
-        assertEquals(List.of("GET /api/v1/namespaces/ns/pods?labelSelector=job-name%3Dsolo-a-#",
+        assertEquals(List.of("GET /api/v1/namespaces/ns/pods?labelSelector=job-name%3Dsolo-a-#&resourceVersion=0",
                 "GET /api/v1/namespaces/ns/pods/solo-a-#-x7k2p/log?container=claude",
                 "GET /api/v1/namespaces/ns/configmaps/solo-a-#-prompt-#",
                 "PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudemessages/solo-a/status",
                 "POST /api/v1/namespaces/ns/events",
                 "DELETE /apis/batch/v1/namespaces/ns/jobs/solo-a-#"), alone,
-                "its pod, log and prompt read; one status write (no GET first), the outcome's Event, the Job deleted");
+                "its pod (from the API server's watch cache), log and prompt read; one status write (no GET first), the outcome's"
+                        + " Event, the Job deleted");
         System.out.println("recording a run: " + alone.size() + " requests: " + alone);
     }
 
