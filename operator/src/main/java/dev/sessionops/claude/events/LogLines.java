@@ -69,15 +69,6 @@ public final class LogLines {
         return length == 0 ? List.of() : List.of(next());
     }
 
-    /** All lines of a complete log (the container has ended). */
-    static List<Line> of(String log) {
-        LogLines lines = new LogLines();
-        byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
-        List<Line> all = new ArrayList<>(lines.feed(bytes, bytes.length));
-        all.addAll(lines.finish());
-        return all;
-    }
-
     private void keep(byte[] chunk, int from, int n) {
         long room = maxLineBytes - length;
         if (room > 0) {

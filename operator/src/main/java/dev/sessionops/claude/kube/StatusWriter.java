@@ -1,14 +1,9 @@
 package dev.sessionops.claude.kube;
 
-import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
@@ -48,19 +43,7 @@ public final class StatusWriter {
      * @throws StaleResourceException when it changed since
      */
     public static <T extends HasMetadata> T write(KubernetesClient client, T resource, Object status) {
-        String version = resource.getMetadata().getResourceVersion();
-        if (version == null || version.isEmpty()) {
-            throw new IllegalArgumentException("a conditional write needs the resourceVersion that was read");
-        }
-        String patch = Serialization.asJson(List.of(
-                Map.of("op", "add", "path", "/metadata/resourceVersion", "value", version),
-                Map.of("op", "add", "path", "/status", "value", status)));
-        try {
-            // on the resource as read, not by name: Fabric8 GETs a resource it does not hold before patching it
-            return client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
-        } catch (KubernetesClientException e) {
-            throw StaleResourceException.orRethrow(resource, e);
-        }
+        return ConditionalPatch.apply(client, resource, true, Map.of("op", "add", "path", "/status", "value", status));
     }
 
     private static Object statusOf(HasMetadata resource) {

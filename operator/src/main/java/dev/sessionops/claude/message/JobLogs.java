@@ -31,14 +31,9 @@ public class JobLogs {
         this.logs = logs;
     }
 
-    /** The claude container's log of the Job's newest pod, or empty when no pod (or log) is left. */
-    public Optional<RunLog> read(Job job) {
-        return read(job, Optional.empty());
-    }
-
     /**
-     * The same, from {@code knownPod} when the live events name the pod that gave the result (no list of pods); if
-     * that pod is gone, from the newest one there is.
+     * The claude container's log of the Job's pod, or empty when no pod (or log) is left: from {@code knownPod} when
+     * the live events name the pod that gave the result (no list of pods), else (or if that pod is gone) the newest.
      */
     public Optional<RunLog> read(Job job, Optional<String> knownPod) {
         if (knownPod.isPresent()) {

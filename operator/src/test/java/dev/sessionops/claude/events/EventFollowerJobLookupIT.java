@@ -3,9 +3,7 @@ package dev.sessionops.claude.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,11 +15,11 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.local.RedisServer;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import dev.sessionops.claude.testing.TestOperatorConfig;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * While a run's pod is awaited its follower lists the Job's pods, and asks whether the Job is still there of the
@@ -83,11 +81,6 @@ class EventFollowerJobLookupIT {
     }
 
     private List<String> drain() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
+        return RecordedRequests.drain(server);
     }
 }

@@ -25,9 +25,9 @@ class LogLinesTest {
         LogLines lines = new LogLines();
         assertEquals(List.of(new LogLines.Line(1, "a")), feed(lines, "a\nb"));
         assertEquals(List.of(new LogLines.Line(2, "b")), lines.finish());
-        assertEquals(List.of(new LogLines.Line(1, "a"), new LogLines.Line(2, "b")), LogLines.of("a\nb"));
-        assertEquals(List.of(new LogLines.Line(1, "a")), LogLines.of("a\n"));
-        assertEquals(List.of(), LogLines.of(""));
+        assertEquals(List.of(new LogLines.Line(1, "a"), new LogLines.Line(2, "b")), all("a\nb"));
+        assertEquals(List.of(new LogLines.Line(1, "a")), all("a\n"));
+        assertEquals(List.of(), all(""));
     }
 
     @Test
@@ -69,6 +69,14 @@ class LogLinesTest {
         assertTrue(over.skipped());
         assertEquals(11, over.bytes());
         assertEquals(List.of(), lines.finish());
+    }
+
+    /** All lines of a complete log (the container has ended). */
+    private static List<LogLines.Line> all(String log) {
+        LogLines lines = new LogLines();
+        List<LogLines.Line> all = new java.util.ArrayList<>(feed(lines, log));
+        all.addAll(lines.finish());
+        return all;
     }
 
     private static List<LogLines.Line> feed(LogLines lines, String chunk) {

@@ -41,6 +41,7 @@ import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.e2e.Harness;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -309,12 +310,7 @@ class ClaudeMessageReconcilerIT {
     }
 
     private List<String> drainRequests() throws InterruptedException {
-        List<String> requests = new java.util.ArrayList<>();
-        io.fabric8.mockwebserver.http.RecordedRequest r;
-        while ((r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
+        return RecordedRequests.drain(server);
     }
 
     @Test

@@ -3,11 +3,9 @@ package dev.sessionops.claude.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,13 +13,13 @@ import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.events.RunLog;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /** Reading a finished run's log: from the pod the live events name without listing pods, else the Job's newest pod. */
 @EnableKubernetesMockClient(crud = true)
@@ -64,11 +62,6 @@ class JobLogsIT {
     }
 
     private List<String> drain() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
+        return RecordedRequests.drain(server);
     }
 }
