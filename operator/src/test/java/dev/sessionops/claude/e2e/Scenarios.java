@@ -228,10 +228,11 @@ public final class Scenarios {
         assertTrue(Harness.conditionMessage(lost).contains(first), Harness.conditionMessage(lost));
         assertTrue(Harness.conditionMessage(lost).contains("spec.resetConversation"), Harness.conditionMessage(lost));
 
-        client.resources(ClaudeSession.class).inNamespace(ns).withName("lost").edit(s -> {
-            s.getSpec().setResetConversation("after-lost-02");
-            return s;
-        });
+        // a merge patch of the spec alone, as kubectl patch does: edit's read-then-write can meet the operator's own
+        // status write in between (409)
+        client.resources(ClaudeSession.class).inNamespace(ns).withName("lost").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"resetConversation\":\"after-lost-02\"}}");
         message(client, ns, "lost-03", "lost", "Start again");
         ClaudeMessage again = awaitPhase(client, ns, "lost-03", MessagePhase.Succeeded);
         assertNull(again.getStatus().getResumedFrom(), "a new conversation");
