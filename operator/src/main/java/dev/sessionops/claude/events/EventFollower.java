@@ -2,7 +2,6 @@ package dev.sessionops.claude.events;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +20,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.OperatorConfig;
-import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.cli.ModelApiRetries;
 import dev.sessionops.claude.cli.StreamJsonParser;
 import dev.sessionops.claude.history.ConversationKey;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -51,6 +50,11 @@ public class EventFollower {
     static final Duration RETRY = Duration.ofMillis(300);
     /** The longest pause between looks at a run whose pod has not started (a Job controller behind, a quota). */
     static final Duration MAX_WAIT_FOR_POD = Duration.ofSeconds(3);
+    /**
+     * The largest finished log held for its recording, in characters (reply and lines after the result): 100
+     * followers finishing at once hold at most about 50 MB. Almost every run's record is far smaller.
+     */
+    static final long MAX_HELD_CHARS = 256 << 10;
 
     private final KubernetesClient client;
     private final EventStore store;
@@ -60,8 +64,11 @@ public class EventFollower {
     private final Map<String, ModelApiRetries> modelApi = new ConcurrentHashMap<>();
     /** By message uid: the runs whose pod the kubelet cannot start (no entry: none seen). */
     private final Map<String, PodWaiting> podWaiting = new ConcurrentHashMap<>();
-    /** The pod whose log gave a run's result line, by message UID: recording reads that log without listing pods. */
-    private final Map<String, String> resultPods = new ConcurrentHashMap<>();
+    /**
+     * By message UID: the run's log as a follower read it to its end, so recording it needs no second read. Only runs
+     * whose record is small are kept ({@link #MAX_HELD_CHARS}); the others are read again when recorded.
+     */
+    private final Map<String, FinishedLog> finishedLogs = new ConcurrentHashMap<>();
     private volatile BiPredicate<String, String> jobCached = (namespace, name) -> false;
     private volatile BiConsumer<String, String> runListener = (namespace, name) -> {
     };
@@ -91,11 +98,11 @@ public class EventFollower {
         return threads.getPoolSize();
     }
 
-    /** Follows the run of {@code jobName} unless this instance already does; cheap, so call it on every reconcile. */
-    public void follow(ClaudeMessage message, String jobName) {
+    /** Follows the run of {@code job} unless this instance already does; cheap, so call it on every reconcile. */
+    public void follow(ClaudeMessage message, Job job) {
         String uid = message.getMetadata().getUid();
-        Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(), jobName,
-                keyOf(message));
+        Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(),
+                job.getMetadata().getName(), job.getMetadata().getUid(), keyOf(message));
         if (follows.putIfAbsent(uid, follow) == null) {
             threads.execute(follow); // started once mapped, so its own removal when it ends cannot come first
         }
@@ -110,7 +117,7 @@ public class EventFollower {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
         podWaiting.remove(message.getMetadata().getUid());
-        resultPods.remove(message.getMetadata().getUid());
+        finishedLogs.remove(message.getMetadata().getUid());
         String key = keyOf(message);
         try {
             long last = store.last(key).map(EventEntry::line).orElse(0L);
@@ -133,7 +140,7 @@ public class EventFollower {
         stop(message);
         modelApi.remove(message.getMetadata().getUid());
         podWaiting.remove(message.getMetadata().getUid());
-        resultPods.remove(message.getMetadata().getUid());
+        finishedLogs.remove(message.getMetadata().getUid());
         try {
             store.delete(keyOf(message));
         } catch (RuntimeException e) {
@@ -193,11 +200,13 @@ public class EventFollower {
     }
 
     /**
-     * The pod whose log this instance read the run's result line from; empty when it did not (not followed to the
-     * end here). A Job makes one try ({@code backoffLimit: 0}), so that is the pod to record the run from.
+     * The log of {@code job}'s run as this instance read it, from its first line to its end, when it did (and the
+     * record is small): what recording the run needs, without reading the log again. Its tail holds only the lines
+     * after those appended as live events. A Job makes one try ({@code backoffLimit: 0}), so its pod's log is the run.
      */
-    public Optional<String> podWithResult(ClaudeMessage message) {
-        return Optional.ofNullable(resultPods.get(message.getMetadata().getUid()));
+    public Optional<RunLog> finishedLog(ClaudeMessage message, Job job) {
+        FinishedLog held = finishedLogs.get(message.getMetadata().getUid());
+        return held == null || !held.jobUid().equals(job.getMetadata().getUid()) ? Optional.empty() : Optional.of(held.log());
     }
 
     /** True while this instance follows the message (its events may still be coming). */
@@ -228,6 +237,7 @@ public class EventFollower {
         private final String namespace;
         private final String message;
         private final String jobName;
+        private final String jobUid;
         private final String key;
         private volatile boolean stopped;
         private volatile boolean aborted;
@@ -239,11 +249,12 @@ public class EventFollower {
         /** Looks in a row that found no started pod: each waits longer (see {@link #pauseAfter}). */
         private int looksWithoutPod;
 
-        Follow(String uid, String namespace, String message, String jobName, String key) {
+        Follow(String uid, String namespace, String message, String jobName, String jobUid, String key) {
             this.uid = uid;
             this.namespace = namespace;
             this.message = message;
             this.jobName = jobName;
+            this.jobUid = jobUid;
             this.key = key;
         }
 
@@ -282,7 +293,7 @@ public class EventFollower {
                 }
                 consumed = last.map(EventEntry::line).orElse(0L); // resume: the log is read again from its start
             }
-            Optional<Pod> pod = newestPod();
+            Optional<Pod> pod = RunPods.newest(client, namespace, jobName, jobUid);
             if (pod.isEmpty()) {
                 looksWithoutPod++;
                 return !jobCached.test(namespace, jobName)
@@ -296,12 +307,7 @@ public class EventFollower {
             looksWithoutPod = 0;
             noteWaiting(null);
             boolean ended = ended(pod.get());
-            String name = pod.get().getMetadata().getName();
-            if (readLog(name, ended)) {
-                resultPods.put(uid, name);
-                return true;
-            }
-            return ended;
+            return readLog(pod.get().getMetadata().getName(), ended) || ended;
         }
 
         /**
@@ -312,15 +318,26 @@ public class EventFollower {
          */
         private boolean readLog(String pod, boolean ended) throws InterruptedException {
             LogLines lines = new LogLines();
+            RunLog.Reader whole = RunLog.reader(); // every line from the first: the run's record if this read ends it
             boolean[] result = { false };
             try {
                 // read to the end even past the result line (see PodLogStream on closing early)
                 logs.read(namespace, pod, !ended, chunk -> {
+                    List<LogLines.Line> read = lines.feed(chunk, chunk.length);
+                    whole.take(read);
                     if (!result[0] && !stopped) {
-                        result[0] = handle(lines.feed(chunk, chunk.length));
+                        result[0] = handle(read);
                     }
                 }, () -> aborted);
-                return result[0] || !stopped && ended && handle(lines.finish());
+                if (!result[0] && !ended) {
+                    return false; // a follow stream closed before the result: the container may still run, look again
+                }
+                // a follow stream that ends after the result line ends with the container (the kubelet closes it then)
+                List<LogLines.Line> last = lines.finish();
+                whole.take(last);
+                boolean done = result[0] || !stopped && handle(last);
+                keep(whole.finishAfter(consumed));
+                return done;
             } catch (IOException | RuntimeException e) {
                 if (!result[0] && !stopped) {
                     LOG.debugf("message %s/%s: log of pod %s interrupted (%s), reading it again", namespace, message, pod,
@@ -368,10 +385,14 @@ public class EventFollower {
             }
         }
 
-        private Optional<Pod> newestPod() {
-            return client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, jobName).list(PodLists.fromCache())
-                    .getItems().stream()
-                    .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+        /** The whole log read, for recording the run without a second read; not when large or stopped meanwhile. */
+        private void keep(RunLog log) {
+            if (!stopped && log.heldChars() <= MAX_HELD_CHARS) {
+                finishedLogs.put(uid, new FinishedLog(jobUid, log));
+                if (stopped) {
+                    finishedLogs.remove(uid); // the run ended (or was forgotten) meanwhile: nobody will take it
+                }
+            }
         }
 
         /** Stops appending; a read in progress ends with its log (the pod has ended, or is being deleted). */
@@ -419,6 +440,9 @@ public class EventFollower {
         }
         return pod.getStatus().getContainerStatuses().stream()
                 .filter(s -> PodLogStream.CONTAINER.equals(s.getName())).findFirst();
+    }
+
+    private record FinishedLog(String jobUid, RunLog log) {
     }
 
     private static final class ThreadFactory implements java.util.concurrent.ThreadFactory {

@@ -48,6 +48,13 @@ public final class RunLog {
         return tail;
     }
 
+    /** Roughly the characters this holds: what keeping it in memory costs. */
+    long heldChars() {
+        RunOutcome o = outcome;
+        return tail.stream().mapToLong(l -> l.text().length()).sum()
+                + (o.result() == null ? 0 : o.result().length()) + (o.assistantText() == null ? 0 : o.assistantText().length());
+    }
+
     /** Feeds a log's chunks to the parser and the tail; {@link #finish()} once the log has ended. */
     public static final class Reader implements Consumer<byte[]> {
         private final LogLines lines = new LogLines();
@@ -57,12 +64,22 @@ public final class RunLog {
 
         @Override
         public void accept(byte[] chunk) {
-            lines.feed(chunk, chunk.length).forEach(this::take);
+            take(lines.feed(chunk, chunk.length));
         }
 
         public RunLog finish() {
-            lines.finish().forEach(this::take);
+            take(lines.finish());
             return new RunLog(parser.outcome(), List.copyOf(tail));
+        }
+
+        /** Lines cut by the caller's own {@link LogLines} (the follower's), instead of chunks. */
+        void take(List<LogLines.Line> read) {
+            read.forEach(this::take);
+        }
+
+        /** The log read through {@link #take(List)}, its tail only the lines after {@code appendedThrough}. */
+        RunLog finishAfter(long appendedThrough) {
+            return new RunLog(parser.outcome(), tail.stream().filter(l -> l.number() > appendedThrough).toList());
         }
 
         private void take(LogLines.Line line) {

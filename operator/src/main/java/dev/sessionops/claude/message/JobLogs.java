@@ -1,15 +1,13 @@
 package dev.sessionops.claude.message;
 
 import java.io.IOException;
-import java.util.Comparator;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.sessionops.claude.api.runner.Labels;
-import dev.sessionops.claude.events.PodLists;
 import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.events.RunLog;
+import dev.sessionops.claude.events.RunPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,23 +29,11 @@ public class JobLogs {
         this.logs = logs;
     }
 
-    /**
-     * The claude container's log of the Job's pod, or empty when no pod (or log) is left: from {@code knownPod} when
-     * the live events name the pod that gave the result (no list of pods), else (or if that pod is gone) the newest.
-     */
-    public Optional<RunLog> read(Job job, Optional<String> knownPod) {
-        if (knownPod.isPresent()) {
-            Optional<RunLog> log = readPod(job, knownPod.get());
-            if (log.isPresent()) {
-                return log;
-            }
-        }
-        String namespace = job.getMetadata().getNamespace();
+    /** The claude container's log of the Job's pod ({@link RunPods}), or empty when no pod (or log) is left. */
+    public Optional<RunLog> read(Job job) {
         Optional<Pod> pod;
         try {
-            pod = client.pods().inNamespace(namespace).withLabel(Labels.JOB_NAME, job.getMetadata().getName())
-                    .list(PodLists.fromCache()).getItems().stream()
-                    .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+            pod = RunPods.newest(client, job);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return Optional.empty();

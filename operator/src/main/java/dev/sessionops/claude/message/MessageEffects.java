@@ -70,7 +70,7 @@ final class MessageEffects {
         // Java 17: no pattern switch yet; the sealed interface keeps this list complete
         if (action instanceof Follow f) {
             // the run's live events for the HTTP API; idempotent, and resumes following after an operator restart
-            liveEvents.follow(message, f.job().getMetadata().getName());
+            liveEvents.follow(message, f.job());
             return UpdateControl.noUpdate();
         }
         if (action instanceof MessageAction.ReportRun r) {
@@ -182,7 +182,7 @@ final class MessageEffects {
     /** The run goes on; its condition says how (the status first, then the Event, as for a final state). */
     private UpdateControl<ClaudeMessage> reportRun(ClaudeMessage message, MessageAction.ReportRun report,
             Context<ClaudeMessage> context) {
-        liveEvents.follow(message, report.job().getMetadata().getName());
+        liveEvents.follow(message, report.job());
         message.getStatus().setPhase(MessagePhase.Running);
         UpdateControl<ClaudeMessage> control = setCondition(message, Conditions.UNKNOWN, report.reason(), report.text())
                 ? writeStatus(message, context) : UpdateControl.noUpdate();
@@ -193,7 +193,7 @@ final class MessageEffects {
     }
 
     private UpdateControl<ClaudeMessage> adopt(ClaudeMessage message, Job job, Context<ClaudeMessage> context) {
-        liveEvents.follow(message, job.getMetadata().getName());
+        liveEvents.follow(message, job);
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(MessagePhase.Running);
         status.setWaitingSince(null);

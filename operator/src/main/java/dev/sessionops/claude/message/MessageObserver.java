@@ -73,7 +73,9 @@ final class MessageObserver {
                 memo(() -> redis(() -> key.flatMap(history::currentSessionId).orElse(null))),
                 memo(() -> redis(() -> key.map(k -> history.recorded(k, message.getMetadata().getUid())).orElse(Recorded.NO))),
                 memo(() -> {
-                    Optional<RunLog> log = seen == null ? Optional.empty() : logs.read(seen, liveEvents.podWithResult(message));
+                    // as the follower read it to its end (no request), else read from the pod
+                    Optional<RunLog> log = seen == null ? Optional.empty()
+                            : liveEvents.finishedLog(message, seen).or(() -> logs.read(seen));
                     if (log.isPresent()) {
                         return new FinishedRun(log.get());
                     }

@@ -128,7 +128,8 @@ class EventStreamIT extends EndToEndTest {
         RunLog.Reader reread = RunLog.reader();
         reread.accept(run.log().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         follower.runEnded(done, reread.finish());
-        follower.follow(done, done.getStatus().getJobName());
+        follower.follow(done, new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata()
+                .withName(done.getStatus().getJobName()).withNamespace(ns).endMetadata().build());
         Thread.sleep(1000);
         assertEquals(length, xlen(key));
         assertFalse(events.append(key, 1, "system", "{\"type\":\"system\"}"));

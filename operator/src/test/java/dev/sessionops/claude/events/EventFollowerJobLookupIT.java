@@ -17,6 +17,7 @@ import dev.sessionops.claude.testing.StandaloneRedis;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -61,7 +62,8 @@ class EventFollowerJobLookupIT {
         message.setSpec(new ClaudeMessageSpec());
         drain();
         try {
-            follower.follow(message, "run-1");
+            follower.follow(message, new JobBuilder().withNewMetadata().withName("run-1").withNamespace("ns")
+                    .withUid("uid-run-1").endMetadata().build());
             Thread.sleep(1500); // looks at 0, 0.3, 0.9 s
             List<String> awaiting = drain();
             assertTrue(awaiting.size() >= 2, "it looked: " + awaiting);

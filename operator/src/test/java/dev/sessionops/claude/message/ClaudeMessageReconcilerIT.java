@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.OperatorConfig;
-import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
@@ -35,6 +34,7 @@ import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import dev.sessionops.claude.testing.JobPod;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.NoLiveEvents;
 import dev.sessionops.claude.testing.TestContext;
@@ -46,7 +46,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -645,8 +644,7 @@ class ClaudeMessageReconcilerIT {
         job.setStatus(new JobStatusBuilder().addNewCondition().withType("Complete").withStatus("True").endCondition()
                 .build());
         String pod = jobName + "-x7k2p";
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
-                .withLabels(Map.of(Labels.JOB_NAME, jobName)).endMetadata().build()).create();
+        client.pods().inNamespace(NS).resource(JobPod.of(job, pod)).create();
         // the crud mock serves no pods/log: an expectation answers that one path, the rest stays crud
         server.expect().get()
                 .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?container=" + PodLayout.CONTAINER)

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.events.PodLogStream;
-import dev.sessionops.claude.events.RunLog;
+import dev.sessionops.claude.testing.JobPod;
 import dev.sessionops.claude.testing.RecordedRequests;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
-/** Reading a finished run's log: from the pod the live events name without listing pods, else the Job's newest pod. */
+/** Reading a finished run's log: the newest pod whose controller is the Job, never a pod that only wears its label. */
 @EnableKubernetesMockClient(crud = true)
 class JobLogsIT {
     private static final String NS = "ns";
@@ -31,34 +31,38 @@ class JobLogsIT {
     KubernetesClient client;
 
     @Test
-    void aKnownPodIsReadWithoutAListAndAGoneOneFallsBackToTheNewest() throws Exception {
+    void theJobsOwnPodIsReadNotANewerOneWearingItsLabel() throws Exception {
         Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run")
-                .endMetadata().build()).create();
-        log("run-aaaaa"); // the pod the live events read the result from (the list does not show it)
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("run-bbbbb")
-                .withLabels(Map.of(Labels.JOB_NAME, "run")).endMetadata().build()).create();
-        log("run-bbbbb");
+                .withUid("uid-of-run").endMetadata().build()).create();
+        pod(withCreation(JobPod.of(job, "run-aaaaa"), "2026-11-29T10:00:00Z"));
+        // another workload's pods in the namespace: the label alone, or a controller of the same name but another UID
+        pod(withCreation(new PodBuilder().withNewMetadata().withName("run-fake1").withNamespace(NS)
+                .withLabels(Map.of(Labels.JOB_NAME, "run")).endMetadata().build(), "2026-11-29T10:00:05Z"));
+        Job other = new JobBuilder(job).editMetadata().withUid("uid-of-another").endMetadata().build();
+        pod(withCreation(JobPod.of(other, "run-fake2"), "2026-11-29T10:00:09Z"));
         JobLogs logs = new JobLogs(client, new PodLogStream(client));
         drain();
 
-        RunLog known = logs.read(job, Optional.of("run-aaaaa")).orElseThrow();
-        assertEquals("from run-aaaaa", known.outcome().result());
-        assertEquals(List.of("GET /api/v1/namespaces/ns/pods/run-aaaaa/log?container=" + PodLayout.CONTAINER), drain());
+        assertEquals("from run-aaaaa", logs.read(job).orElseThrow().outcome().result());
+        List<String> requests = drain();
+        assertEquals(2, requests.size(), requests.toString());
+        assertTrue(requests.get(0).startsWith("GET /api/v1/namespaces/ns/pods?labelSelector="), requests.toString());
+        assertEquals("GET /api/v1/namespaces/ns/pods/run-aaaaa/log?container=" + PodLayout.CONTAINER, requests.get(1));
 
-        RunLog unknown = logs.read(job, Optional.empty()).orElseThrow();
-        assertEquals("from run-bbbbb", unknown.outcome().result(), "the Job's pod");
-        assertTrue(drain().get(0).startsWith("GET /api/v1/namespaces/ns/pods?labelSelector="));
-
-        // as the API server answers for a pod deleted since (the crud mock would answer its own way)
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/run-gone0/log?container=" + PodLayout.CONTAINER)
-                .andReturn(404, "{\"kind\":\"Status\",\"code\":404}").always();
-        RunLog gone = logs.read(job, Optional.of("run-gone0")).orElseThrow();
-        assertEquals("from run-bbbbb", gone.outcome().result(), "the known pod gone: the Job's pod there is");
+        client.pods().inNamespace(NS).withName("run-aaaaa").delete();
+        assertTrue(logs.read(job).isEmpty(), "its pod gone: nothing, not a stranger's log");
     }
 
-    private void log(String name) {
+    private void pod(Pod pod) {
+        client.pods().inNamespace(NS).resource(pod).create();
+        String name = pod.getMetadata().getName();
         server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?container=" + PodLayout.CONTAINER)
                 .andReturn(200, String.format(RESULT, name)).always();
+    }
+
+    private static Pod withCreation(Pod pod, String at) {
+        pod.getMetadata().setCreationTimestamp(at);
+        return pod;
     }
 
     private List<String> drain() throws InterruptedException {

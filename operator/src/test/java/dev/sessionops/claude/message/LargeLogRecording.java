@@ -6,7 +6,6 @@ import java.lang.management.MemoryType;
 import java.util.Map;
 
 import dev.sessionops.claude.OperatorConfig;
-import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
 import dev.sessionops.claude.events.EventFollower;
@@ -15,11 +14,11 @@ import dev.sessionops.claude.events.PodLogStream;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.observability.OperatorMetrics;
+import dev.sessionops.claude.testing.JobPod;
 import dev.sessionops.claude.testing.StandaloneRedis;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -67,8 +66,7 @@ public final class LargeLogRecording {
             Job job = client.batch().v1().jobs().inNamespace(ns).withName(running.getStatus().getJobName()).get();
             job.setStatus(new JobStatusBuilder().addNewCondition().withType("Complete").withStatus("True").endCondition()
                     .build());
-            client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(pod)
-                    .withLabels(Map.of(Labels.JOB_NAME, job.getMetadata().getName())).endMetadata().build()).create();
+            client.pods().inNamespace(ns).resource(JobPod.of(job, pod)).create();
             reconciler.reconcile(running, new TestContext<>(running, client).with(Job.class, job));
 
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
@@ -38,12 +37,12 @@ import dev.sessionops.claude.message.PromptConfigMaps;
 import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.events.PodLogStream;
+import dev.sessionops.claude.testing.JobPod;
 import dev.sessionops.claude.testing.FakeHistoryStore;
 import dev.sessionops.claude.testing.NoLiveEvents;
 import dev.sessionops.claude.testing.TestContext;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -268,8 +267,7 @@ class PromptlessMessagesIT {
         job.setStatus(new JobStatusBuilder().addNewCondition().withType("Complete").withStatus("True").endCondition()
                 .build());
         String pod = jobName + "-x7k2p";
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
-                .withLabels(Map.of(Labels.JOB_NAME, jobName)).endMetadata().build()).create();
+        client.pods().inNamespace(NS).resource(JobPod.of(job, pod)).create();
         // the crud mock serves no pods/log: an expectation answers that one path, the rest stays crud
         server.expect().get()
                 .withPath("/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?container=" + PodLayout.CONTAINER)

@@ -3,6 +3,7 @@ package dev.sessionops.claude.testing;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.RunLog;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
 /**
  * Live events are a view for the HTTP API (Redis Streams, a thread per run), nothing the reconcilers decide on: for
@@ -14,7 +15,7 @@ public final class NoLiveEvents extends EventFollower {
     }
 
     @Override
-    public void follow(ClaudeMessage message, String jobName) {
+    public void follow(ClaudeMessage message, Job job) {
     }
 
     @Override

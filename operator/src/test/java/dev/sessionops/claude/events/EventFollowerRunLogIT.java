@@ -1,0 +1,115 @@
+package dev.sessionops.claude.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.api.runner.PodLayout;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
+import dev.sessionops.claude.local.RedisServer;
+import dev.sessionops.claude.testing.JobPod;
+import dev.sessionops.claude.testing.RecordedRequests;
+import dev.sessionops.claude.testing.StandaloneRedis;
+import dev.sessionops.claude.testing.TestOperatorConfig;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+
+/**
+ * A follower reads the log of the pod whose controller is the run's Job (a pod that only wears the Job's label is
+ * never the run), and keeps the log it read to the end, so recording the run reads nothing again.
+ */
+@EnableKubernetesMockClient(crud = true)
+class EventFollowerRunLogIT {
+    private static final String NS = "ns";
+    private static final String LOG = "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s-%1$s\"}\n"
+            + "{\"type\":\"result\",\"subtype\":\"success\",\"result\":\"from %1$s\",\"session_id\":\"s-%1$s\"}\n";
+    private static RedisServer redisServer;
+    private static StandaloneRedis redis;
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @BeforeAll
+    static void redis() {
+        redisServer = RedisServer.startOnFreePort();
+        redis = new StandaloneRedis(redisServer.uri());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (redis != null) {
+            redis.close();
+        }
+        if (redisServer != null) {
+            redisServer.close();
+        }
+    }
+
+    @Test
+    void theRunIsTheJobsOwnPodAndItsLogIsKeptForRecording() throws Exception {
+        var config = TestOperatorConfig.with();
+        EventStore store = new EventStore(redis.dataSource(), config);
+        EventFollower follower = new EventFollower(client, store, new PodLogStream(client), config);
+        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-1")
+                .withUid("uid-run-1").endMetadata().build()).create();
+        ended(JobPod.of(job, "run-1-own00"), "2026-11-29T10:00:00Z");
+        // newer, labelled as the run's, not the Job's: what another workload in the namespace could create
+        ended(new PodBuilder().withNewMetadata().withName("run-1-fake0").withNamespace(NS)
+                .withLabels(Map.of(Labels.JOB_NAME, "run-1")).endMetadata().build(), "2026-11-29T10:00:07Z");
+        ClaudeMessage message = new ClaudeMessage();
+        message.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace(NS).withUid("uid-m").build());
+        message.setSpec(new ClaudeMessageSpec());
+        try {
+            follower.follow(message, job);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (follower.isFollowing(message) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertFalse(follower.isFollowing(message), "followed to the result");
+            List<String> logsRead = RecordedRequests.drain(server).stream().filter(r -> r.contains("/log?")).toList();
+            assertEquals(List.of("GET /api/v1/namespaces/ns/pods/run-1-own00/log?container=" + PodLayout.CONTAINER),
+                    logsRead, "the Job's own pod only");
+            String key = EventFollower.keyOf(message);
+            assertTrue(store.last(key).orElseThrow().data().contains("from run-1-own00"));
+
+            var kept = follower.finishedLog(message, job).orElseThrow();
+            assertEquals("from run-1-own00", kept.outcome().result());
+            assertEquals("s-run-1-own00", kept.outcome().sessionId());
+            assertTrue(kept.tail().isEmpty(), "every line is in the live events already");
+            Job another = new JobBuilder(job).editMetadata().withUid("uid-of-a-new-run-1").endMetadata().build();
+            assertTrue(follower.finishedLog(message, another).isEmpty(), "kept for that Job (by UID) only");
+
+            follower.runEnded(message, kept);
+            assertTrue(follower.finishedLog(message, job).isEmpty(), "let go once recorded");
+        } finally {
+            follower.shutdown();
+        }
+    }
+
+    /** A pod whose claude container has ended, and its log as the API server serves it. */
+    private void ended(Pod pod, String createdAt) {
+        pod.getMetadata().setCreationTimestamp(createdAt);
+        pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addNewContainerStatus().withName(PodLayout.CONTAINER)
+                .withNewState().withNewTerminated().withExitCode(0).endTerminated().endState().endContainerStatus().build());
+        client.pods().inNamespace(NS).resource(pod).create();
+        String name = pod.getMetadata().getName();
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?container=" + PodLayout.CONTAINER)
+                .andReturn(200, String.format(LOG, name)).always();
+    }
+}
