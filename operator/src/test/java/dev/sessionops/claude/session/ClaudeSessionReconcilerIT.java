@@ -31,6 +31,9 @@ import dev.sessionops.claude.api.runner.JobNames;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import dev.sessionops.claude.api.v1alpha1.MessagePhase;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
@@ -45,6 +48,7 @@ class ClaudeSessionReconcilerIT {
     private static final String NS = "ns";
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private final FakeHistoryStore history = new FakeHistoryStore();
     private DispatchFixture fixture;
@@ -99,6 +103,43 @@ class ClaudeSessionReconcilerIT {
         ClaudeSession stored = storedSession("chat");
         assertEquals("chat-01", stored.getStatus().getActiveMessage());
         assertEquals(SessionPhase.Running, stored.getStatus().getPhase());
+    }
+
+    /**
+     * A turn costs its session one status write: the claim of its message, which also carries the summary of the
+     * turn before (its count, cost, Claude session) read from Redis first; no GET of the session before it.
+     */
+    @Test
+    void eachTurnCostsItsSessionOneStatusWrite() throws Exception {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        ClaudeMessage first = message("chat-01");
+        ClaudeMessage second = message("chat-02");
+        RecordedRequests.drain(server);
+
+        reconciler.reconcile(session, context(session, first, second));
+        assertEquals(List.of("PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudesessions/chat/status"),
+                sessionRequests(), "the first turn's claim");
+        assertEquals("chat-01", storedSession("chat").getStatus().getActiveMessage());
+
+        // chat-01's run recorded and its message finished, as the caches then show it
+        history.record(ConversationKey.of(session), new Completion(first.getMetadata().getUid(), "chat-01", true, "Hello",
+                "Hi", "claude-1", null, null, 0.25, 0, 0, 0, 0, "turn-1"));
+        first.getStatus().setPhase(MessagePhase.Succeeded);
+        ClaudeSession claimed = storedSession("chat");
+        RecordedRequests.drain(server);
+
+        reconciler.reconcile(claimed, context(claimed, first, second));
+        assertEquals(List.of("PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudesessions/chat/status"),
+                sessionRequests(), "the next turn's claim, with the last turn's summary");
+        ClaudeSessionStatus status = storedSession("chat").getStatus();
+        assertEquals("chat-02", status.getActiveMessage());
+        assertEquals(1, status.getMessageCount());
+        assertEquals("claude-1", status.getCurrentSessionId());
+    }
+
+    private List<String> sessionRequests() throws InterruptedException {
+        return RecordedRequests.drain(server).stream().filter(r -> r.contains("/claudesessions")).toList();
     }
 
     /**
