@@ -120,15 +120,14 @@ public class EventFollower {
         finishedLogs.remove(message.getMetadata().getUid());
         String key = keyOf(message);
         try {
-            long last = store.last(key).map(EventEntry::line).orElse(0L);
+            List<EventStore.NewEvent> lines = new java.util.ArrayList<>();
             if (log != null) {
                 for (LogLines.Line line : log.tail()) {
-                    if (line.number() > last) {
-                        StreamJsonLine.type(line.text()).ifPresent(type -> store.append(key, line.number(), type, line.text()));
-                    }
+                    StreamJsonLine.type(line.text()).ifPresent(type -> lines.add(new EventStore.NewEvent(line.number(), type,
+                            line.text())));
                 }
             }
-            store.finished(key);
+            store.finish(key, lines); // past the last line appended, one round trip
         } catch (RuntimeException e) {
             LOG.warnf("message %s/%s: its events were not completed: %s", message.getMetadata().getNamespace(),
                     message.getMetadata().getName(), e.getMessage());

@@ -44,6 +44,30 @@ public class EventStore {
             return id
             """);
 
+    // KEYS: stream. ARGV: maxLength, ttlAfterFinished (s), then line, type, data for each line in order.
+    // A finished run's lines its follower did not append, and the expiry of a finished stream, in one round trip
+    // (line by line was one per line on the path from a Job's end to its message's status). Past the last line only.
+    static final LuaScript FINISH_SCRIPT = new LuaScript("""
+            local last = 0
+            local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            if #newest > 0 then
+              local fields = newest[1][2]
+              for i = 1, #fields, 2 do
+                if fields[i] == 'line' then last = tonumber(fields[i + 1]) end
+              end
+            end
+            local added = 0
+            for i = 3, #ARGV, 3 do
+              if tonumber(ARGV[i]) > last then
+                redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'line', ARGV[i], 'type', ARGV[i + 1], 'data', ARGV[i + 2])
+                last = tonumber(ARGV[i])
+                added = added + 1
+              end
+            end
+            redis.call('EXPIRE', KEYS[1], ARGV[2])
+            return added
+            """);
+
     private final RedisDataSource redis;
     private final Duration ttlAfterFinished;
     private volatile long maxLength;
@@ -65,9 +89,20 @@ public class EventStore {
         return r != null;
     }
 
-    /** The run has ended (with or without a result line): the events stay for late subscribers, then expire. */
-    public void finished(String key) {
-        redis.execute("EXPIRE", key, Long.toString(seconds(ttlAfterFinished)));
+    /**
+     * The run has ended (with or without a result line): appends {@code lines} past the last one there, in one round
+     * trip, and lets the events stay for late subscribers, then expire.
+     *
+     * @return how many lines were appended
+     */
+    public long finish(String key, List<NewEvent> lines) {
+        List<String> command = new java.util.ArrayList<>(4 + 3 * lines.size());
+        command.addAll(List.of("1", key, Long.toString(maxLength), Long.toString(seconds(ttlAfterFinished))));
+        for (NewEvent line : lines) {
+            command.addAll(List.of(Long.toString(line.line()), line.type(), line.data()));
+        }
+        Response r = FINISH_SCRIPT.execute(redis, command.toArray(String[]::new));
+        return r == null ? 0 : r.toLong();
     }
 
     /** The newest entry, if the stream has one. */
@@ -98,6 +133,10 @@ public class EventStore {
     /** Entries kept per stream; tests lower it to see the trimming. */
     public void setMaxLength(long maxLength) {
         this.maxLength = maxLength;
+    }
+
+    /** A stream-json line of a run's log to append: its number in the log, its type, the line. */
+    public record NewEvent(long line, String type, String data) {
     }
 
     public long maxLength() {

@@ -30,7 +30,11 @@ final class ApiAudit {
         this.log = log;
     }
 
-    /** A policy that logs the requests of {@code users} (and nobody else's: the controllers' would drown them). */
+    /**
+     * A policy that logs the requests of {@code users} (and of the controllers only their Job status writes: the rest
+     * would drown them), so that a reader can follow one run by hand: the Job controller's completion, then each of
+     * the operator's requests it causes.
+     */
     static ApiAudit of(Path dir, List<String> users) {
         try {
             Files.createDirectories(dir);
@@ -41,6 +45,9 @@ final class ApiAudit {
                     + "rules:\n"
                     + "- level: Metadata\n"
                     + "  users: [" + String.join(", ", users.stream().map(u -> "\"" + u + "\"").toList()) + "]\n"
+                    + "- level: Metadata\n"
+                    + "  verbs: [update, patch]\n"
+                    + "  resources: [{group: batch, resources: [jobs/status]}]\n"
                     + "- level: None\n");
             Path log = dir.toAbsolutePath().resolve("audit.log");
             // the API server appends: a log of this run only is one a reader can go through by hand

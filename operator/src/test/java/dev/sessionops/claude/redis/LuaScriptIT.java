@@ -193,6 +193,32 @@ class LuaScriptIT {
         assertEquals(new Calls(5, 2), calls("evalsha"));
     }
 
+    /**
+     * A finished run's lines its follower missed go in one round trip, only past the last line there, and the stream
+     * then expires (a replay of the same finish adds nothing).
+     */
+    @Test
+    void aRunsMissingEventsAndItsEndAreOneRoundTrip() {
+        EventStore events = new EventStore(ds, eventsConfig());
+        assertTrue(events.append("lua:done", 1, "system", "{\"n\":1}"));
+        assertTrue(events.append("lua:done", 2, "assistant", "{\"n\":2}"));
+        assertTrue(ds.execute("TTL", "lua:done").toLong() > 3600, "while it runs, the day an unfinished stream gets");
+        events.finish("lua:other", List.of()); // Redis has the script from here (it was flushed before each test)
+        ds.execute("CONFIG", "RESETSTAT");
+
+        List<EventStore.NewEvent> tail = List.of(new EventStore.NewEvent(2, "assistant", "{\"n\":2}"),
+                new EventStore.NewEvent(3, "user", "{\"n\":3}"), new EventStore.NewEvent(5, "result", "{\"n\":5}"));
+        assertEquals(2, events.finish("lua:done", tail), "lines 3 and 5; 2 was there");
+        assertEquals(new Calls(1, 0), calls("evalsha"));
+        assertEquals(new Calls(0, 0), calls("eval"), "the one EVALSHA was all (the commands inside it count too)");
+        assertEquals(List.of(1L, 2L, 3L, 5L), events.range("lua:done", null, null, 10).stream().map(e -> e.line()).toList());
+        long ttl = ds.execute("TTL", "lua:done").toLong();
+        assertTrue(ttl > 0 && ttl <= 3600, "finished: expires after ttl-after-finished, " + ttl);
+        assertEquals(0, events.finish("lua:done", tail), "a replay adds nothing");
+        assertEquals(0, events.finish("lua:never-followed", List.of()), "no events at all: nothing made");
+        assertEquals(0L, ds.execute("EXISTS", "lua:never-followed").toLong());
+    }
+
     /** The operator's configuration as far as EventStore reads it. */
     private static OperatorConfig eventsConfig() {
         OperatorConfig.Events events = new OperatorConfig.Events() {
