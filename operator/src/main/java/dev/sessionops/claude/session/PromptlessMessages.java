@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeMessageStatus;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.message.FullMessages;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
@@ -13,7 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 
 /**
  * The session controller's cache of ClaudeMessages. It keeps what turn-taking reads (metadata, the sessionRef, cancel,
- * the status) and drops what only planning a run reads: {@code spec.prompt} and {@code spec.variables} (up to
+ * the status; of a finished message only its phase, conditions and Job) and drops what only planning a run reads: {@code spec.prompt} and {@code spec.variables} (up to
  * {@code cso.limits.max-prompt-bytes}), held once on the leader, by the ClaudeMessage controller, whose copy planning
  * takes ({@link FullMessages}). {@code metadata.managedFields} goes too: nothing reads it, and the SDK's
  * {@link TransformingItemStore} keeps it.
@@ -62,6 +63,26 @@ final class PromptlessMessages {
             message.getSpec().setPrompt(null);
             message.getSpec().setVariables(null);
         }
+        ClaudeMessageStatus status = message.getStatus();
+        if (status != null && status.getPhase() != null && status.getPhase().isTerminal()) {
+            message.setStatus(finished(status));
+        }
         return message;
+    }
+
+    /**
+     * What turn-taking reads of a finished message: that it finished, how, and its Job. Its outcome (a result of up to
+     * {@code cso.messages.result-max-chars}, usage, cost) is the bulk of a finished message and of a namespace's held
+     * messages; the session's summary comes from Redis. The session controller never writes a finished message.
+     */
+    private static ClaudeMessageStatus finished(ClaudeMessageStatus status) {
+        ClaudeMessageStatus kept = new ClaudeMessageStatus();
+        kept.setPhase(status.getPhase());
+        kept.setConditions(status.getConditions());
+        kept.setJobName(status.getJobName());
+        kept.setStartedAt(status.getStartedAt());
+        kept.setCompletedAt(status.getCompletedAt());
+        kept.setObservedGeneration(status.getObservedGeneration());
+        return kept;
     }
 }

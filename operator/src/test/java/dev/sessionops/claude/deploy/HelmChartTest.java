@@ -259,6 +259,23 @@ class HelmChartTest {
         assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("messages.ttlAfterFinished", "a week")));
     }
 
+    /**
+     * The image's run-java.sh would start the JVM with the Parallel collector; the chart names the one the benchmark
+     * measures, and takes JVM -XX: flags only (the value is word-split into the java command line).
+     */
+    @Test
+    void theJvmsCollectorIsTheChartsAndOnlyXxFlagsAreTaken() {
+        assertEquals("-XX:+UseSerialGC", env(operatorContainer(defaults.operator())).get("GC_CONTAINER_OPTIONS").getValue());
+        Rendered g1 = HelmChart.render(List.of(), Map.of("jvmGcOptions", "-XX:+UseG1GC -XX:MaxGCPauseMillis=50"));
+        assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=50",
+                env(operatorContainer(g1.operator())).get("GC_CONTAINER_OPTIONS").getValue());
+        for (String hostile : List.of("-javaagent:/tmp/a.jar", "-XX:+UseSerialGC -javaagent:/tmp/a.jar",
+                "-XX:+UseSerialGC; rm -rf /", "-XX:+UseSerialGC $(id)", "")) {
+            assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("jvmGcOptions", hostile)),
+                    hostile);
+        }
+    }
+
     @Test
     void runLimitsReachTheOperatorOnlyWhenSet() {
         Map<String, EnvVar> none = env(operatorContainer(defaults.operator()));

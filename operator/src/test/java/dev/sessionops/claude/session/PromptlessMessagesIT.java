@@ -107,6 +107,27 @@ class PromptlessMessagesIT {
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> informer.getStore().getByKey(key).getStatus() != null);
             assertPromptless(informer.getStore().getByKey(key), created);
+
+            // finished: its outcome (the bulk of a held message) is not in this cache; how it ended is
+            client.resources(ClaudeMessage.class).inNamespace(NS).withName("chat-01").editStatus(m -> {
+                m.getStatus().setPhase(MessagePhase.Succeeded);
+                m.getStatus().setJobName("chat-01-job");
+                m.getStatus().setResult("r".repeat(4096));
+                m.getStatus().setSessionId("claude-1");
+                m.getStatus().setCostUsd(0.5);
+                m.getStatus().setConditions(new java.util.ArrayList<>(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                        .withType("Succeeded").withStatus("True").withReason("Succeeded").build())));
+                return m;
+            });
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> informer.getStore().getByKey(key).getStatus().getPhase() == MessagePhase.Succeeded);
+            var finished = informer.getStore().getByKey(key).getStatus();
+            assertNull(finished.getResult());
+            assertNull(finished.getSessionId());
+            assertNull(finished.getCostUsd());
+            assertEquals("chat-01-job", finished.getJobName());
+            assertEquals("Succeeded", finished.getConditions().get(0).getReason());
+            assertEquals(4096, stored("chat-01").getStatus().getResult().length(), "the API server's copy is whole");
         } finally {
             informer.stop();
         }
