@@ -236,7 +236,7 @@ ConfigMaps created are the runs' prompts (owned by their messages, deleted by th
 - name: JAVA_MAX_MEM_RATIO
   value: {{ .Values.jvmMaxRamPercentage | int | quote }}
 - name: GC_CONTAINER_OPTIONS
-  value: {{ .Values.jvmGcOptions | quote }}
+  value: {{ .Values.jvmOptions | quote }}
 - name: CSO_ADMISSION_ENABLED
   value: {{ .Values.admission.enabled | quote }}
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE

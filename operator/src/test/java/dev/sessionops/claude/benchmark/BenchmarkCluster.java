@@ -42,10 +42,11 @@ final class BenchmarkCluster implements AutoCloseable {
     static final String BARE_USER = "system:serviceaccount:" + BARE_NS + ":" + BARE_SA;
     /**
      * The JVM the chart's container runs: its 512 Mi memory limit (here told by MaxRAM, there read from the cgroup),
-     * the heap at 70 % of it ({@code jvmMaxRamPercentage}), the collector the chart names ({@code jvmGcOptions}), and
+     * the heap at 70 % of it ({@code jvmMaxRamPercentage}), the collector and native-memory flags the chart names ({@code jvmOptions}), and
      * what the image's run-java.sh adds to every start (its GC_MIN/MAX_HEAP_FREE_RATIO defaults, exit on OOM).
      */
-    static final String OPERATOR_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:+UseSerialGC"
+    static final String OPERATOR_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70"
+            + " -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000"
             + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+ExitOnOutOfMemoryError";
 
     /** The chart's sizing, plus {@code bench.operator.jvm-options} (e.g. {@code -Xlog:gc:file=…}) to look inside. */

@@ -265,13 +265,14 @@ class HelmChartTest {
      */
     @Test
     void theJvmsCollectorIsTheChartsAndOnlyXxFlagsAreTaken() {
-        assertEquals("-XX:+UseSerialGC", env(operatorContainer(defaults.operator())).get("GC_CONTAINER_OPTIONS").getValue());
-        Rendered g1 = HelmChart.render(List.of(), Map.of("jvmGcOptions", "-XX:+UseG1GC -XX:MaxGCPauseMillis=50"));
+        assertEquals("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000",
+                env(operatorContainer(defaults.operator())).get("GC_CONTAINER_OPTIONS").getValue());
+        Rendered g1 = HelmChart.render(List.of(), Map.of("jvmOptions", "-XX:+UseG1GC -XX:MaxGCPauseMillis=50"));
         assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=50",
                 env(operatorContainer(g1.operator())).get("GC_CONTAINER_OPTIONS").getValue());
         for (String hostile : List.of("-javaagent:/tmp/a.jar", "-XX:+UseSerialGC -javaagent:/tmp/a.jar",
                 "-XX:+UseSerialGC; rm -rf /", "-XX:+UseSerialGC $(id)", "")) {
-            assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("jvmGcOptions", hostile)),
+            assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("jvmOptions", hostile)),
                     hostile);
         }
     }
