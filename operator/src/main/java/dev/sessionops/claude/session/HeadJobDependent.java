@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
@@ -17,7 +19,12 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
  * ({@link SessionDispatcher}) and puts it in the context; the workflow creates it only then ({@link Planned}), into
  * the session's Job cache (the {@code jobs} event source), so the next reconcile sees it before the watch does. The
  * Job is named after its message and owned by it (not by the session): it is never updated or deleted from here.
+ * <p>
+ * Created by a plain POST, as the one-shot messages' Jobs are, not a server-side apply: there is nothing to merge
+ * into, and an apply is the dearer request for the API server (in the benchmark's timeline the apply was the slowest
+ * step of a dispatch); an existing Job answers 409 (handled below).
  */
+@KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
 public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSession> implements Creator<Job, ClaudeSession> {
     private static final Logger LOG = Logger.getLogger(HeadJobDependent.class);
     /** Its name in the session's workflow. */
