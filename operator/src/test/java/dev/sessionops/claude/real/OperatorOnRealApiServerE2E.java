@@ -145,6 +145,13 @@ class OperatorOnRealApiServerE2E {
         });
         Harness.message(admin, ns, "gone-01", "gone", "Hello before goodbye");
         Harness.awaitPhase(admin, ns, "gone-01", MessagePhase.Succeeded);
+        // the session's workflow created the head's Job by a plain create, not a server-side apply (HeadJobDependent):
+        // the API server records which in the Job's managedFields (the mock tier has no apply at all)
+        var job = admin.batch().v1().jobs().inNamespace(ns).withLabel("claude.sessionops.dev/session", "gone").list()
+                .getItems().get(0);
+        assertEquals(List.of("Update"), job.getMetadata().getManagedFields().stream()
+                .filter(f -> !"kube-controller-manager".equals(f.getManager())).map(f -> f.getOperation()).distinct().toList(),
+                String.valueOf(job.getMetadata().getManagedFields()));
         ConversationKey key = Harness.conversation(admin, ns, "gone");
         assertEquals(2, history.history().history(key, 0, -1).size());
         assertEquals(1, admin.persistentVolumeClaims().inNamespace(ns).list().getItems().size(), "state volume");

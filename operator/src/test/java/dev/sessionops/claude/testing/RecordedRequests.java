@@ -20,17 +20,4 @@ public final class RecordedRequests {
         }
         return requests;
     }
-
-    /**
-     * The requests received so far, of a server that never falls quiet (an operator running against it): those queued
-     * when this is called, at most, not waiting for a pause.
-     */
-    public static List<String> drainReceived(KubernetesMockServer server) throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
-    }
 }
