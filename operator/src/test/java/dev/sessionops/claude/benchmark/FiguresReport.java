@@ -48,6 +48,17 @@ final class FiguresReport {
         line("  operator after the run: " + footprint.describe());
     }
 
+    /** The operator with the held load (c) against itself in an empty namespace (b), the same S × M. */
+    void heldVersusEmpty(SideFigures held, SideFigures empty) {
+        line("");
+        line("(c) ÷ (b): the operator with the load held against an empty namespace, the same sessions × messages");
+        line(String.format("  %-36s %12s %12s %8s", "", "held (c)", "empty (b)", "ratio"));
+        row("dispatch latency p50 (ms)", held.dispatchP(0.50), empty.dispatchP(0.50));
+        row("dispatch latency p99 (ms)", held.dispatchP(0.99), empty.dispatchP(0.99));
+        row("recording latency p50 (ms)", held.recordingP(0.50), empty.recordingP(0.50));
+        row("throughput (messages/s)", held.throughput(), empty.throughput());
+    }
+
     void footprint(String when, OperatorFootprint footprint) {
         line("");
         line("operator " + when + ": " + footprint.describe());

@@ -56,10 +56,12 @@ class OperatorBenchmark {
                 report.scenario(String.format("(a) 1 session × %d messages", settings.lowLoadMessages()), figures,
                         floor, OperatorFootprint.of(pid));
             }
+            SideFigures empty = null;
             if (settings.runs("b")) {
                 String ns = Harness.namespace(cluster.admin, "parallel");
                 SideFigures floor = runner.bare(ns, Chain.of("bare-", settings.sessions(), settings.messages()));
                 SideFigures figures = runner.operator(ns, Chain.of("", settings.sessions(), settings.messages()));
+                empty = figures;
                 report.scenario(String.format("(b) %d sessions × %d messages", settings.sessions(),
                         settings.messages()), figures, floor, OperatorFootprint.of(pid));
             }
@@ -73,6 +75,10 @@ class OperatorBenchmark {
                 SideFigures figures = runner.operator(ns, Chain.of("", settings.heldSessions(), settings.heldMessages()));
                 report.scenario(String.format("(c) %d sessions × %d messages, %s", settings.heldSessions(),
                         settings.heldMessages(), held), figures, floor, OperatorFootprint.of(pid));
+                if (empty != null && settings.heldSessions() == settings.sessions()
+                        && settings.heldMessages() == settings.messages()) {
+                    report.heldVersusEmpty(figures, empty); // the same S × M: what the held load costs
+                }
             }
         } finally {
             report.write(BenchmarkCluster.WORK.resolve("figures.txt"));
