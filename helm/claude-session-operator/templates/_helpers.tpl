@@ -155,7 +155,7 @@ ConfigMaps created are the runs' prompts (owned by their messages, deleted by th
   verbs: ["get", "list", "watch", "patch", "update", "create", "delete"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list"]
