@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,11 +32,13 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 /**
- * A follower reads the log of the pod whose controller is the run's Job (a pod that only wears the Job's label is
- * never the run), and keeps the log it read to the end, so recording the run reads nothing again.
+ * A run's follower, against the mock API server and a real Redis: while the pod is awaited it lists the Job's pods
+ * and asks the reconciler's Job cache whether the Job is still there (no Job GET while the cache shows it, a GET and
+ * the follower's end once it does not); it reads the log of the pod whose controller is the run's Job (a pod that only
+ * wears the Job's label is never the run), and keeps the log it read to the end, so recording reads nothing again.
  */
 @EnableKubernetesMockClient(crud = true)
-class EventFollowerRunLogIT {
+class EventFollowerIT {
     private static final String NS = "ns";
     private static final String LOG = "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s-%1$s\"}\n"
             + "{\"type\":\"result\",\"subtype\":\"success\",\"result\":\"from %1$s\",\"session_id\":\"s-%1$s\"}\n";
@@ -62,18 +65,54 @@ class EventFollowerRunLogIT {
     }
 
     @Test
+    void aCachedJobCostsNoGetWhileItsPodIsAwaited() throws Exception {
+        var config = TestOperatorConfig.with();
+        EventFollower follower = new EventFollower(client, new EventStore(redis.dataSource(), config),
+                new PodLogStream(client), config);
+        AtomicBoolean cached = new AtomicBoolean(true);
+        follower.lookUpJobsIn((namespace, name) -> cached.get() && "run-1".equals(name));
+        ClaudeMessage message = new ClaudeMessage();
+        message.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("ns").withUid("uid-m").build());
+        message.setSpec(new ClaudeMessageSpec());
+        drain();
+        try {
+            follower.follow(message, new JobBuilder().withNewMetadata().withName("run-1").withNamespace("ns")
+                    .withUid("uid-run-1").endMetadata().build());
+            Thread.sleep(1500); // looks at 0, 0.3, 0.9 s
+            List<String> awaiting = drain();
+            assertTrue(awaiting.size() >= 2, "it looked: " + awaiting);
+            assertTrue(awaiting.stream().allMatch(r -> r.startsWith("GET /api/v1/namespaces/ns/pods?labelSelector=")),
+                    "pod lists only, no Job GET: " + awaiting);
+
+            cached.set(false); // the Job gone from the cache: asked of the API server, which has none either
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (follower.isFollowing(message) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(!follower.isFollowing(message), "the follower ended with its Job");
+            assertEquals(1, drain().stream().filter(r -> r.equals("GET /apis/batch/v1/namespaces/ns/jobs/run-1")).count());
+        } finally {
+            follower.shutdown();
+        }
+    }
+
+    private List<String> drain() throws InterruptedException {
+        return RecordedRequests.drain(server);
+    }
+
+    @Test
     void theRunIsTheJobsOwnPodAndItsLogIsKeptForRecording() throws Exception {
         var config = TestOperatorConfig.with();
         EventStore store = new EventStore(redis.dataSource(), config);
         EventFollower follower = new EventFollower(client, store, new PodLogStream(client), config);
-        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-1")
-                .withUid("uid-run-1").endMetadata().build()).create();
-        ended(JobPod.of(job, "run-1-own00"), "2026-11-29T10:00:00Z");
+        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-2")
+                .withUid("uid-run-2").endMetadata().build()).create();
+        ended(JobPod.of(job, "run-2-own00"), "2026-11-29T10:00:00Z");
         // newer, labelled as the run's, not the Job's: what another workload in the namespace could create
-        ended(new PodBuilder().withNewMetadata().withName("run-1-fake0").withNamespace(NS)
-                .withLabels(Map.of(Labels.JOB_NAME, "run-1")).endMetadata().build(), "2026-11-29T10:00:07Z");
+        ended(new PodBuilder().withNewMetadata().withName("run-2-fake0").withNamespace(NS)
+                .withLabels(Map.of(Labels.JOB_NAME, "run-2")).endMetadata().build(), "2026-11-29T10:00:07Z");
         ClaudeMessage message = new ClaudeMessage();
-        message.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace(NS).withUid("uid-m").build());
+        message.setMetadata(new ObjectMetaBuilder().withName("m2").withNamespace(NS).withUid("uid-m2").build());
         message.setSpec(new ClaudeMessageSpec());
         try {
             follower.follow(message, job);
@@ -83,16 +122,16 @@ class EventFollowerRunLogIT {
             }
             assertFalse(follower.isFollowing(message), "followed to the result");
             List<String> logsRead = RecordedRequests.drain(server).stream().filter(r -> r.contains("/log?")).toList();
-            assertEquals(List.of("GET /api/v1/namespaces/ns/pods/run-1-own00/log?container=" + PodLayout.CONTAINER),
+            assertEquals(List.of("GET /api/v1/namespaces/ns/pods/run-2-own00/log?container=" + PodLayout.CONTAINER),
                     logsRead, "the Job's own pod only");
             String key = EventFollower.keyOf(message);
-            assertTrue(store.last(key).orElseThrow().data().contains("from run-1-own00"));
+            assertTrue(store.last(key).orElseThrow().data().contains("from run-2-own00"));
 
             var kept = follower.finishedLog(message, job).orElseThrow();
-            assertEquals("from run-1-own00", kept.outcome().result());
-            assertEquals("s-run-1-own00", kept.outcome().sessionId());
+            assertEquals("from run-2-own00", kept.outcome().result());
+            assertEquals("s-run-2-own00", kept.outcome().sessionId());
             assertTrue(kept.tail().isEmpty(), "every line is in the live events already");
-            Job another = new JobBuilder(job).editMetadata().withUid("uid-of-a-new-run-1").endMetadata().build();
+            Job another = new JobBuilder(job).editMetadata().withUid("uid-of-a-new-run-2").endMetadata().build();
             assertTrue(follower.finishedLog(message, another).isEmpty(), "kept for that Job (by UID) only");
 
             follower.runEnded(message, kept);
