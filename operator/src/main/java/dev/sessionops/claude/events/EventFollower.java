@@ -74,20 +74,24 @@ public class EventFollower {
     };
     /** Bounded (cso.events.max-followers): threads do not grow with the runs under way; idle ones end. */
     private final ThreadPoolExecutor threads;
+    /** The pause after a number of looks without a started pod ({@link #pauseAfter}; a test's own to see a wake). */
+    private final java.util.function.IntFunction<Duration> pause;
 
     @Inject
     public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, OperatorConfig config) {
-        this(client, store, logs, config.events().maxFollowers());
+        this(client, store, logs, config.events().maxFollowers(), EventFollower::pauseAfter);
     }
 
     public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs) {
-        this(client, store, logs, 100);
+        this(client, store, logs, 100, EventFollower::pauseAfter);
     }
 
-    private EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, int maxFollowers) {
+    EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, int maxFollowers,
+            java.util.function.IntFunction<Duration> pause) {
         this.client = client;
         this.store = store;
         this.logs = logs;
+        this.pause = pause;
         this.threads = new ThreadPoolExecutor(maxFollowers, maxFollowers, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new ThreadFactory());
         threads.allowCoreThreadTimeOut(true);
@@ -98,13 +102,21 @@ public class EventFollower {
         return threads.getPoolSize();
     }
 
-    /** Follows the run of {@code job} unless this instance already does; cheap, so call it on every reconcile. */
+    /**
+     * Follows the run of {@code job} unless this instance already does; cheap, so call it on every reconcile. A
+     * follower still waiting for the run's pod looks again at once: the reconciler calls this when the Job changes,
+     * as when the Job controller counts its pod active or ready, so the live events start with the container, not
+     * after the follower's pause (up to {@link #MAX_WAIT_FOR_POD}).
+     */
     public void follow(ClaudeMessage message, Job job) {
         String uid = message.getMetadata().getUid();
         Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(),
                 job.getMetadata().getName(), job.getMetadata().getUid(), keyOf(message));
-        if (follows.putIfAbsent(uid, follow) == null) {
+        Follow existing = follows.putIfAbsent(uid, follow);
+        if (existing == null) {
             threads.execute(follow); // started once mapped, so its own removal when it ends cannot come first
+        } else {
+            existing.wake();
         }
     }
 
@@ -246,7 +258,9 @@ public class EventFollower {
         private long folded;
         private ModelApiRetries retries = ModelApiRetries.NONE;
         /** Looks in a row that found no started pod: each waits longer (see {@link #pauseAfter}). */
-        private int looksWithoutPod;
+        private volatile int looksWithoutPod;
+        /** Released to cut a pause short ({@link #wake}). */
+        private final java.util.concurrent.Semaphore wakeUp = new java.util.concurrent.Semaphore(0);
 
         Follow(String uid, String namespace, String message, String jobName, String jobUid, String key) {
             this.uid = uid;
@@ -274,7 +288,9 @@ public class EventFollower {
                         }
                         failing = true;
                     }
-                    Thread.sleep(pauseAfter(looksWithoutPod).toMillis());
+                    if (wakeUp.tryAcquire(pause.apply(looksWithoutPod).toMillis(), TimeUnit.MILLISECONDS)) {
+                        wakeUp.drainPermits(); // one look for any number of wakes
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -394,15 +410,24 @@ public class EventFollower {
             }
         }
 
+        /** Looks again now if it is waiting for the pod (a follower reading a log reads on). */
+        void wake() {
+            if (looksWithoutPod > 0) {
+                wakeUp.release();
+            }
+        }
+
         /** Stops appending; a read in progress ends with its log (the pod has ended, or is being deleted). */
         void stop() {
             stopped = true;
+            wakeUp.release(); // a pause ends now: the thread goes back to the pool
         }
 
         /** Only when the operator shuts down: cancels a read of a pod that still runs. */
         void abort() {
             stopped = true;
             aborted = true;
+            wakeUp.release();
         }
     }
 

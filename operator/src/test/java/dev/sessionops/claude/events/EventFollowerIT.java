@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -136,6 +137,37 @@ class EventFollowerIT {
 
             follower.runEnded(message, kept);
             assertTrue(follower.finishedLog(message, job).isEmpty(), "let go once recorded");
+        } finally {
+            follower.shutdown();
+        }
+    }
+
+    /**
+     * A follower waiting for its run's pod looks again as soon as the reconciler sees the Job change (the Job controller
+     * counting its pod active or ready), not after its pause: here a pause of a minute, so only the wake can bring it.
+     */
+    @Test
+    void aChangeOfItsJobMakesAWaitingFollowerLookAtOnce() throws Exception {
+        var config = TestOperatorConfig.with();
+        EventStore store = new EventStore(redis.dataSource(), config);
+        EventFollower follower = new EventFollower(client, store, new PodLogStream(client), 4, looks -> Duration.ofMinutes(1));
+        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-3")
+                .withUid("uid-run-3").endMetadata().build()).create();
+        follower.lookUpJobsIn((namespace, name) -> "run-3".equals(name));
+        ClaudeMessage message = new ClaudeMessage();
+        message.setMetadata(new ObjectMetaBuilder().withName("m3").withNamespace(NS).withUid("uid-m3").build());
+        message.setSpec(new ClaudeMessageSpec());
+        try {
+            follower.follow(message, job);
+            Thread.sleep(500); // its first look found no pod: it waits its minute
+            ended(JobPod.of(job, "run-3-pod00"), "2026-11-29T10:00:00Z");
+            long woken = System.nanoTime();
+            follower.follow(message, job); // what a reconcile of the changed Job does
+            while (follower.isFollowing(message) && System.nanoTime() - woken < 20_000_000_000L) {
+                Thread.sleep(50);
+            }
+            assertFalse(follower.isFollowing(message), "it looked again, read the log and ended, well before its minute");
+            assertTrue(store.last(EventFollower.keyOf(message)).orElseThrow().data().contains("from run-3-pod00"));
         } finally {
             follower.shutdown();
         }
