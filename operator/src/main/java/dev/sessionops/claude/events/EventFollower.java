@@ -110,9 +110,14 @@ public class EventFollower {
      */
     public void follow(ClaudeMessage message, Job job) {
         String uid = message.getMetadata().getUid();
+        Follow existing = follows.get(uid);
+        if (existing != null) {
+            existing.wake(); // every reconcile of a running message comes here: nothing made for it
+            return;
+        }
         Follow follow = new Follow(uid, message.getMetadata().getNamespace(), message.getMetadata().getName(),
                 job.getMetadata().getName(), job.getMetadata().getUid(), keyOf(message));
-        Follow existing = follows.putIfAbsent(uid, follow);
+        existing = follows.putIfAbsent(uid, follow);
         if (existing == null) {
             threads.execute(follow); // started once mapped, so its own removal when it ends cannot come first
         } else {

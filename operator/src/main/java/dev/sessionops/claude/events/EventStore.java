@@ -23,31 +23,18 @@ public class EventStore {
      * still goes away: each append gives a stream without an expiry this one.
      */
     static final Duration UNFINISHED_TTL = Duration.ofHours(24);
+    /**
+     * The most line characters one request carries when a finished run's missing lines go to Redis: a run's usual
+     * remainder is one request, a large one (its tail may hold 4 Mi characters) a few, never one buffer of it all.
+     */
+    static final long MAX_REQUEST_CHARS = 256 << 10;
 
-    // KEYS: stream. ARGV: line, maxLength, type, data, ttlAfterFinished (s), unfinishedTtl (s).
-    // Appends only past the last line already there, so a follower re-reading the log (restart, reconnect, a second
-    // follower racing it) never writes a line twice.
+    // KEYS: stream. ARGV: maxLength, ttlAfterFinished (s), unfinishedTtl (s), finished ('1': the run has ended), then
+    // line, type, data for each line in order. Appends only past the last line already there, so a follower re-reading
+    // the log (restart, reconnect, a second follower racing it) never writes a line twice. A stream expires
+    // ttlAfterFinished after its result line or its run's end, else a day after its first line. One script for a
+    // follower's line and for a finished run's missing lines with its end (one round trip, not one per line).
     static final LuaScript APPEND_SCRIPT = new LuaScript("""
-            local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-            if #last > 0 then
-              local fields = last[1][2]
-              for i = 1, #fields, 2 do
-                if fields[i] == 'line' and tonumber(fields[i + 1]) >= tonumber(ARGV[1]) then return false end
-              end
-            end
-            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'line', ARGV[1], 'type', ARGV[3], 'data', ARGV[4])
-            if ARGV[3] == 'result' then
-              redis.call('EXPIRE', KEYS[1], ARGV[5])
-            elseif redis.call('TTL', KEYS[1]) == -1 then
-              redis.call('EXPIRE', KEYS[1], ARGV[6])
-            end
-            return id
-            """);
-
-    // KEYS: stream. ARGV: maxLength, ttlAfterFinished (s), then line, type, data for each line in order.
-    // A finished run's lines its follower did not append, and the expiry of a finished stream, in one round trip
-    // (line by line was one per line on the path from a Job's end to its message's status). Past the last line only.
-    static final LuaScript FINISH_SCRIPT = new LuaScript("""
             local last = 0
             local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
             if #newest > 0 then
@@ -57,14 +44,20 @@ public class EventStore {
               end
             end
             local added = 0
-            for i = 3, #ARGV, 3 do
+            local result = false
+            for i = 5, #ARGV, 3 do
               if tonumber(ARGV[i]) > last then
                 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'line', ARGV[i], 'type', ARGV[i + 1], 'data', ARGV[i + 2])
                 last = tonumber(ARGV[i])
                 added = added + 1
+                result = result or ARGV[i + 1] == 'result'
               end
             end
-            redis.call('EXPIRE', KEYS[1], ARGV[2])
+            if ARGV[4] == '1' or result then
+              redis.call('EXPIRE', KEYS[1], ARGV[2])
+            elseif added > 0 and redis.call('TTL', KEYS[1]) == -1 then
+              redis.call('EXPIRE', KEYS[1], ARGV[3])
+            end
             return added
             """);
 
@@ -84,9 +77,7 @@ public class EventStore {
      * @return true when it was appended
      */
     public boolean append(String key, long line, String type, String data) {
-        Response r = APPEND_SCRIPT.execute(redis, "1", key, Long.toString(line), Long.toString(maxLength), type,
-                data, Long.toString(seconds(ttlAfterFinished)), Long.toString(seconds(UNFINISHED_TTL)));
-        return r != null;
+        return write(key, List.of(new NewEvent(line, type, data)), false) > 0;
     }
 
     /**
@@ -96,13 +87,28 @@ public class EventStore {
      * @return how many lines were appended
      */
     public long finish(String key, List<NewEvent> lines) {
-        List<String> command = new java.util.ArrayList<>(4 + 3 * lines.size());
-        command.addAll(List.of("1", key, Long.toString(maxLength), Long.toString(seconds(ttlAfterFinished))));
+        long added = 0;
+        int from = 0;
+        long chars = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            chars += lines.get(i).data().length();
+            if (chars > MAX_REQUEST_CHARS && i > from) { // a request of its own for what came before this line
+                added += write(key, lines.subList(from, i), false);
+                from = i;
+                chars = lines.get(i).data().length();
+            }
+        }
+        return added + write(key, lines.subList(from, lines.size()), true);
+    }
+
+    private long write(String key, List<NewEvent> lines, boolean finished) {
+        List<String> command = new java.util.ArrayList<>(6 + 3 * lines.size());
+        command.addAll(List.of("1", key, Long.toString(maxLength), Long.toString(seconds(ttlAfterFinished)),
+                Long.toString(seconds(UNFINISHED_TTL)), finished ? "1" : "0"));
         for (NewEvent line : lines) {
             command.addAll(List.of(Long.toString(line.line()), line.type(), line.data()));
         }
-        Response r = FINISH_SCRIPT.execute(redis, command.toArray(String[]::new));
-        return r == null ? 0 : r.toLong();
+        return APPEND_SCRIPT.execute(redis, command.toArray(String[]::new)).toLong();
     }
 
     /** The newest entry, if the stream has one. */

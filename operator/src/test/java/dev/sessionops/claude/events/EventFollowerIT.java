@@ -173,6 +173,46 @@ class EventFollowerIT {
         }
     }
 
+    /**
+     * A follower stopped while it waits for its pod (its run ended, its message went) gives its thread back at once,
+     * not after its pause: with one thread and a pause of a minute, the next run's follower gets it right away.
+     */
+    @Test
+    void aStoppedFollowerGivesItsThreadBackAtOnce() throws Exception {
+        var config = TestOperatorConfig.with();
+        EventStore store = new EventStore(redis.dataSource(), config);
+        EventFollower follower = new EventFollower(client, store, new PodLogStream(client), 1, looks -> Duration.ofMinutes(1));
+        follower.lookUpJobsIn((namespace, name) -> true);
+        Job waiting = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata()
+                .withName("run-4").withUid("uid-run-4").endMetadata().build()).create();
+        Job next = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata()
+                .withName("run-5").withUid("uid-run-5").endMetadata().build()).create();
+        ended(JobPod.of(next, "run-5-pod00"), "2026-11-29T10:00:00Z");
+        ClaudeMessage first = message("m4");
+        ClaudeMessage second = message("m5");
+        try {
+            follower.follow(first, waiting);
+            Thread.sleep(500); // its first look found no pod: it waits its minute on the only thread
+            follower.runEnded(first, null);
+            follower.follow(second, next);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (store.last(EventFollower.keyOf(second)).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(store.last(EventFollower.keyOf(second)).map(e -> e.data().contains("from run-5-pod00")).orElse(false),
+                    "the next run was followed well before the stopped one's minute was up");
+        } finally {
+            follower.shutdown();
+        }
+    }
+
+    private static ClaudeMessage message(String name) {
+        ClaudeMessage message = new ClaudeMessage();
+        message.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).withUid("uid-" + name).build());
+        message.setSpec(new ClaudeMessageSpec());
+        return message;
+    }
+
     /** A pod whose claude container has ended, and its log as the API server serves it. */
     private void ended(Pod pod, String createdAt) {
         pod.getMetadata().setCreationTimestamp(createdAt);

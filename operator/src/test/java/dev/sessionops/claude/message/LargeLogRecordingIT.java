@@ -77,8 +77,10 @@ class LargeLogRecordingIT {
                 .andReturn(200, log).always();
 
         Path out = Files.createTempFile("large-log", ".out");
+        // the collector the chart gives the operator (jvmOptions); under G1 a heap this small, where a long line's
+        // buffers take whole regions, once ran out while this machine was loaded
         Process operator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 LargeLogRecording.class.getName(), client.getMasterUrl().toString(), redisServer.uri(), NS, POD)
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {

@@ -203,13 +203,12 @@ class LuaScriptIT {
         assertTrue(events.append("lua:done", 1, "system", "{\"n\":1}"));
         assertTrue(events.append("lua:done", 2, "assistant", "{\"n\":2}"));
         assertTrue(ds.execute("TTL", "lua:done").toLong() > 3600, "while it runs, the day an unfinished stream gets");
-        events.finish("lua:other", List.of()); // Redis has the script from here (it was flushed before each test)
         ds.execute("CONFIG", "RESETSTAT");
 
         List<EventStore.NewEvent> tail = List.of(new EventStore.NewEvent(2, "assistant", "{\"n\":2}"),
                 new EventStore.NewEvent(3, "user", "{\"n\":3}"), new EventStore.NewEvent(5, "result", "{\"n\":5}"));
         assertEquals(2, events.finish("lua:done", tail), "lines 3 and 5; 2 was there");
-        assertEquals(new Calls(1, 0), calls("evalsha"));
+        assertEquals(new Calls(1, 0), calls("evalsha"), "the script the appends loaded: one EVALSHA");
         assertEquals(new Calls(0, 0), calls("eval"), "the one EVALSHA was all (the commands inside it count too)");
         assertEquals(List.of(1L, 2L, 3L, 5L), events.range("lua:done", null, null, 10).stream().map(e -> e.line()).toList());
         long ttl = ds.execute("TTL", "lua:done").toLong();
@@ -217,6 +216,25 @@ class LuaScriptIT {
         assertEquals(0, events.finish("lua:done", tail), "a replay adds nothing");
         assertEquals(0, events.finish("lua:never-followed", List.of()), "no events at all: nothing made");
         assertEquals(0L, ds.execute("EXISTS", "lua:never-followed").toLong());
+    }
+
+    /** A finished run's large remainder goes in requests of bounded size, in order, the stream finished once. */
+    @Test
+    void aLargeRemainderGoesInBoundedRequestsInOrder() {
+        EventStore events = new EventStore(ds, eventsConfig());
+        events.append("lua:large", 1, "system", "{}");
+        String big = "x".repeat(100 << 10);
+        List<EventStore.NewEvent> tail = new java.util.ArrayList<>();
+        for (int n = 2; n <= 9; n++) {
+            tail.add(new EventStore.NewEvent(n, "user", "{\"n\":" + n + ",\"t\":\"" + big + "\"}"));
+        }
+        ds.execute("CONFIG", "RESETSTAT");
+        assertEquals(8, events.finish("lua:large", tail));
+        assertEquals(4, calls("evalsha").calls(), "800 Ki characters in requests of at most 256 Ki: two lines each, the last two with the end");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L),
+                events.range("lua:large", null, null, 20).stream().map(e -> e.line()).toList());
+        long ttl = ds.execute("TTL", "lua:large").toLong();
+        assertTrue(ttl > 0 && ttl <= 3600, "finished: " + ttl);
     }
 
     /** The operator's configuration as far as EventStore reads it. */
