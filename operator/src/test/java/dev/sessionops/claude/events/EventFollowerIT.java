@@ -9,18 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
-import dev.sessionops.claude.local.RedisServer;
 import dev.sessionops.claude.testing.JobPod;
 import dev.sessionops.claude.testing.RecordedRequests;
-import dev.sessionops.claude.testing.StandaloneRedis;
+import dev.sessionops.claude.testing.RealRedis;
 import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,45 +41,31 @@ class EventFollowerIT {
     private static final String NS = "ns";
     private static final String LOG = "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s-%1$s\"}\n"
             + "{\"type\":\"result\",\"subtype\":\"success\",\"result\":\"from %1$s\",\"session_id\":\"s-%1$s\"}\n";
-    private static RedisServer redisServer;
-    private static StandaloneRedis redis;
+
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
 
     KubernetesMockServer server;
     KubernetesClient client;
 
-    @BeforeAll
-    static void redis() {
-        redisServer = RedisServer.startOnFreePort();
-        redis = new StandaloneRedis(redisServer.uri());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-    }
-
     @Test
     void aCachedJobCostsNoGetWhileItsPodIsAwaited() throws Exception {
         var config = TestOperatorConfig.with();
-        EventFollower follower = new EventFollower(client, new EventStore(redis.dataSource(), config),
+        EventFollower follower = new EventFollower(client, new EventStore(REDIS.dataSource(), config),
                 new PodLogStream(client), config);
         AtomicBoolean cached = new AtomicBoolean(true);
         follower.lookUpJobsIn((namespace, name) -> cached.get() && "run-1".equals(name));
-        ClaudeMessage message = new ClaudeMessage();
-        message.setMetadata(new ObjectMetaBuilder().withName("m").withNamespace("ns").withUid("uid-m").build());
-        message.setSpec(new ClaudeMessageSpec());
+        ClaudeMessage message = message("m");
         drain();
         try {
             follower.follow(message, new JobBuilder().withNewMetadata().withName("run-1").withNamespace("ns")
                     .withUid("uid-run-1").endMetadata().build());
-            Thread.sleep(1500); // looks at 0, 0.3, 0.9 s
-            List<String> awaiting = drain();
-            assertTrue(awaiting.size() >= 2, "it looked: " + awaiting);
+            List<String> awaiting = new java.util.ArrayList<>(); // looks at 0, 0.3, 0.9 s
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (awaiting.size() < 2 && System.nanoTime() < until) {
+                awaiting.addAll(drain());
+            }
+            assertTrue(awaiting.size() >= 2, "it looked again: " + awaiting);
             assertTrue(awaiting.stream().allMatch(r -> r.startsWith("GET /api/v1/namespaces/ns/pods?labelSelector=")),
                     "pod lists only, no Job GET: " + awaiting);
 
@@ -103,18 +87,14 @@ class EventFollowerIT {
 
     @Test
     void theRunIsTheJobsOwnPodAndItsLogIsKeptForRecording() throws Exception {
-        var config = TestOperatorConfig.with();
-        EventStore store = new EventStore(redis.dataSource(), config);
-        EventFollower follower = new EventFollower(client, store, new PodLogStream(client), config);
-        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-2")
-                .withUid("uid-run-2").endMetadata().build()).create();
+        EventStore store = store();
+        EventFollower follower = new EventFollower(client, store, new PodLogStream(client), TestOperatorConfig.with());
+        Job job = job("run-2");
         ended(JobPod.of(job, "run-2-own00"), "2026-11-29T10:00:00Z");
         // newer, labelled as the run's, not the Job's: what another workload in the namespace could create
         ended(new PodBuilder().withNewMetadata().withName("run-2-fake0").withNamespace(NS)
                 .withLabels(Map.of(Labels.JOB_NAME, "run-2")).endMetadata().build(), "2026-11-29T10:00:07Z");
-        ClaudeMessage message = new ClaudeMessage();
-        message.setMetadata(new ObjectMetaBuilder().withName("m2").withNamespace(NS).withUid("uid-m2").build());
-        message.setSpec(new ClaudeMessageSpec());
+        ClaudeMessage message = message("m2");
         try {
             follower.follow(message, job);
             long deadline = System.currentTimeMillis() + 10_000;
@@ -148,15 +128,11 @@ class EventFollowerIT {
      */
     @Test
     void aChangeOfItsJobMakesAWaitingFollowerLookAtOnce() throws Exception {
-        var config = TestOperatorConfig.with();
-        EventStore store = new EventStore(redis.dataSource(), config);
+        EventStore store = store();
         EventFollower follower = new EventFollower(client, store, new PodLogStream(client), 4, looks -> Duration.ofMinutes(1));
-        Job job = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName("run-3")
-                .withUid("uid-run-3").endMetadata().build()).create();
+        Job job = job("run-3");
         follower.lookUpJobsIn((namespace, name) -> "run-3".equals(name));
-        ClaudeMessage message = new ClaudeMessage();
-        message.setMetadata(new ObjectMetaBuilder().withName("m3").withNamespace(NS).withUid("uid-m3").build());
-        message.setSpec(new ClaudeMessageSpec());
+        ClaudeMessage message = message("m3");
         try {
             follower.follow(message, job);
             Thread.sleep(500); // its first look found no pod: it waits its minute
@@ -179,14 +155,11 @@ class EventFollowerIT {
      */
     @Test
     void aStoppedFollowerGivesItsThreadBackAtOnce() throws Exception {
-        var config = TestOperatorConfig.with();
-        EventStore store = new EventStore(redis.dataSource(), config);
+        EventStore store = store();
         EventFollower follower = new EventFollower(client, store, new PodLogStream(client), 1, looks -> Duration.ofMinutes(1));
         follower.lookUpJobsIn((namespace, name) -> true);
-        Job waiting = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata()
-                .withName("run-4").withUid("uid-run-4").endMetadata().build()).create();
-        Job next = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata()
-                .withName("run-5").withUid("uid-run-5").endMetadata().build()).create();
+        Job waiting = job("run-4");
+        Job next = job("run-5");
         ended(JobPod.of(next, "run-5-pod00"), "2026-11-29T10:00:00Z");
         ClaudeMessage first = message("m4");
         ClaudeMessage second = message("m5");
@@ -204,6 +177,16 @@ class EventFollowerIT {
         } finally {
             follower.shutdown();
         }
+    }
+
+    private EventStore store() {
+        return new EventStore(REDIS.dataSource(), TestOperatorConfig.with());
+    }
+
+    /** A Job in the mock API server, with a UID of its own. */
+    private Job job(String name) {
+        return client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName(name)
+                .withUid("uid-" + name).endMetadata().build()).create();
     }
 
     private static ClaudeMessage message(String name) {

@@ -7,37 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.Usage;
 import dev.sessionops.claude.history.HistoryStore.Recording;
-import dev.sessionops.claude.local.RedisServer;
-import dev.sessionops.claude.testing.StandaloneRedis;
+import dev.sessionops.claude.testing.RealRedis;
 
 /** The history's Redis scripts on a real redis-server: what the reconcilers rely on for exactly-once and identity. */
 class HistoryStoreIT {
-    private static RedisServer server;
-    private static StandaloneRedis redis;
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
     private static HistoryStore history;
 
     @BeforeAll
     static void start() {
-        server = RedisServer.startOnFreePort();
-        redis = new StandaloneRedis(server.uri());
-        history = redis.history();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        history = REDIS.client().history();
     }
 
     private static Completion completion(String uid) {
@@ -77,7 +64,7 @@ class HistoryStoreIT {
         assertEquals(Recording.CONVERSATION_DELETED, history.record(old, completion("m-2"), outcome()),
                 "a Job of the deleted session finishing late");
         assertEquals(0, history.length(old));
-        assertEquals(0L, redis.dataSource().execute("EXISTS", old.history(), old.meta(), old.applied(), old.index(),
+        assertEquals(0L, REDIS.dataSource().execute("EXISTS", old.history(), old.meta(), old.applied(), old.index(),
                 old.outcomes(), old.chain()).toLong(), "nothing recreated");
 
         ConversationKey recreated = ConversationKey.session("ns", "again", "s-new");
@@ -89,17 +76,17 @@ class HistoryStoreIT {
     @Test
     void keysFromBeforeUidsAreTakenOverByTheConversationOnce() {
         String legacy = "cso:{ns/upgraded}:";
-        redis.dataSource().execute("RPUSH", legacy + "history", "{\"role\":\"user\",\"content\":\"Hello\"}",
+        REDIS.dataSource().execute("RPUSH", legacy + "history", "{\"role\":\"user\",\"content\":\"Hello\"}",
                 "{\"role\":\"assistant\",\"content\":\"Hi\"}");
-        redis.dataSource().execute("HSET", legacy + "meta", "currentSessionId", "claude-0", "messageCount", "1");
-        redis.dataSource().execute("SADD", legacy + "applied", "m-0");
+        REDIS.dataSource().execute("HSET", legacy + "meta", "currentSessionId", "claude-0", "messageCount", "1");
+        REDIS.dataSource().execute("SADD", legacy + "applied", "m-0");
 
         ConversationKey key = ConversationKey.session("ns", "upgraded", "s-9");
         assertEquals("claude-0", history.nextTurn(key, "m-9").resume().sessionId());
         assertEquals(2, history.length(key));
         assertTrue(history.recorded(key, "m-0").recorded());
         assertNull(history.recorded(key, "m-0").outcome(), "recorded before outcomes were kept");
-        assertEquals(0L, redis.dataSource().execute("EXISTS", legacy + "history", legacy + "meta", legacy + "applied").toLong());
+        assertEquals(0L, REDIS.dataSource().execute("EXISTS", legacy + "history", legacy + "meta", legacy + "applied").toLong());
         assertFalse(history.summary(key).chain().contains("claude-x"));
     }
 
@@ -110,13 +97,13 @@ class HistoryStoreIT {
      */
     @Test
     void pastTheCapTheOldestTurnsAreTrimmedAndPositionsStayAbsolute() {
-        HistoryStore capped = redis.history(4);
+        HistoryStore capped = REDIS.client().history(4);
         ConversationKey key = ConversationKey.session("ns", "capped", "s-cap");
         for (int i = 1; i <= 3; i++) {
             assertEquals(Recording.RECORDED, capped.record(key, turn("m-" + i, i), outcome()));
         }
-        assertEquals(4L, redis.dataSource().execute("LLEN", key.history()).toLong(), "at most the cap in Redis");
-        assertEquals("2", redis.dataSource().execute("HGET", key.meta(), "trimmed").toString());
+        assertEquals(4L, REDIS.dataSource().execute("LLEN", key.history()).toLong(), "at most the cap in Redis");
+        assertEquals("2", REDIS.dataSource().execute("HGET", key.meta(), "trimmed").toString());
         assertEquals(6, capped.length(key), "every entry ever recorded: the next one's position");
 
         HistoryStore.Page all = capped.page(key, 0, -1);
@@ -154,7 +141,7 @@ class HistoryStoreIT {
     /** Whole turns go, so an odd cap keeps one entry fewer rather than a reply without its prompt. */
     @Test
     void anOddCapTrimsWholeTurns() {
-        HistoryStore capped = redis.history(5);
+        HistoryStore capped = REDIS.client().history(5);
         ConversationKey key = ConversationKey.session("ns", "odd", "s-odd");
         for (int i = 1; i <= 3; i++) {
             capped.record(key, turn("m-" + i, i), outcome());
@@ -162,7 +149,7 @@ class HistoryStoreIT {
         HistoryStore.Page page = capped.page(key, 0, -1);
         assertEquals(2, page.firstIndex());
         assertEquals(List.of("Prompt 2", "Reply 2", "Prompt 3", "Reply 3"), contents(page.entries()));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> redis.history(1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> REDIS.client().history(1));
     }
 
     /** A history recorded before the cap existed (no trimmed field) reads as before, and its index stays right. */
@@ -170,7 +157,7 @@ class HistoryStoreIT {
     void aHistoryFromBeforeTheCapReadsAsBefore() {
         ConversationKey key = ConversationKey.session("ns", "before", "s-before");
         history.record(key, turn("m-1", 1), outcome());
-        redis.dataSource().execute("HDEL", key.meta(), "trimmed");
+        REDIS.dataSource().execute("HDEL", key.meta(), "trimmed");
         HistoryStore.Page page = history.page(key, 0, -1);
         assertEquals(0, page.firstIndex());
         assertEquals(2, page.total());

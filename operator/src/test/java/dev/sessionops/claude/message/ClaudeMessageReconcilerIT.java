@@ -27,6 +27,7 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.events.PodLogStream;
+import dev.sessionops.claude.events.RunLog;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
@@ -75,13 +76,17 @@ class ClaudeMessageReconcilerIT {
 
     @BeforeEach
     void reconciler() {
+        reconciler = reconcilerFollowedBy(new NoLiveEvents());
+    }
+
+    private ClaudeMessageReconciler reconcilerFollowedBy(NoLiveEvents liveEvents) {
         // the operator's default Secret, so a one-shot message (no session to name credentials) can start; a finished
         // Job deleted at once (its default keep is for kubectl logs)
         OperatorConfig config = TestOperatorConfig.with("cso.defaults.credentials-secret", SECRET,
                 "cso.job.keep-after-record", "0s");
-        reconciler = new ClaudeMessageReconciler(new RunPlanner(client, config), history,
+        return new ClaudeMessageReconciler(new RunPlanner(client, config), history,
                 new JobLogs(client, new PodLogStream(client)), new EventRecorder(client), config,
-                new OperatorMetrics(meters), new NoLiveEvents(), new RunSlots(config, client));
+                new OperatorMetrics(meters), liveEvents, new RunSlots(config, client));
     }
 
     @Test
@@ -294,6 +299,29 @@ class ClaudeMessageReconcilerIT {
                 "its pod (from the API server's watch cache), log and prompt read; one status write (no GET first), the outcome's"
                         + " Event, the Job deleted");
         System.out.println("recording a run: " + alone.size() + " requests: " + alone);
+    }
+
+    /**
+     * A run whose follower read its log to the end is recorded from what the follower kept: no pods list, no
+     * {@code pods/log}; the same outcome as from the pod's log.
+     */
+    @Test
+    void aRunItsFollowerReadToTheEndIsRecordedWithoutReadingItsLogAgain() throws Exception {
+        secret();
+        RunLog.Reader read = RunLog.reader();
+        read.accept(fixture("text").getBytes(StandardCharsets.UTF_8));
+        reconciler = reconcilerFollowedBy(NoLiveEvents.keeping(read.finish()));
+
+        List<String> requests = recordingRequests("kept");
+
+        assertEquals(List.of("GET /api/v1/namespaces/ns/configmaps/kept-#-prompt-#",
+                "PATCH /apis/claude.sessionops.dev/v1alpha1/namespaces/ns/claudemessages/kept/status",
+                "POST /api/v1/namespaces/ns/events",
+                "DELETE /apis/batch/v1/namespaces/ns/jobs/kept-#"), requests, "the prompt read, the outcome written");
+        reconciler = reconcilerFollowedBy(new NoLiveEvents());
+        recordingRequests("read");
+        assertEquals(stored("read").getStatus().getResult(), stored("kept").getStatus().getResult());
+        assertEquals(stored("read").getStatus().getSessionId(), stored("kept").getStatus().getSessionId());
     }
 
     /** The requests of reconciling one one-shot message's finished run, as "METHOD path" with hashes blanked. */

@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,8 +23,7 @@ import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryEntry;
-import dev.sessionops.claude.local.RedisServer;
-import dev.sessionops.claude.testing.StandaloneRedis;
+import dev.sessionops.claude.testing.RealRedis;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -49,24 +47,9 @@ class LargeLogRecordingIT {
 
     static KubernetesMockServer server;
     static KubernetesClient client;
-    private static RedisServer redisServer;
-    private static StandaloneRedis redis;
 
-    @BeforeAll
-    static void redis() {
-        redisServer = RedisServer.startOnFreePort();
-        redis = new StandaloneRedis(redisServer.uri());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (redisServer != null) {
-            redisServer.close();
-        }
-    }
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
 
     @Test
     void aFiftyMegabyteLogIsRecordedWithinASmallHeap() throws Exception {
@@ -81,7 +64,7 @@ class LargeLogRecordingIT {
         // buffers take whole regions, once ran out while this machine was loaded
         Process operator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
                 "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                LargeLogRecording.class.getName(), client.getMasterUrl().toString(), redisServer.uri(), NS, POD)
+                LargeLogRecording.class.getName(), client.getMasterUrl().toString(), REDIS.uri(), NS, POD)
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             boolean ended = operator.waitFor(180, TimeUnit.SECONDS);
@@ -103,11 +86,11 @@ class LargeLogRecordingIT {
         assertEquals(Boolean.TRUE, message.getStatus().getResultTruncated());
         assertEquals(result.substring(0, 4096), message.getStatus().getResult(), "the status keeps the start");
 
-        List<HistoryEntry> history = redis.history().history(ConversationKey.oneShot(message), 0, 10);
+        List<HistoryEntry> history = REDIS.client().history().history(ConversationKey.oneShot(message), 0, 10);
         assertEquals(2, history.size(), "the prompt and the reply: " + history);
         assertEquals(result, history.get(1).content(), "the whole reply in Redis");
         // the live events end with the result (appended from the log's tail: no follower saw the pod start)
-        var last = redis.dataSource().execute("XREVRANGE", EventFollower.keyOf(message), "+", "-", "COUNT", "1");
+        var last = REDIS.dataSource().execute("XREVRANGE", EventFollower.keyOf(message), "+", "-", "COUNT", "1");
         assertTrue(last.get(0).get(1).toString().contains("result"), "the last event is the result: " + last);
     }
 

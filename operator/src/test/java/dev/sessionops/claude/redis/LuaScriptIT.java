@@ -12,10 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.GatewayUsage;
@@ -29,8 +29,7 @@ import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.history.HistoryStore;
 import dev.sessionops.claude.history.Outcome;
-import dev.sessionops.claude.local.RedisServer;
-import dev.sessionops.claude.testing.StandaloneRedis;
+import dev.sessionops.claude.testing.RealRedis;
 import io.quarkus.redis.datasource.RedisDataSource;
 
 /**
@@ -38,25 +37,13 @@ import io.quarkus.redis.datasource.RedisDataSource;
  * once after Redis lost its script cache, never otherwise, and an error of the script is the caller's.
  */
 class LuaScriptIT {
-    private static RedisServer server;
-    private static StandaloneRedis redis;
+    @RegisterExtension
+    static final RealRedis REDIS = new RealRedis();
     private static RedisDataSource ds;
 
     @BeforeAll
     static void start() {
-        server = RedisServer.startOnFreePort();
-        redis = new StandaloneRedis(server.uri());
-        ds = redis.dataSource();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        ds = REDIS.dataSource();
     }
 
     @BeforeEach
@@ -157,7 +144,7 @@ class LuaScriptIT {
 
     @Test
     void theHistorySendsItsScriptsTextOnlyAfterRedisLostThem() {
-        HistoryStore history = redis.history();
+        HistoryStore history = REDIS.client().history();
         ConversationKey key = ConversationKey.session("ns", "evalsha", "s-1");
         history.record(key, completion("m-1"), outcome());
         ds.execute("SCRIPT", "FLUSH");

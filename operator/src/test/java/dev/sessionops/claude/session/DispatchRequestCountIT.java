@@ -7,16 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * One dispatch (the session reconciler deciding from its caches and starting the head of its queue) costs the same
@@ -80,13 +79,7 @@ class DispatchRequestCountIT {
         });
     }
 
-    /** The requests the server received since the last drain, as "METHOD path". */
     private List<String> drain() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
+        return RecordedRequests.drain(server);
     }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +44,11 @@ import dev.sessionops.claude.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import dev.sessionops.claude.testing.RecordedRequests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -304,14 +303,8 @@ class PromptlessMessagesIT {
         return client.resources(ClaudeSession.class).inNamespace(NS).withName("chat").get();
     }
 
-    /** The requests the server received since the last drain, as "METHOD path". */
     private List<String> drain() throws InterruptedException {
-        List<String> requests = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-            requests.add(r.getMethod() + " " + r.getPath());
-        }
-        return requests;
+        return RecordedRequests.drain(server);
     }
 
     /** Real CLI output (see fixtures/stream-json/README.md). */

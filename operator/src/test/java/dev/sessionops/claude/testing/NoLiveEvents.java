@@ -1,5 +1,7 @@
 package dev.sessionops.claude.testing;
 
+import java.util.Optional;
+
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.events.EventFollower;
 import dev.sessionops.claude.events.RunLog;
@@ -10,8 +12,25 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * driving a reconciler without Redis or pods to follow.
  */
 public final class NoLiveEvents extends EventFollower {
+    private final RunLog finished;
+
     public NoLiveEvents() {
+        this(null);
+    }
+
+    private NoLiveEvents(RunLog finished) {
         super(null, null, null);
+        this.finished = finished;
+    }
+
+    /** As if a follower had read every run's log to its end: {@code log} is what it kept for the recording. */
+    public static NoLiveEvents keeping(RunLog log) {
+        return new NoLiveEvents(log);
+    }
+
+    @Override
+    public Optional<RunLog> finishedLog(ClaudeMessage message, Job job) {
+        return Optional.ofNullable(finished);
     }
 
     @Override
