@@ -236,7 +236,7 @@ ConfigMaps created are the runs' prompts (owned by their messages, deleted by th
 - name: JAVA_MAX_MEM_RATIO
   value: {{ .Values.jvmMaxRamPercentage | int | quote }}
 - name: GC_CONTAINER_OPTIONS
-  value: {{ .Values.jvmOptions | quote }}
+  value: {{ include "cso.jvmOptions" . | quote }}
 - name: CSO_ADMISSION_ENABLED
   value: {{ .Values.admission.enabled | quote }}
 - name: CSO_LEADER_ELECTION_LEASE_NAMESPACE
@@ -370,3 +370,14 @@ keys are a file. */}}
 {{- define "cso.gateway.signingSecretName" -}}
 {{- printf "%s-gateway" (include "cso.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
+
+{{/*
+The JVM flags of jvmOptions (the schema takes -XX: flags only, without spaces in them or shell characters). Refused
+too: the flags that run a command (-XX:OnError, -XX:OnOutOfMemoryError) or read more flags from a file.
+*/}}
+{{- define "cso.jvmOptions" -}}
+{{- if regexMatch "-XX:(On[A-Za-z]*|Flags|VMOptionsFile)=" .Values.jvmOptions -}}
+{{- fail "jvmOptions: -XX:OnError, -XX:OnOutOfMemoryError, -XX:Flags and -XX:VMOptionsFile run a command or read a file; not taken" -}}
+{{- end -}}
+{{- .Values.jvmOptions -}}
+{{- end -}}

@@ -14,9 +14,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 
 /**
  * The session controller's cache of ClaudeMessages. It keeps what turn-taking reads (metadata, the sessionRef, cancel,
- * the status; of a finished message only its phase, conditions and Job) and drops what only planning a run reads: {@code spec.prompt} and {@code spec.variables} (up to
- * {@code cso.limits.max-prompt-bytes}), held once on the leader, by the ClaudeMessage controller, whose copy planning
- * takes ({@link FullMessages}). {@code metadata.managedFields} goes too: nothing reads it, and the SDK's
+ * the status; of a finished message only its phase, conditions and Job) and drops what only planning a run reads:
+ * {@code spec.prompt} and {@code spec.variables} (up to {@code cso.limits.max-prompt-bytes}), held once on the leader,
+ * by the ClaudeMessage controller, whose copy planning takes ({@link FullMessages}). {@code metadata.managedFields} goes too: nothing reads it, and the SDK's
  * {@link TransformingItemStore} keeps it.
  * <p>
  * A copy from here must never be written back whole (a PUT, an apply of the object, a diff against it): that would
@@ -72,7 +72,7 @@ final class PromptlessMessages {
 
     /**
      * What turn-taking reads of a finished message: that it finished, how, and its Job. Its outcome (a result of up to
-     * {@code cso.messages.result-max-chars}, usage, cost) is the bulk of a finished message and of a namespace's held
+     * {@code cso.result-max-chars}, usage, cost) is the bulk of a finished message and of a namespace's held
      * messages; the session's summary comes from Redis. The session controller never writes a finished message.
      */
     private static ClaudeMessageStatus finished(ClaudeMessageStatus status) {

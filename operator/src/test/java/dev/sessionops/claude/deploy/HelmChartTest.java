@@ -271,7 +271,9 @@ class HelmChartTest {
         assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=50",
                 env(operatorContainer(g1.operator())).get("GC_CONTAINER_OPTIONS").getValue());
         for (String hostile : List.of("-javaagent:/tmp/a.jar", "-XX:+UseSerialGC -javaagent:/tmp/a.jar",
-                "-XX:+UseSerialGC; rm -rf /", "-XX:+UseSerialGC $(id)", "")) {
+                "-XX:+UseSerialGC; rm -rf /", "-XX:+UseSerialGC $(id)", "",
+                "-XX:+UseSerialGC -XX:OnOutOfMemoryError=reboot", "-XX:+UseSerialGC -XX:OnError=sh",
+                "-XX:+UseSerialGC -XX:Flags=.hotspotrc")) {
             assertThrows(IllegalStateException.class, () -> HelmChart.render(List.of(), Map.of("jvmOptions", hostile)),
                     hostile);
         }
