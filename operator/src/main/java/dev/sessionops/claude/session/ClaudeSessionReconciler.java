@@ -24,6 +24,7 @@ import dev.sessionops.claude.history.HistoryStoreUnavailableException;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
 import dev.sessionops.claude.kube.ReconcileErrors;
+import dev.sessionops.claude.kube.SideRequests;
 import dev.sessionops.claude.kube.StaleResourceException;
 import dev.sessionops.claude.kube.StatusWriter;
 import dev.sessionops.claude.api.runner.Labels;
@@ -31,6 +32,7 @@ import dev.sessionops.claude.message.FullMessages;
 import dev.sessionops.claude.message.JobSpecBuilder;
 import dev.sessionops.claude.message.JobState;
 import dev.sessionops.claude.message.NamespaceGuard;
+import dev.sessionops.claude.message.PromptConfigMaps;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.queue.SessionOwnership;
 import dev.sessionops.claude.observability.OperatorMetrics;
@@ -91,9 +93,12 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
     private final NamespaceGuard namespaces;
 
     private final RunSlots slots;
+    private final SideRequests sideRequests;
 
     public ClaudeSessionReconciler(HistoryStore history, EventRecorder events, OperatorMetrics metrics,
-            RunPlanner planner, FullMessages fullMessages, OperatorConfig config, RunSlots slots) {
+            RunPlanner planner, FullMessages fullMessages, OperatorConfig config, RunSlots slots,
+            SideRequests sideRequests) {
+        this.sideRequests = sideRequests;
         this.history = history;
         this.events = events;
         this.metrics = metrics;
@@ -193,9 +198,17 @@ public class ClaudeSessionReconciler implements Reconciler<ClaudeSession>, Clean
         }
         if (decision.start() != null) {
             SessionDispatcher.Plan plan = dispatcher.plan(session, decision.start(), context.getClient());
-            if (plan.start() != null && claim(session, plan.start().head(), context)) {
-                before = SessionStatuses.copy(status);
-                context.managedWorkflowAndDependentResourceContext().put(HeadJobDependent.PLANNED, plan.start());
+            if (plan.start() != null) {
+                // the prompt's ConfigMap while the claim is written: it is the message's and named by its content, so
+                // a lost claim leaves one that the next try takes as its own; the Job waits for both
+                SideRequests.Pending prompt = sideRequests.start(
+                        () -> PromptConfigMaps.create(context.getClient(), plan.start().prompt()));
+                if (claim(session, plan.start().head(), context)) {
+                    before = SessionStatuses.copy(status);
+                    var workflow = context.managedWorkflowAndDependentResourceContext();
+                    workflow.put(HeadJobDependent.PLANNED, plan.start());
+                    workflow.put(HeadJobDependent.PROMPT, prompt);
+                }
             }
             recheck = earliest(recheck, plan.recheck());
         }

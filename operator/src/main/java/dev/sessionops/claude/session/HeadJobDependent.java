@@ -3,7 +3,7 @@ package dev.sessionops.claude.session;
 import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
-import dev.sessionops.claude.message.PromptConfigMaps;
+import dev.sessionops.claude.kube.SideRequests;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -31,6 +31,8 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
     static final String NAME = "head-job";
     /** The context key of the {@link SessionDispatcher.Start} to create. */
     static final String PLANNED = "planned-start";
+    /** The context key of the create of the start's prompt ConfigMap, under way ({@link SideRequests.Pending}). */
+    static final String PROMPT = "prompt-create";
 
     public HeadJobDependent() {
         super(Job.class);
@@ -50,9 +52,9 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
     public Job create(Job desired, ClaudeSession session, Context<ClaudeSession> context) {
         SessionDispatcher.Start start = planned(context);
         String name = desired.getMetadata().getName();
-        // the prompt first: the Job's pod mounts it (and the Job's UID, which could own it, does not exist yet); a
-        // refusal (PromptRefused) is the head's to report, as a refused Job is
-        PromptConfigMaps.create(context.getClient(), start.prompt());
+        // the prompt first (created beside the claim): the Job's pod mounts it (and the Job's UID, which could own it,
+        // does not exist yet); a refusal (PromptRefused) is the head's to report, as a refused Job is
+        context.managedWorkflowAndDependentResourceContext().getMandatory(PROMPT, SideRequests.Pending.class).await();
         Job created;
         try {
             created = super.create(desired, session, context);

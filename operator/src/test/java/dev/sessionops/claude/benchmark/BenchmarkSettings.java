@@ -8,6 +8,8 @@ import java.util.Set;
  * The defaults keep a run to a few minutes on 2 cores; the issue's full sizes are in the README.
  *
  * @param scenarios        which scenarios run, of {@code a,b,c} ({@code bench.scenarios})
+ * @param warmUpMessages   the warm-up's one session of messages, and as many again over 10 sessions
+ *                         ({@code bench.warm-up.messages}, 30; 0: none)
  * @param lowLoadMessages  (a) one session's messages ({@code bench.a.messages}, 5)
  * @param sessions         (b) S, sessions at once ({@code bench.sessions}, 50)
  * @param messages         (b) M, messages per session ({@code bench.messages}, 4)
@@ -18,7 +20,7 @@ import java.util.Set;
  * @param kubeletParallel  pods the test kubelet runs at once ({@code bench.kubelet.parallel}, 16)
  * @param timeout          the longest one side of a scenario may take ({@code bench.timeout.minutes}, 15)
  */
-record BenchmarkSettings(Set<String> scenarios, int lowLoadMessages, int sessions, int messages, int heldSessions,
+record BenchmarkSettings(Set<String> scenarios, int warmUpMessages, int lowLoadMessages, int sessions, int messages, int heldSessions,
         int heldMessages, int idleSessions, int finishedMessages, int kubeletParallel, Duration timeout) {
 
     static BenchmarkSettings fromSystemProperties() {
@@ -26,6 +28,7 @@ record BenchmarkSettings(Set<String> scenarios, int lowLoadMessages, int session
         int messages = integer("bench.messages", 4);
         return new BenchmarkSettings(
                 Set.of(System.getProperty("bench.scenarios", "a,b,c").split("\\s*,\\s*")),
+                integer("bench.warm-up.messages", 30),
                 integer("bench.a.messages", 5),
                 sessions,
                 messages,

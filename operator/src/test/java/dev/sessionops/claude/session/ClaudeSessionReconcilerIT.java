@@ -20,6 +20,7 @@ import dev.sessionops.claude.history.Completion;
 import dev.sessionops.claude.history.ConversationKey;
 import dev.sessionops.claude.kube.Conditions;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.SideRequests;
 import dev.sessionops.claude.message.MessageProblem;
 import dev.sessionops.claude.limits.NamespaceLimits;
 import dev.sessionops.claude.limits.RunSlots;
@@ -59,7 +60,7 @@ class ClaudeSessionReconcilerIT {
         fixture = new DispatchFixture(client);
         reconciler = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
                 new RunPlanner(client, TestOperatorConfig.with()), fixture.fullMessages, TestOperatorConfig.with(),
-                new RunSlots(TestOperatorConfig.with(), client));
+                new RunSlots(TestOperatorConfig.with(), client), new SideRequests());
     }
 
     @Test
@@ -103,6 +104,25 @@ class ClaudeSessionReconcilerIT {
         ClaudeSession stored = storedSession("chat");
         assertEquals("chat-01", stored.getStatus().getActiveMessage());
         assertEquals(SessionPhase.Running, stored.getStatus().getPhase());
+    }
+
+    /**
+     * The head's prompt ConfigMap is created while the claim is written (two requests, one round trip), and the
+     * workflow's Job create waits for it: the pod mounts it.
+     */
+    @Test
+    void thePromptConfigMapIsCreatedBesideTheClaimForTheJobToWaitFor() {
+        fixture.secret(NS);
+        ClaudeSession session = fixture.session(NS, "chat");
+        TestContext<ClaudeSession> context = context(session, message("chat-01"));
+
+        reconciler.reconcile(session, context);
+
+        var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
+        context.workflow().get(HeadJobDependent.PROMPT, SideRequests.Pending.class).orElseThrow().await();
+        var prompt = client.configMaps().inNamespace(NS).withName(start.prompt().getMetadata().getName()).get();
+        assertEquals(start.prompt().getData(), prompt.getData());
+        assertEquals("chat-01", storedSession("chat").getStatus().getActiveMessage());
     }
 
     /**
@@ -163,7 +183,7 @@ class ClaudeSessionReconcilerIT {
         TestContext<ClaudeSession> b = context(seenByB, earlier, later);
         ClaudeSessionReconciler other = new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
                 new RunPlanner(client, TestOperatorConfig.with()), fixture.fullMessages, TestOperatorConfig.with(),
-                new RunSlots(TestOperatorConfig.with(), client));
+                new RunSlots(TestOperatorConfig.with(), client), new SideRequests());
 
         reconciler.reconcile(seenByA, a);
         UpdateControl<ClaudeSession> lost = other.reconcile(seenByB, b);

@@ -27,12 +27,12 @@ import dev.sessionops.claude.api.v1alpha1.Credentials;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.v1alpha1.NameRef;
 import dev.sessionops.claude.kube.EventRecorder;
+import dev.sessionops.claude.kube.SideRequests;
 import dev.sessionops.claude.limits.RunSlots;
 import dev.sessionops.claude.message.ClaudeMessageReconciler;
 import dev.sessionops.claude.message.FullMessages;
 import dev.sessionops.claude.message.JobLogs;
 import dev.sessionops.claude.message.PromptConfigMap;
-import dev.sessionops.claude.message.PromptConfigMaps;
 import dev.sessionops.claude.message.Reasons;
 import dev.sessionops.claude.message.RunPlanner;
 import dev.sessionops.claude.events.PodLogStream;
@@ -189,7 +189,8 @@ class PromptlessMessagesIT {
                 .orElseThrow();
         assertNull(start.head().getSpec().getPrompt(), "planned from the session's copy, which has none");
         assertEquals("Review notes.md for Ana", start.prompt().getData().get(PromptConfigMap.KEY));
-        PromptConfigMaps.create(client, start.prompt()); // what the session's workflow does (HeadJobDependent)
+        // the session created the prompt's ConfigMap beside its claim; the workflow (HeadJobDependent) creates the Job
+        starting.workflow().get(HeadJobDependent.PROMPT, SideRequests.Pending.class).orElseThrow().await();
         client.resource(start.job()).create();
         assertWhole(stored("chat-01"));
 
@@ -247,7 +248,7 @@ class PromptlessMessagesIT {
     private ClaudeSessionReconciler sessionReconciler(FullMessages fullMessages) {
         return new ClaudeSessionReconciler(history, new EventRecorder(client), fixture.metrics,
                 new RunPlanner(client, TestOperatorConfig.with()), fullMessages, TestOperatorConfig.with(),
-                new RunSlots(TestOperatorConfig.with(), client));
+                new RunSlots(TestOperatorConfig.with(), client), new SideRequests());
     }
 
     /** A message whose prompt is a template with variables. */
