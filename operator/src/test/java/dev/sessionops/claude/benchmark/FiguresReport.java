@@ -30,8 +30,10 @@ final class FiguresReport {
         line(String.format("  %-36s %12s %12s %8s", "", "operator", "bare floor", "ratio"));
         row("dispatch latency p50 (ms)", operator.dispatchP(0.50), bare.dispatchP(0.50));
         row("dispatch latency p99 (ms)", operator.dispatchP(0.99), bare.dispatchP(0.99));
+        row("dispatch latency max (ms)", operator.dispatchP(1), bare.dispatchP(1));
         row("recording latency p50 (ms)", operator.recordingP(0.50), bare.recordingP(0.50));
         row("recording latency p99 (ms)", operator.recordingP(0.99), bare.recordingP(0.99));
+        row("recording latency max (ms)", operator.recordingP(1), bare.recordingP(1));
         row("throughput (messages/s)", operator.throughput(), bare.throughput());
         row("API requests per message", operator.requestsPerMessage(), bare.requestsPerMessage());
         for (String verb : VERBS) {

@@ -55,6 +55,33 @@ final class OperatorWorkload implements AutoCloseable {
     }
 
     /**
+     * One chain's messages as one user sends them at low load: the first {@code ahead} at once, then each next one
+     * when the Job of the message {@code ahead} places before it has been created (so at most {@code ahead} wait while
+     * one runs, and each is taken in while the one before runs, not in a burst over the first dispatches). Returns
+     * what stops the sending.
+     */
+    AutoCloseable trickle(String namespace, Chain chain, int ahead, Timeline timeline) {
+        List<String> names = chain.messages();
+        for (int k = 0; k < Math.min(ahead, names.size()); k++) {
+            Harness.message(admin, namespace, names.get(k), chain.session(), BareClient.PROMPT);
+        }
+        Future<?> sending = pool.submit(() -> {
+            for (int k = ahead; k < names.size() && !Thread.currentThread().isInterrupted(); k++) {
+                String before = names.get(k - ahead);
+                while (timeline.step(namespace, before).created() == null) {
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                Harness.message(admin, namespace, names.get(k), chain.session(), BareClient.PROMPT);
+            }
+        });
+        return () -> sending.cancel(true);
+    }
+
+    /**
      * The held load: {@code idleSessions} sessions and {@code finishedMessages} messages spread over them, created
      * with {@code spec.cancel: true} so they end Cancelled without a Job; waits until all have.
      */

@@ -39,6 +39,16 @@ final class ScenarioRunner {
                 () -> bareClient.start(namespace, chains, owners));
     }
 
+    /**
+     * The operator runs one chain as a session whose messages arrive one by one while the one before runs
+     * ({@link OperatorWorkload#trickle}, two ahead): latency at low load, without a burst of intake in the window.
+     */
+    SideFigures operatorAtLowLoad(String namespace, Chain chain) {
+        workload.sessions(namespace, List.of(chain.session()), timeout);
+        return measured(namespace, List.of(chain), BenchmarkCluster.OPERATOR_USER, true,
+                () -> workload.trickle(namespace, chain, 2, cluster.timeline));
+    }
+
     /** The operator runs the chains as sessions (made and Idle first, outside the window) and their messages. */
     SideFigures operator(String namespace, List<Chain> chains) {
         workload.sessions(namespace, chains.stream().map(Chain::session).toList(), timeout);
@@ -68,7 +78,34 @@ final class ScenarioRunner {
         }
         Map<String, Long> redisCalls = usesRedis ? RedisMonitor.since(redisBefore, cluster.redis.snapshot()) : null;
         ApiAudit.RequestCount requests = cluster.audit.count(user, from, cluster.audit.mark());
+        writeSteps(namespace + "-" + (usesRedis ? "operator" : "bare"), chains, namespace, startMs);
         return SideFigures.of(cluster.timeline, namespace, chains, startMs, requests, redisCalls);
+    }
+
+    /**
+     * Each message's times as the timeline saw them (ms from the start), to find a figure's outliers by hand next to
+     * the audit log: {@code steps/<namespace>-<side>.tsv} in the benchmark's directory.
+     */
+    private void writeSteps(String name, List<Chain> chains, String namespace, long startMs) {
+        StringBuilder tsv = new StringBuilder("message\tcreated\tcompleted\trecorded\n");
+        for (Chain chain : chains) {
+            for (Timeline.Step step : cluster.timeline.chain(namespace, chain.messages())) {
+                tsv.append(step.message()).append('\t').append(since(startMs, step.created())).append('\t')
+                        .append(since(startMs, step.completed())).append('\t').append(since(startMs, step.recorded()))
+                        .append('\n');
+            }
+        }
+        try {
+            java.nio.file.Path file = BenchmarkCluster.WORK.resolve("steps").resolve(name + ".tsv");
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, tsv);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String since(long startMs, Long at) {
+        return at == null ? "-" : Long.toString(at - startMs);
     }
 
     /**
