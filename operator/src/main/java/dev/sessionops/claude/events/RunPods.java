@@ -2,10 +2,10 @@ package dev.sessionops.claude.events;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.kube.Controllers;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -45,9 +45,7 @@ public final class RunPods {
 
     /** The pod's controller owner reference is a Job with that UID (a UID the caller has: never null here). */
     static boolean controlledBy(Pod pod, String jobUid) {
-        var owners = pod.getMetadata().getOwnerReferences();
-        return jobUid != null && owners != null && owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-                && "Job".equals(o.getKind()) && Objects.equals(jobUid, o.getUid()));
+        return Controllers.controlledBy(pod, "Job", jobUid);
     }
 
     private RunPods() {

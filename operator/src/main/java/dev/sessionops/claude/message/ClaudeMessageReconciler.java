@@ -283,7 +283,8 @@ public class ClaudeMessageReconciler implements Reconciler<ClaudeMessage> {
             liveEvents.forget(message);
             return UpdateControl.noUpdate();
         }
-        Job running = context.getSecondaryResource(Job.class).filter(j -> !JobState.of(j).finished()).orElse(null);
+        Job running = RunJobs.of(message, context.getSecondaryResources(Job.class)).filter(j -> !JobState.of(j).finished())
+                .orElse(null);
         if (running != null) {
             if (!running.isMarkedForDeletion()) {
                 context.getClient().resource(running).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();

@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * A Job create (or the create of its prompt's ConfigMap, {@link PromptRefused}) the API server refused for the
+ * A Job create (or the create of its prompt's ConfigMap, {@link RunRefused}) the API server refused for the
  * namespace's or the input's sake, not the operator's: a ResourceQuota
  * (wait, try again later), or a too-large object, a schema or a webhook's denial (final: the same Job would be
  * refused again). Anything else (RBAC, a connection error) stays an error for the SDK's retry and the ReconcileError
@@ -35,7 +35,7 @@ public record JobRefusal(boolean waiting, String reason, String message) {
     /** The refusal behind a failed create of a run's objects, wherever in the cause chain; empty for other errors. */
     public static Optional<JobRefusal> in(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof PromptRefused p) {
+            if (t instanceof RunRefused p) {
                 return Optional.of(p.refusal());
             }
             if (t instanceof KubernetesClientException k) {

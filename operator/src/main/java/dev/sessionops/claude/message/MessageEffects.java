@@ -128,14 +128,20 @@ final class MessageEffects {
             context.resourceOperations().create(job, jobs);
             LOG.infof("message %s/%s: created Job %s%s", namespace, message.getMetadata().getName(),
                     job.getMetadata().getName(), resumeFrom == null ? "" : " resuming " + resumeFrom);
-        } catch (PromptRefused e) {
+        } catch (RunRefused e) {
             return refused(message, e.refusal(), context);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 JobRefusal refusal = JobRefusal.of(e).orElseThrow(() -> e);
                 return refused(message, refusal, context);
             }
-            // Created by an earlier attempt (or another operator instance): the deterministic name makes it the same run.
+            // Created by an earlier attempt (or another operator instance): the same run if the message controls it
+            Job existing = context.getClient().batch().v1().jobs().inNamespace(namespace)
+                    .withName(job.getMetadata().getName()).get();
+            var conflict = RunJobs.conflict(existing, message.getMetadata().getUid(), e);
+            if (conflict.isPresent()) {
+                return refused(message, conflict.get().refusal(), context);
+            }
         }
         ClaudeMessageStatus status = message.getStatus();
         status.setPhase(MessagePhase.Running);

@@ -59,7 +59,8 @@ final class MessageObserver {
                 : startsNow(message, session) ? Session.STARTS_IT : Session.ACTIVE;
         // The cache alone: a one-shot's Job is created into it, a session's Job is adopted from its event, and a new
         // leader starts from a full LIST; so a status naming a Job the cache lacks means the Job was deleted.
-        Job job = context.getSecondaryResource(Job.class).orElse(null);
+        // Only the Job the message controls is its run (RunJobs): another naming it among its owners is never read.
+        Job job = RunJobs.of(message, context.getSecondaryResources(Job.class)).orElse(null);
         // a session's message is owned by its session before its run can finish; not owned: nothing was recorded
         Optional<ConversationKey> key = ConversationKey.of(message);
         var condition = Conditions.find(status.getConditions(), ClaudeMessageReconciler.SUCCEEDED);

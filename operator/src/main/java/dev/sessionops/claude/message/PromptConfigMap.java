@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.sessionops.claude.api.runner.Labels;
+import dev.sessionops.claude.kube.Controllers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 
 /**
  * The ConfigMap that carries a run's rendered prompt to its pod (mounted read-only, the CLI's standard input) and is
@@ -81,9 +81,7 @@ public final class PromptConfigMap {
     }
 
     private static boolean controlledBy(ConfigMap configMap, String ownerUid) {
-        var owners = configMap.getMetadata().getOwnerReferences();
-        return owners != null && owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
-                .map(OwnerReference::getUid).anyMatch(ownerUid::equals);
+        return Controllers.controlledBy(configMap, RunJobs.MESSAGE_KIND, ownerUid);
     }
 
     private static String sha256(String text) {

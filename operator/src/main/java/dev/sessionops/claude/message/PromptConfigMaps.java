@@ -17,7 +17,7 @@ public final class PromptConfigMaps {
     /**
      * Creates {@code prompt} (before the Job that mounts it). One that exists already is fine if it is this run's
      * (an earlier attempt made it); one that is not is never used ({@link Reasons#PROMPT_CONFLICT}). A quota or
-     * webhook refusal is a {@link PromptRefused}, as a refused Job would be; anything else is the caller's error.
+     * webhook refusal is a {@link RunRefused}, as a refused Job would be; anything else is the caller's error.
      */
     public static void create(KubernetesClient client, ConfigMap prompt) {
         String namespace = prompt.getMetadata().getNamespace();
@@ -26,14 +26,14 @@ public final class PromptConfigMaps {
             client.configMaps().inNamespace(namespace).resource(prompt).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
-                throw JobRefusal.of(e, JobRefusal.PROMPT).map(r -> new PromptRefused(r, e)).orElseThrow(() -> e);
+                throw JobRefusal.of(e, JobRefusal.PROMPT).map(r -> new RunRefused(r, e)).orElseThrow(() -> e);
             }
             ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
             if (existing == null) {
                 throw e; // deleted meanwhile: the next attempt creates it
             }
             if (!PromptConfigMap.sameRun(existing, prompt)) {
-                throw new PromptRefused(new JobRefusal(false, Reasons.PROMPT_CONFLICT, "ConfigMap " + name
+                throw new RunRefused(new JobRefusal(false, Reasons.PROMPT_CONFLICT, "ConfigMap " + name
                         + " exists but is not this run's prompt (its content or owner differs): it is never mounted;"
                         + " delete it and create the message again"), e);
             }

@@ -39,6 +39,11 @@ public final class Reasons {
      */
     public static final String PROMPT_CONFLICT = "PromptConflict";
     /**
+     * A Job with the name of the run's Job exists but is not the run's (no controller reference to the message): it is
+     * never used, the message fails ({@link RunJobs}).
+     */
+    public static final String JOB_CONFLICT = "JobConflict";
+    /**
      * A finished run's prompt ConfigMap is gone or no longer the run's: the history records the turn without its
      * prompt (an Event only; the run's outcome stands).
      */

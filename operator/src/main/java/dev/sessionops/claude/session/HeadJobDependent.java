@@ -4,6 +4,7 @@ import org.jboss.logging.Logger;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.kube.SideRequests;
+import dev.sessionops.claude.message.RunJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -53,7 +54,7 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
         SessionDispatcher.Start start = planned(context);
         String name = desired.getMetadata().getName();
         // the prompt first (created beside the claim): the Job's pod mounts it (and the Job's UID, which could own it,
-        // does not exist yet); a refusal (PromptRefused) is the head's to report, as a refused Job is
+        // does not exist yet); a refusal (RunRefused) is the head's to report, as a refused Job is
         context.managedWorkflowAndDependentResourceContext().getMandatory(PROMPT, SideRequests.Pending.class).await();
         Job created;
         try {
@@ -62,11 +63,16 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
             if (e.getCode() != 409) {
                 throw e;
             }
-            // created before (the cache lags, or another leader did): the same run, since the name is the message's
+            // created before (the cache lags, or another leader did): the same run if the message controls it
             Job existing = context.getClient().resources(Job.class).inNamespace(desired.getMetadata().getNamespace())
                     .withName(name).get();
             if (existing == null) {
                 throw e;
+            }
+            // a Job of the run's name that the message does not control is someone else's: never taken for the run
+            var conflict = RunJobs.conflict(existing, start.head().getMetadata().getUid(), e);
+            if (conflict.isPresent()) {
+                throw conflict.get();
             }
             return existing;
         }

@@ -7,6 +7,7 @@ import dev.sessionops.claude.OperatorConfig;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.ClaudeSessionSpec;
 import dev.sessionops.claude.api.runner.JobNames;
+import dev.sessionops.claude.kube.Controllers;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -73,10 +74,7 @@ public final class StateVolumes {
         if (claim == null) {
             return Ownership.MISSING;
         }
-        String uid = session.getMetadata().getUid();
-        boolean ours = uid != null && claim.getMetadata().getOwnerReferences() != null && claim.getMetadata()
-                .getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid())
-                        && session.getKind().equals(o.getKind()));
+        boolean ours = Controllers.controlledBy(claim, session.getKind(), session.getMetadata().getUid());
         return ours ? Ownership.OURS : Ownership.FOREIGN;
     }
 

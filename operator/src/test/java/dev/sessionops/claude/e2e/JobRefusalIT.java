@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sessionops.claude.api.runner.JobNames;
+import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
+import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.message.Reasons;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -76,6 +82,45 @@ class JobRefusalIT extends EndToEndTest {
                 Harness.conditionMessage(refused));
         Harness.awaitPhase(client, ns, "chat-02", MessagePhase.Succeeded);
         assertEquals(1, Harness.jobs(client, ns).size(), "only the second message's Job");
+    }
+
+    /**
+     * Someone who may create Jobs in the namespace took the name of the head's run (it follows from the message's name
+     * and UID) with a Job of their own that names the message as an owner, but not as its controller: the 409 is not
+     * taken for an earlier attempt of the run. The head fails JobConflict, nothing of that Job is followed, recorded
+     * or deleted, and the queue moves on.
+     */
+    @Test
+    void aJobSquattingOnTheHeadsNameIsNeverTakenForItsRun() {
+        String ns = Harness.namespace(client, "squat");
+        Harness.session(client, ns, "chat", s -> s.setSuspend(true));
+        ClaudeMessage head = Harness.message(client, ns, "chat-01", "chat", "Mine");
+        Harness.message(client, ns, "chat-02", "chat", "Runs after it");
+        String name = JobNames.forMessage("chat-01", head.getMetadata().getUid());
+        client.batch().v1().jobs().inNamespace(ns).resource(new JobBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns)
+                    .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+                    .addNewOwnerReference().withApiVersion(head.getApiVersion()).withKind(head.getKind())
+                        .withName("chat-01").withUid(head.getMetadata().getUid()).withController(false).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("x").withImage("squatter")
+                    .endContainer().withRestartPolicy("Never").endSpec().endTemplate().endSpec()
+                .build()).create();
+        client.resources(ClaudeSession.class).inNamespace(ns).withName("chat").edit(s -> {
+            s.getSpec().setSuspend(false);
+            return s;
+        });
+
+        ClaudeMessage refused = Harness.awaitPhase(client, ns, "chat-01", MessagePhase.Failed);
+        assertEquals(Reasons.JOB_CONFLICT, Harness.reason(refused));
+        assertTrue(Harness.conditionMessage(refused).contains("Job " + name + " exists but is not this message's run"),
+                Harness.conditionMessage(refused));
+        Harness.awaitPhase(client, ns, "chat-02", MessagePhase.Succeeded);
+        Job squatter = client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+        assertEquals("squatter", squatter.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+                "left as it was: not the operator's to change or delete");
+        assertEquals(List.of("Runs after it"), history.history(Harness.conversation(client, ns, "chat"), 0, -1).stream()
+                .filter(e -> "user".equals(e.role())).map(e -> e.content()).toList(), "nothing of chat-01 recorded");
     }
 
     /** The API server's answer to the namespace's next Job create (the mock tier creates Jobs by POST). */

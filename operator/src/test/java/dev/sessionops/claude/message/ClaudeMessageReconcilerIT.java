@@ -2,6 +2,7 @@ package dev.sessionops.claude.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sessionops.claude.OperatorConfig;
+import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.runner.PodLayout;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessageSpec;
@@ -47,8 +49,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -652,6 +656,55 @@ class ClaudeMessageReconcilerIT {
 
         reconcile(stored("solo")); // the quota has room again
         assertEquals(MessagePhase.Running, stored("solo").getStatus().getPhase());
+    }
+
+    /**
+     * The run's Job name (from the message's name and UID) taken by a Job the message does not control: the 409 is not
+     * an earlier attempt of the run. The message fails JobConflict and the Job is left alone.
+     */
+    @Test
+    void aJobOfTheRunsNameThatTheMessageDoesNotControlIsNeverTakenForItsRun() {
+        secret();
+        ClaudeMessage solo = message("solo", null);
+        String name = JobNames.forMessage("solo", solo.getMetadata().getUid());
+        client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder().withNewMetadata().withName(name)
+                .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR).endMetadata().build()).create();
+
+        reconcile(stored("solo"));
+
+        ClaudeMessage failed = stored("solo");
+        assertEquals(MessagePhase.Failed, failed.getStatus().getPhase());
+        assertEquals(Reasons.JOB_CONFLICT, succeeded(failed).getReason());
+        assertTrue(succeeded(failed).getMessage().contains("Job " + name + " exists but is not this message's run"),
+                succeeded(failed).getMessage());
+        assertNotNull(client.batch().v1().jobs().inNamespace(NS).withName(name).get(), "not the operator's to delete");
+    }
+
+    /**
+     * A finished Job that names the running message among its owners, but not as its controller, with a pod and a log
+     * of its own (the informer maps it to the message): it is not the run. Its log is never recorded; the run's own
+     * Job being gone from the cache, the message ends as for a deleted Job.
+     */
+    @Test
+    void aJobNamingTheMessageWithoutBeingItsRunIsNeverRecorded() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job own = client.batch().v1().jobs().inNamespace(NS).withName(running.getStatus().getJobName()).get();
+        client.resource(own).delete();
+        Job stranger = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder(own).editMetadata()
+                .withResourceVersion(null).withUid(null)
+                .withOwnerReferences(new OwnerReferenceBuilder(own.getMetadata().getOwnerReferences().get(0))
+                        .withController(false).build())
+                .endMetadata().build()).create();
+        Job finished = finishedWithLog(stranger.getMetadata().getName(), fixture("text"));
+
+        reconcile(clone(running), finished);
+
+        ClaudeMessage ended = stored("solo");
+        assertNotEquals(MessagePhase.Succeeded, ended.getStatus().getPhase(), "the stranger's log is not the run's outcome");
+        assertEquals(Reasons.JOB_DELETED, succeeded(ended).getReason());
+        assertEquals(List.of(), history.history(ConversationKey.oneShot(running), 0, -1));
     }
 
     private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message) {

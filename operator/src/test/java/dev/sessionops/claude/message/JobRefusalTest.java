@@ -46,7 +46,7 @@ class JobRefusalTest {
         JobRefusal tooLarge = JobRefusal.of(413, "too large", JobRefusal.PROMPT).orElseThrow();
         assertEquals("the API server refused the prompt's ConfigMap (413): too large", tooLarge.message());
 
-        RuntimeException wrapped = new RuntimeException("workflow", new PromptRefused(tooLarge, null));
+        RuntimeException wrapped = new RuntimeException("workflow", new RunRefused(tooLarge, null));
         assertEquals(java.util.Optional.of(tooLarge), JobRefusal.in(wrapped));
         var jobRefused = new io.fabric8.kubernetes.client.KubernetesClientException("nope", 422, null);
         assertEquals(Reasons.JOB_REJECTED, JobRefusal.in(new RuntimeException(jobRefused)).orElseThrow().reason());
