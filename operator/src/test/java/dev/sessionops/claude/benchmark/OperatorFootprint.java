@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * use right after a full collection ({@code jcmd <pid> GC.run}, then {@code jstat -gc}: survivor, eden and old
  * spaces used), which is what the objects held take, without the garbage not yet collected.
  */
-record OperatorFootprint(long rssKb, long peakRssKb, long heapAfterGcKb, int threads) {
+record OperatorFootprint(long rssKb, long peakRssKb, long heapAfterGcKb, int threads, String nativeMemory) {
 
     /** Reads the process now; collects its garbage first (a full GC: never call it inside a timed window). */
     static OperatorFootprint of(long pid) {
@@ -31,15 +31,45 @@ record OperatorFootprint(long rssKb, long peakRssKb, long heapAfterGcKb, int thr
         try {
             List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
             return new OperatorFootprint(field(lines, "VmRSS"), field(lines, "VmHWM"), heap,
-                    (int) field(lines, "Threads"));
+                    (int) field(lines, "Threads"), nativeMemory(pid));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     String describe() {
-        return String.format("RSS %d MB (peak %d MB), heap after GC %s, %d live threads", rssKb / 1024,
-                peakRssKb / 1024, heapAfterGcKb < 0 ? "unknown" : heapAfterGcKb / 1024 + " MB", threads);
+        return String.format("RSS %d MB (peak %d MB), heap after GC %s, %d live threads%s", rssKb / 1024,
+                peakRssKb / 1024, heapAfterGcKb < 0 ? "unknown" : heapAfterGcKb / 1024 + " MB", threads,
+                nativeMemory == null ? "" : "\n    committed by Native Memory Tracking (MB): " + nativeMemory);
+    }
+
+    /**
+     * Where the JVM's memory goes by category, committed, when the operator runs with
+     * {@code -XX:NativeMemoryTracking=summary} (through {@code bench.operator.jvm-options}); else null.
+     */
+    private static String nativeMemory(long pid) {
+        String summary;
+        try {
+            summary = run(jdkTool("jcmd"), String.valueOf(pid), "VM.native_memory", "summary", "scale=KB");
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!summary.contains("committed=")) {
+            return null; // not enabled
+        }
+        // "-                 Java Heap (reserved=…KB, committed=…KB)": the category and its committed size
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB").matcher(summary);
+        java.util.StringJoiner parts = new java.util.StringJoiner(", ");
+        while (m.find()) {
+            long mb = Long.parseLong(m.group(2)) / 1024;
+            if (mb > 0) {
+                parts.add(m.group(1).trim().toLowerCase(java.util.Locale.ROOT) + " " + mb);
+            }
+        }
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB")
+                .matcher(summary);
+        return (total.find() ? "total " + Long.parseLong(total.group(1)) / 1024 + ": " : "") + parts;
     }
 
     private static long field(List<String> lines, String name) {
