@@ -42,12 +42,27 @@ final class BenchmarkCluster implements AutoCloseable {
     static final String BARE_USER = "system:serviceaccount:" + BARE_NS + ":" + BARE_SA;
     /**
      * The JVM the chart's container runs: its 512 Mi memory limit (here told by MaxRAM, there read from the cgroup),
-     * the heap at 70 % of it ({@code jvmMaxRamPercentage}), the collector and native-memory flags the chart names ({@code jvmOptions}), and
-     * what the image's run-java.sh adds to every start (its GC_MIN/MAX_HEAP_FREE_RATIO defaults, exit on OOM).
+     * the heap share and the JVM flags of the chart's values ({@code jvmMaxRamPercentage}, {@code jvmOptions}: read
+     * from its values.yaml, so the benchmark measures whatever the chart ships), and what the image's run-java.sh adds
+     * to every start (its GC_MIN/MAX_HEAP_FREE_RATIO defaults, exit on OOM).
      */
-    static final String OPERATOR_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70"
-            + " -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000"
-            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+ExitOnOutOfMemoryError";
+    static final String OPERATOR_JVM_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=" + chartValue("jvmMaxRamPercentage")
+            + " " + chartValue("jvmOptions") + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+ExitOnOutOfMemoryError";
+
+    /** A top-level scalar of the chart's values.yaml ({@code key: value} or {@code key: "value"}). */
+    private static String chartValue(String key) {
+        Path values = Path.of("..", "helm", "claude-session-operator", "values.yaml");
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + key + ":\\s*\"?([^\"\\n]*?)\"?\\s*$")
+                    .matcher(java.nio.file.Files.readString(values));
+            if (!m.find()) {
+                throw new IllegalStateException("no " + key + " in " + values.toAbsolutePath());
+            }
+            return m.group(1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** The chart's sizing, plus {@code bench.operator.jvm-options} (e.g. {@code -Xlog:gc:file=…}) to look inside. */
     static String operatorJvmOptions() {

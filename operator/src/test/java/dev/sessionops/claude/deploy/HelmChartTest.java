@@ -265,7 +265,7 @@ class HelmChartTest {
      */
     @Test
     void theJvmsCollectorIsTheChartsAndOnlyXxFlagsAreTaken() {
-        assertEquals("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000",
+        assertEquals("-XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000 -XX:TieredStopAtLevel=1",
                 env(operatorContainer(defaults.operator())).get("GC_CONTAINER_OPTIONS").getValue());
         Rendered g1 = HelmChart.render(List.of(), Map.of("jvmOptions", "-XX:+UseG1GC -XX:MaxGCPauseMillis=50"));
         assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=50",
