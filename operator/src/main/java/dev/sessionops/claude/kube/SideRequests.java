@@ -1,7 +1,6 @@
 package dev.sessionops.claude.kube;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
@@ -16,7 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Runs an API request beside another one its caller makes meanwhile, so that two independent requests of one
  * reconcile cost one round trip instead of two (each is 5-10 ms on a busy control plane). Bounded: at most
  * {@link #THREADS} run beside their callers; past that a request runs on the caller's thread before it goes on, as it
- * would without this class, so a burst of reconciles never waits on this pool and never grows it.
+ * would without this class, so a burst of reconciles never waits on this pool and never grows it (nor does a
+ * reconcile still running while the application stops: its request is made, never dropped).
  */
 @ApplicationScoped
 public class SideRequests {
@@ -34,7 +34,7 @@ public class SideRequests {
             Thread t = new Thread(r, "cso-side-request-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, (request, pool) -> request.run()); // busy, or shut down (CallerRunsPolicy would drop it then): run it here
     }
 
     /** Starts {@code request} now, beside the caller (or runs it here, when all threads are busy). */
@@ -64,11 +64,6 @@ public class SideRequests {
             this.done = done;
         }
 
-        /** A request already made (nothing to wait for). */
-        public static Pending done() {
-            return new Pending(CompletableFuture.completedFuture(null));
-        }
-
         /**
          * Waits for the request to end; its failure is thrown here as it was thrown there (the same exception, so
          * callers handle it as they would have handled the request made in line).
@@ -80,8 +75,7 @@ public class SideRequests {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a request", e);
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
-                        : e.getCause();
+                Throwable cause = e.getCause(); // the request's own: completed exceptionally with it, never wrapped
                 if (cause instanceof RuntimeException r) {
                     throw r;
                 }

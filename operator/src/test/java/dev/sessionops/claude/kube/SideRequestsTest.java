@@ -64,6 +64,17 @@ class SideRequestsTest {
         pending.await();
     }
 
+    @Test
+    void afterTheApplicationStoppedTheRequestIsStillMadeNotDropped() {
+        side.stop();
+        AtomicReference<String> ranOn = new AtomicReference<>();
+
+        SideRequests.Pending pending = side.start(() -> ranOn.set(Thread.currentThread().getName()));
+
+        pending.await(); // would wait for ever for a request dropped unseen
+        assertEquals(Thread.currentThread().getName(), ranOn.get());
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) {
