@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
+import java.util.function.IntFunction;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +77,7 @@ public class EventFollower {
     /** Bounded (cso.events.max-followers): threads do not grow with the runs under way; idle ones end. */
     private final ThreadPoolExecutor threads;
     /** The pause after a number of looks without a started pod ({@link #pauseAfter}; a test's own to see a wake). */
-    private final java.util.function.IntFunction<Duration> pause;
+    private final IntFunction<Duration> pause;
 
     @Inject
     public EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, OperatorConfig config) {
@@ -87,7 +89,7 @@ public class EventFollower {
     }
 
     EventFollower(KubernetesClient client, EventStore store, PodLogStream logs, int maxFollowers,
-            java.util.function.IntFunction<Duration> pause) {
+            IntFunction<Duration> pause) {
         this.client = client;
         this.store = store;
         this.logs = logs;
@@ -265,7 +267,7 @@ public class EventFollower {
         /** Looks in a row that found no started pod: each waits longer (see {@link #pauseAfter}). */
         private volatile int looksWithoutPod;
         /** Released to cut a pause short ({@link #wake}). */
-        private final java.util.concurrent.Semaphore wakeUp = new java.util.concurrent.Semaphore(0);
+        private final Semaphore wakeUp = new Semaphore(0);
 
         Follow(String uid, String namespace, String message, String jobName, String jobUid, String key) {
             this.uid = uid;

@@ -136,11 +136,10 @@ final class MessageEffects {
                 return refused(message, refusal, context);
             }
             // Created by an earlier attempt (or another operator instance): the same run if the message controls it
-            Job existing = context.getClient().batch().v1().jobs().inNamespace(namespace)
-                    .withName(job.getMetadata().getName()).get();
-            var conflict = RunJobs.conflict(existing, message.getMetadata().getUid(), e);
-            if (conflict.isPresent()) {
-                return refused(message, conflict.get().refusal(), context);
+            try {
+                RunJobs.existingRun(context.getClient(), job, message.getMetadata().getUid(), e);
+            } catch (RunRefused someoneElses) {
+                return refused(message, someoneElses.refusal(), context);
             }
         }
         ClaudeMessageStatus status = message.getStatus();

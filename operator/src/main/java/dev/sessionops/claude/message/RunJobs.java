@@ -8,6 +8,7 @@ import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.kube.Controllers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
@@ -33,16 +34,23 @@ public final class RunJobs {
     }
 
     /**
-     * The create of the run's Job answered 409 and the Job of that name, {@code existing} (null: gone meanwhile), is
-     * not the run's: a final refusal, so the message fails and nothing of that Job is used. A person removes it.
+     * The create of the run's Job {@code desired} answered {@code conflict} (409): the Job of that name, if the
+     * message controls it (an earlier attempt, or another leader, created it: the same run). One the message does not
+     * control is someone else's: a final {@link RunRefused} ({@link Reasons#JOB_CONFLICT}), so the message fails and
+     * nothing of that Job is used; a person removes it. Gone meanwhile: the 409 again, for the caller's retry.
      */
-    public static Optional<RunRefused> conflict(Job existing, String messageUid, KubernetesClientException conflict) {
-        if (existing == null || isRunOf(existing, messageUid)) {
-            return Optional.empty();
+    public static Job existingRun(KubernetesClient client, Job desired, String messageUid,
+            KubernetesClientException conflict) {
+        String name = desired.getMetadata().getName();
+        Job existing = client.batch().v1().jobs().inNamespace(desired.getMetadata().getNamespace()).withName(name).get();
+        if (existing == null) {
+            throw conflict;
         }
-        String name = existing.getMetadata().getName();
-        return Optional.of(new RunRefused(new JobRefusal(false, Reasons.JOB_CONFLICT, "Job " + name + " exists but is not"
-                + " this message's run (no controller owner reference to its uid): it is never used; delete it and"
-                + " create the message again"), conflict));
+        if (!isRunOf(existing, messageUid)) {
+            throw new RunRefused(new JobRefusal(false, Reasons.JOB_CONFLICT, "Job " + name + " exists but is not this"
+                    + " message's run (no controller owner reference to its uid): it is never used; delete it and"
+                    + " create the message again"), conflict);
+        }
+        return existing;
     }
 }

@@ -63,18 +63,8 @@ public class HeadJobDependent extends KubernetesDependentResource<Job, ClaudeSes
             if (e.getCode() != 409) {
                 throw e;
             }
-            // created before (the cache lags, or another leader did): the same run if the message controls it
-            Job existing = context.getClient().resources(Job.class).inNamespace(desired.getMetadata().getNamespace())
-                    .withName(name).get();
-            if (existing == null) {
-                throw e;
-            }
-            // a Job of the run's name that the message does not control is someone else's: never taken for the run
-            var conflict = RunJobs.conflict(existing, start.head().getMetadata().getUid(), e);
-            if (conflict.isPresent()) {
-                throw conflict.get();
-            }
-            return existing;
+            // created before (the cache lags, or another leader did), if the message controls it; else a RunRefused
+            return RunJobs.existingRun(context.getClient(), desired, start.head().getMetadata().getUid(), e);
         }
         LOG.infof("session %s/%s: created Job %s for %s%s", session.getMetadata().getNamespace(),
                 session.getMetadata().getName(), name, start.head().getMetadata().getName(),

@@ -61,20 +61,17 @@ class EventFollowerIT {
             follower.follow(message, new JobBuilder().withNewMetadata().withName("run-1").withNamespace("ns")
                     .withUid("uid-run-1").endMetadata().build());
             List<String> awaiting = new java.util.ArrayList<>(); // looks at 0, 0.3, 0.9 s
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (awaiting.size() < 2 && System.nanoTime() < until) {
-                awaiting.addAll(drain());
-            }
+            waitFor(Duration.ofSeconds(10), () -> {
+                awaiting.addAll(drainQuietly());
+                return awaiting.size() >= 2;
+            });
             assertTrue(awaiting.size() >= 2, "it looked again: " + awaiting);
             assertTrue(awaiting.stream().allMatch(r -> r.startsWith("GET /api/v1/namespaces/ns/pods?labelSelector=")),
                     "pod lists only, no Job GET: " + awaiting);
 
             cached.set(false); // the Job gone from the cache: asked of the API server, which has none either
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (follower.isFollowing(message) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(!follower.isFollowing(message), "the follower ended with its Job");
+            waitFor(Duration.ofSeconds(10), () -> !follower.isFollowing(message));
+            assertFalse(follower.isFollowing(message), "the follower ended with its Job");
             assertEquals(1, drain().stream().filter(r -> r.equals("GET /apis/batch/v1/namespaces/ns/jobs/run-1")).count());
         } finally {
             follower.shutdown();
@@ -83,6 +80,23 @@ class EventFollowerIT {
 
     private List<String> drain() throws InterruptedException {
         return RecordedRequests.drain(server);
+    }
+
+    private List<String> drainQuietly() {
+        try {
+            return drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Until {@code done} or {@code max} has passed, whichever comes first; the assertions after say which. */
+    private static void waitFor(Duration max, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     @Test
@@ -97,10 +111,7 @@ class EventFollowerIT {
         ClaudeMessage message = message("m2");
         try {
             follower.follow(message, job);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (follower.isFollowing(message) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            waitFor(Duration.ofSeconds(10), () -> !follower.isFollowing(message));
             assertFalse(follower.isFollowing(message), "followed to the result");
             List<String> logsRead = RecordedRequests.drain(server).stream().filter(r -> r.contains("/log?")).toList();
             assertEquals(List.of("GET /api/v1/namespaces/ns/pods/run-2-own00/log?container=" + PodLayout.CONTAINER),
@@ -137,11 +148,8 @@ class EventFollowerIT {
             follower.follow(message, job);
             Thread.sleep(500); // its first look found no pod: it waits its minute
             ended(JobPod.of(job, "run-3-pod00"), "2026-11-29T10:00:00Z");
-            long woken = System.nanoTime();
             follower.follow(message, job); // what a reconcile of the changed Job does
-            while (follower.isFollowing(message) && System.nanoTime() - woken < 20_000_000_000L) {
-                Thread.sleep(50);
-            }
+            waitFor(Duration.ofSeconds(20), () -> !follower.isFollowing(message));
             assertFalse(follower.isFollowing(message), "it looked again, read the log and ended, well before its minute");
             assertTrue(store.last(EventFollower.keyOf(message)).orElseThrow().data().contains("from run-3-pod00"));
         } finally {
@@ -168,10 +176,7 @@ class EventFollowerIT {
             Thread.sleep(500); // its first look found no pod: it waits its minute on the only thread
             follower.runEnded(first, null);
             follower.follow(second, next);
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (store.last(EventFollower.keyOf(second)).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            waitFor(Duration.ofSeconds(20), () -> store.last(EventFollower.keyOf(second)).isPresent());
             assertTrue(store.last(EventFollower.keyOf(second)).map(e -> e.data().contains("from run-5-pod00")).orElse(false),
                     "the next run was followed well before the stopped one's minute was up");
         } finally {
