@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.api.wire.ApiPaths;
 import dev.sessionops.claude.events.EventFollower;
@@ -148,10 +147,7 @@ class EventStreamIT extends EndToEndTest {
         Thread.sleep(1500);
         assertFalse(sub.isDone(), "the subscriber waits while the message is queued");
         Instant resumedAt = Instant.now();
-        client.resources(ClaudeSession.class).inNamespace(ns).withName("later").edit(s -> {
-            s.getSpec().setSuspend(false);
-            return s;
-        });
+        Harness.suspend(client, ns, "later", false);
         SseClient.Received r = sub.get(90, TimeUnit.SECONDS);
         assertTrue(r.ended());
         assertEquals("system", r.events().get(0).event());
@@ -332,10 +328,7 @@ class EventStreamIT extends EndToEndTest {
         try {
             assertEquals(all, api.getAs(token, path).body());
             // a message not recorded yet has nothing, and nothing is scanned for it either
-            client.resources(ClaudeSession.class).inNamespace(ns).withName("chat").edit(s -> {
-                s.getSpec().setSuspend(true);
-                return s;
-            });
+            Harness.suspend(client, ns, "chat", true);
             message(client, ns, "chat-04", "chat", "Question 4 " + ns);
             Harness.awaitReason(client, ns, "chat-04", "SessionSuspended");
             ApiClient.Reply queued = api.getAs(token, dev.sessionops.claude.api.wire.ApiPaths.BASE + "/namespaces/" + ns + "/messages/chat-04/history");

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 
 /**
@@ -106,6 +108,22 @@ public final class Harness {
     /** The Redis keys of the session's conversation (named by its UID). */
     public static dev.sessionops.claude.history.ConversationKey conversation(KubernetesClient client, String ns, String session) {
         return dev.sessionops.claude.history.ConversationKey.of(getSession(client, ns, session));
+    }
+
+    /**
+     * Sets the session's suspend as a user would with {@code kubectl patch --type=merge}: a merge patch carries no
+     * resourceVersion, so the operator's own status writes in the meantime cannot make it a 409 (an {@code edit}
+     * can).
+     */
+    public static ClaudeSession suspend(KubernetesClient client, String ns, String name, boolean suspend) {
+        return client.resources(ClaudeSession.class).inNamespace(ns).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
+    }
+
+    /** Asks for the message's cancellation, as {@link #suspend} does. */
+    public static ClaudeMessage cancel(KubernetesClient client, String ns, String name) {
+        return client.resources(ClaudeMessage.class).inNamespace(ns).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"cancel\":true}}");
     }
 
     public static ClaudeSession getSession(KubernetesClient client, String ns, String name) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.runner.Labels;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
-import dev.sessionops.claude.api.v1alpha1.ClaudeSession;
 import dev.sessionops.claude.api.v1alpha1.MessagePhase;
 import dev.sessionops.claude.message.Reasons;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -106,10 +105,7 @@ class JobRefusalIT extends EndToEndTest {
                 .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("x").withImage("squatter")
                     .endContainer().withRestartPolicy("Never").endSpec().endTemplate().endSpec()
                 .build()).create();
-        client.resources(ClaudeSession.class).inNamespace(ns).withName("chat").edit(s -> {
-            s.getSpec().setSuspend(false);
-            return s;
-        });
+        Harness.suspend(client, ns, "chat", false);
 
         ClaudeMessage refused = Harness.awaitPhase(client, ns, "chat-01", MessagePhase.Failed);
         assertEquals(Reasons.JOB_CONFLICT, Harness.reason(refused));

@@ -59,10 +59,7 @@ class SessionIT extends EndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> Harness.getSession(client, ns, "paused").getStatus() != null
                 && Harness.getSession(client, ns, "paused").getStatus().getPhase() == SessionPhase.Suspended);
 
-        client.resources(ClaudeSession.class).inNamespace(ns).withName("paused").edit(s -> {
-            s.getSpec().setSuspend(false);
-            return s;
-        });
+        Harness.suspend(client, ns, "paused", false);
         awaitPhase(client, ns, "paused-01", MessagePhase.Succeeded);
     }
 

@@ -181,10 +181,7 @@ class ReliabilityE2E {
         }));
 
         long asked = System.nanoTime();
-        admin.resources(ClaudeMessage.class).inNamespace(ns).withName("s-02").edit(m -> {
-            m.getSpec().setCancel(true);
-            return m;
-        });
+        Harness.cancel(admin, ns, "s-02");
         ClaudeMessage stopped = Harness.awaitPhase(admin, ns, "s-02", MessagePhase.Cancelled);
         assertTrue(Duration.ofNanos(System.nanoTime() - asked).toSeconds() < 30, "stopped, not waited out");
         assertEquals("Cancelled", Harness.reason(stopped));
