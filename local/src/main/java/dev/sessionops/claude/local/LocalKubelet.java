@@ -112,6 +112,11 @@ public final class LocalKubelet extends KubeletCore {
     private final Map<String, JobRunner> runners = new ConcurrentHashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Set<String> startedOnServer;
+    /**
+     * The Jobs earlier kubelets started, as this one began: idle needs nothing of them. Not {@link #startedOnServer}
+     * itself, where a Job this kubelet is starting appears a moment before its runner does.
+     */
+    private final Set<String> startedBefore;
     /** Jobs not run because the operator did not make them (operatorJobsOnly), by uid. */
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -135,6 +140,7 @@ public final class LocalKubelet extends KubeletCore {
         ServerState state = stateOf(server);
         this.logs = state.logs();
         this.startedOnServer = state.startedJobs();
+        this.startedBefore = Set.copyOf(startedOnServer);
     }
 
     public static LocalKubelet start(KubernetesMockServer server, KubernetesClient client, Options options) {
@@ -272,7 +278,7 @@ public final class LocalKubelet extends KubeletCore {
             for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
                 JobRunner runner = runners.get(job.getMetadata().getUid());
                 if (runner == null && (Boolean.TRUE.equals(job.getSpec().getSuspend())
-                        || startedOnServer.contains(job.getMetadata().getUid()) || refused.contains(job.getMetadata().getUid()))) {
+                        || startedBefore.contains(job.getMetadata().getUid()) || refused.contains(job.getMetadata().getUid()))) {
                     continue; // suspended, left behind by an earlier kubelet, or not ours to run
                 }
                 if (runner == null || !runner.isFinished() || !finished(job)) {
