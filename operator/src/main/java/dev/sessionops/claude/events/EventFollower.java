@@ -146,6 +146,9 @@ public class EventFollower {
                             line.text())));
                 }
             }
+            if (lines.isEmpty() && log != null && log.eventsComplete()) {
+                return; // its follower appended every line through the result, which set the expiry: no round trip
+            }
             store.finish(key, lines); // past the last line appended, one round trip
         } catch (RuntimeException e) {
             LOG.warnf("message %s/%s: its events were not completed: %s", message.getMetadata().getNamespace(),
@@ -358,7 +361,7 @@ public class EventFollower {
                 List<LogLines.Line> last = lines.finish();
                 whole.take(last);
                 boolean done = result[0] || !stopped && handle(last);
-                keep(whole.finishAfter(consumed));
+                keep(whole.finishAfter(consumed, done));
                 return done;
             } catch (IOException | RuntimeException e) {
                 if (!result[0] && !stopped) {

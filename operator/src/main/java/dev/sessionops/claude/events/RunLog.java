@@ -24,15 +24,17 @@ public final class RunLog {
 
     private final RunOutcome outcome;
     private final List<LogLines.Line> tail;
+    private final boolean eventsComplete;
 
-    private RunLog(RunOutcome outcome, List<LogLines.Line> tail) {
+    private RunLog(RunOutcome outcome, List<LogLines.Line> tail, boolean eventsComplete) {
         this.outcome = outcome;
         this.tail = List.copyOf(tail);
+        this.eventsComplete = eventsComplete;
     }
 
     /** An outcome known otherwise (the live events): no lines to add to them. */
     public static RunLog of(RunOutcome outcome) {
-        return new RunLog(outcome, List.of());
+        return new RunLog(outcome, List.of(), false);
     }
 
     /** A reader for one pass over a log, fed its chunks in order. */
@@ -46,6 +48,14 @@ public final class RunLog {
 
     List<LogLines.Line> tail() {
         return tail;
+    }
+
+    /**
+     * Whether the live events hold every line through the result, their expiry set when it was appended, and the
+     * {@link #tail()} is what came after it: nothing more to do when that is empty.
+     */
+    boolean eventsComplete() {
+        return eventsComplete;
     }
 
     /** Roughly the characters this holds: what keeping it in memory costs. */
@@ -69,7 +79,7 @@ public final class RunLog {
 
         public RunLog finish() {
             take(lines.finish());
-            return new RunLog(parser.outcome(), List.copyOf(tail));
+            return new RunLog(parser.outcome(), List.copyOf(tail), false);
         }
 
         /** Lines cut by the caller's own {@link LogLines} (the follower's), instead of chunks. */
@@ -77,9 +87,14 @@ public final class RunLog {
             read.forEach(this::take);
         }
 
-        /** The log read through {@link #take(List)}, its tail only the lines after {@code appendedThrough}. */
-        RunLog finishAfter(long appendedThrough) {
-            return new RunLog(parser.outcome(), tail.stream().filter(l -> l.number() > appendedThrough).toList());
+        /**
+         * The log read through {@link #take(List)}, its tail only the lines after {@code appendedThrough}.
+         *
+         * @param resultAppended the live events got every line through the result line (so their expiry is set)
+         */
+        RunLog finishAfter(long appendedThrough, boolean resultAppended) {
+            return new RunLog(parser.outcome(), tail.stream().filter(l -> l.number() > appendedThrough).toList(),
+                    resultAppended);
         }
 
         private void take(LogLines.Line line) {

@@ -33,13 +33,14 @@ public class HistoryStore {
     // KEYS: applied, history, meta, chain, index, outcomes, deleted. ARGV: uid, succeeded, userJson, assistantJson, sessionId,
     // now, cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end),
     // outcomeJson (how the message ended, so its status can be rebuilt from here), maxEntries.
-    // Returns 1 (recorded), 0 (recorded before: a replay), -1 (the conversation was deleted: nothing written).
+    // Returns {1} (recorded), {0, outcomeJson or nil} (recorded before: a replay, and how it ended then), {-1} (the
+    // conversation was deleted: nothing written). A replay needs no read before it: this one round trip tells it.
     // The index field (uid -> "start:count", start absolute) is written with the entries, so it always names exactly
     // them; a failed message gets "start:0", so every message recorded since the index exists has a field. Past
     // maxEntries the oldest entries go, whole turns (a prompt and its reply) at a time, counted in meta's "trimmed".
     static final LuaScript RECORD_SCRIPT = new LuaScript("""
-            if redis.call('EXISTS', KEYS[7]) == 1 then return -1 end
-            if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+            if redis.call('EXISTS', KEYS[7]) == 1 then return {-1} end
+            if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return {0, redis.call('HGET', KEYS[6], ARGV[1])} end
             redis.call('HSET', KEYS[6], ARGV[1], ARGV[13])
             local trimmed = tonumber(redis.call('HGET', KEYS[3], 'trimmed') or '0')
             local start = trimmed + redis.call('LLEN', KEYS[2])
@@ -67,7 +68,7 @@ public class HistoryStore {
             redis.call('HINCRBY', KEYS[3], 'outputTokens', ARGV[9])
             redis.call('HINCRBY', KEYS[3], 'cacheCreationInputTokens', ARGV[10])
             redis.call('HINCRBY', KEYS[3], 'cacheReadInputTokens', ARGV[11])
-            return 1
+            return {1}
             """);
 
     // KEYS: the conversation's keys named by UID, then the same by name only (before UIDs), in SUFFIXES order.
@@ -154,14 +155,28 @@ public class HistoryStore {
     static final String ADOPT = "adopt";
     static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE, ADOPT);
 
-    /** How a record went. */
-    public enum Recording {
-        /** Written now. */
-        RECORDED,
-        /** Written before (a replay): nothing written now. */
-        REPLAYED,
-        /** Its conversation was deleted (the session or message is gone): nothing written. */
-        CONVERSATION_DELETED
+    /**
+     * How a record went.
+     *
+     * @param earlier on a replay, how the run ended when it was recorded (null: by a version that kept no outcome):
+     *                the history's word, which the status then takes
+     */
+    public record Recording(Kind kind, Outcome earlier) {
+        public enum Kind {
+            /** Written now. */
+            RECORDED,
+            /** Written before (a replay): nothing written now. */
+            REPLAYED,
+            /** Its conversation was deleted (the session or message is gone): nothing written. */
+            CONVERSATION_DELETED
+        }
+
+        public static final Recording RECORDED = new Recording(Kind.RECORDED, null);
+        public static final Recording CONVERSATION_DELETED = new Recording(Kind.CONVERSATION_DELETED, null);
+
+        public static Recording replayed(Outcome earlier) {
+            return new Recording(Kind.REPLAYED, earlier);
+        }
     }
 
     private final RedisDataSource redis;
@@ -191,7 +206,8 @@ public class HistoryStore {
 
     /**
      * Records a finished message exactly once: a successful one appends the user prompt and the assistant reply and
-     * moves the conversation to its session id; a failed one only counts its cost.
+     * moves the conversation to its session id; a failed one only counts its cost. One round trip: a replay (recorded
+     * before) writes nothing and answers with the outcome recorded then.
      *
      * @return whether this call wrote it
      */
@@ -205,8 +221,14 @@ public class HistoryStore {
                 Double.toString(c.costUsd()), Long.toString(c.inputTokens()), Long.toString(c.outputTokens()),
                 Long.toString(c.cacheCreationInputTokens()), Long.toString(c.cacheReadInputTokens()),
                 nullToEmpty(c.turnUuid()), toJson(outcome), Integer.toString(maxEntries));
-        int result = r == null ? 0 : r.toInteger();
-        return result == 1 ? Recording.RECORDED : result == -1 ? Recording.CONVERSATION_DELETED : Recording.REPLAYED;
+        int result = r.get(0).toInteger();
+        if (result == 1) {
+            return Recording.RECORDED;
+        }
+        if (result == -1) {
+            return Recording.CONVERSATION_DELETED;
+        }
+        return Recording.replayed(r.size() < 2 || r.get(1) == null ? null : outcome(key, r.get(1)));
     }
 
     /**
@@ -234,11 +256,12 @@ public class HistoryStore {
         if (r == null || r.get(0).toInteger() == 0) {
             return Recorded.NO;
         }
-        if (r.size() < 2) {
-            return new Recorded(true, null);
-        }
+        return new Recorded(true, r.size() < 2 ? null : outcome(key, r.get(1)));
+    }
+
+    private Outcome outcome(ConversationKey key, Response stored) {
         try {
-            return new Recorded(true, json.readValue(r.get(1).toString(), Outcome.class));
+            return json.readValue(stored.toString(), Outcome.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable outcome in " + key.outcomes(), e);
         }

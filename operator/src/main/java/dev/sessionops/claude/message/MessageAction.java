@@ -49,14 +49,10 @@ public sealed interface MessageAction {
     }
 
     /**
-     * The run finished (or its Job is gone) but Redis cannot answer: say so and retry. With {@code run} (its Job is
-     * there and the status holds no pending record yet) the run is parsed now and kept in the status, so deleting the
-     * Job meanwhile loses nothing.
+     * The run finished (or its Job is gone), the status holds what recording it needs, but Redis cannot answer: say
+     * so and retry. (A run found finished is parsed into the status when its recording fails: {@link Finish}.)
      */
-    record AwaitHistory(String error, Job job, MessageObservation.FinishedRun run, Verdict verdict) implements MessageAction {
-        AwaitHistory(String error) {
-            this(error, null, null, null);
-        }
+    record AwaitHistory(String error) implements MessageAction {
     }
 
     /** Redis recorded the run but the status does not say so (its write was lost): the status, rebuilt from Redis. */

@@ -94,9 +94,6 @@ final class MessageEffects {
             return createJob(message, c, context);
         }
         if (action instanceof AwaitHistory h) {
-            if (h.run() != null) {
-                keepPending(message, h.job(), h.run(), gateway.refine(message, h.verdict()), promptOf(message, h.job(), context));
-            }
             return awaitHistory(message, h.error(), context);
         }
         if (action instanceof Finish f) {
@@ -249,7 +246,7 @@ final class MessageEffects {
         Verdict.fill(status, run, config.resultMaxChars());
         stamp(status, job);
         String reply = run == null ? null : (run.result() != null ? run.result() : run.assistantText());
-        Recording recording = Recording.REPLAYED;
+        Recording recording = Recording.replayed(null); // the transition saw it recorded, by a version keeping no outcome
         if (f.record()) {
             String prompt = promptOf(message, job, context);
             Completion completion = completion(message, f.verdict().phase() == MessagePhase.Succeeded, prompt, reply,
@@ -262,11 +259,14 @@ final class MessageEffects {
                 return awaitHistory(message, e.getMessage(), context);
             }
         }
-        if (recording == Recording.CONVERSATION_DELETED) {
+        if (recording.kind() == Recording.Kind.CONVERSATION_DELETED) {
             UpdateControl<ClaudeMessage> control = conversationDeleted(message, context);
             return job == null ? control : cleanUp(message, job, control, context);
         }
-        if (recording == Recording.RECORDED) {
+        if (recording.earlier() != null) {
+            return restored(message, job, recording.earlier(), context); // a replay: its first status write was lost
+        }
+        if (recording.kind() == Recording.Kind.RECORDED) {
             counted(message, f.verdict().phase(), f.verdict().reason());
         }
         UpdateControl<ClaudeMessage> control = finish(message, f.verdict().phase(), f.verdict().reason(), f.verdict().message(),
@@ -279,10 +279,15 @@ final class MessageEffects {
         if (r.job() != null) {
             liveEvents.runEnded(message, null);
         }
-        r.outcome().fill(message.getStatus());
-        UpdateControl<ClaudeMessage> control = finish(message, r.outcome().phase(), r.outcome().reason(),
-                r.outcome().message(), context);
-        return r.job() == null ? control : cleanUp(message, r.job(), control, context);
+        return restored(message, r.job(), r.outcome(), context);
+    }
+
+    /** The outcome Redis recorded, into the status: the first recording's word, whatever a later look at the run says. */
+    private UpdateControl<ClaudeMessage> restored(ClaudeMessage message, Job job, Outcome outcome,
+            Context<ClaudeMessage> context) {
+        outcome.fill(message.getStatus());
+        UpdateControl<ClaudeMessage> control = finish(message, outcome.phase(), outcome.reason(), outcome.message(), context);
+        return job == null ? control : cleanUp(message, job, control, context);
     }
 
     /** The Job is gone; the run it made waited in the status for Redis: recorded now, then the message ends. */
@@ -298,10 +303,13 @@ final class MessageEffects {
         } catch (HistoryStoreUnavailableException e) {
             return awaitHistory(message, e.getMessage(), context);
         }
-        if (recording == Recording.CONVERSATION_DELETED) {
+        if (recording.kind() == Recording.Kind.CONVERSATION_DELETED) {
             return conversationDeleted(message, context);
         }
-        if (recording == Recording.RECORDED) {
+        if (recording.earlier() != null) {
+            return restored(message, null, recording.earlier(), context);
+        }
+        if (recording.kind() == Recording.Kind.RECORDED) {
             counted(message, pending.getPhase(), pending.getReason());
         }
         return finish(message, pending.getPhase(), pending.getReason(), pending.getMessage(), context);

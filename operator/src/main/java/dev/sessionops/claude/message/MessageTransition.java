@@ -52,11 +52,14 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
  * <tr><td>Running</td><td>Job unfinished</td><td>Follow</td></tr>
  * <tr><td>not Running</td><td>Job unfinished (created by the session, or the status write after creating it was
  * lost)</td><td>Adopt (Running, JobCreated)</td></tr>
- * <tr><td>any</td><td>Job finished, Redis down</td><td>AwaitHistory (HistoryStoreUnavailable; the run parsed into the
- * status once), retry</td></tr>
- * <tr><td>any</td><td>Job finished, Redis holds its outcome (a replay)</td><td>Restore (from Redis)</td></tr>
- * <tr><td>any</td><td>Job finished, not recorded / recorded by a version that kept no outcome</td><td>Finish with /
- * without recording (Verdict: Succeeded | Failed)</td></tr>
+ * <tr><td>any</td><td>Job finished, its run kept in the status (recording waited for Redis), Redis down</td>
+ * <td>AwaitHistory (HistoryStoreUnavailable), retry</td></tr>
+ * <tr><td>any</td><td>... Redis holds its outcome</td><td>Restore (from Redis)</td></tr>
+ * <tr><td>any</td><td>... not recorded / recorded by a version that kept no outcome</td><td>Finish with / without
+ * recording</td></tr>
+ * <tr><td>any</td><td>Job finished</td><td>Finish (Verdict: Succeeded | Failed), recording it without asking Redis
+ * first: the one script writes nothing on a replay and answers with the outcome recorded then, which the status
+ * takes (Redis down: the run parsed into the status once, HistoryStoreUnavailable, retry)</td></tr>
  * <tr><td>no Job</td><td>Redis holds its outcome (recorded, every status write of it lost, the Job gone)</td><td>Restore
  * (from Redis)</td></tr>
  * <tr><td>no Job</td><td>session missing</td><td>Wait (Pending, SessionNotFound)</td></tr>
@@ -122,24 +125,28 @@ public final class MessageTransition {
         if (!state.finished()) {
             return o.phase() == MessagePhase.Running ? running(o, job) : new MessageAction.Adopt(job);
         }
-        Redis<Recorded> recorded = o.recorded().get();
-        if (!recorded.isDown() && recorded.value().outcome() != null) {
-            return new Restore(job, recorded.value().outcome());
+        boolean record = true;
+        if (o.pending() != null || o.cancel() && job.isMarkedForDeletion()) {
+            // rare paths, which ask Redis first: a run whose recording waited for Redis (in the status already, so
+            // nothing is read again while Redis is down), and a run that finished because it was stopped
+            Redis<Recorded> recorded = o.recorded().get();
+            if (!recorded.isDown() && recorded.value().outcome() != null) {
+                return new Restore(job, recorded.value().outcome());
+            }
+            if (o.pending() == null) {
+                return stopped(o, job, recorded.isDown() ? null : recorded.value());
+            }
+            if (recorded.isDown()) {
+                return new AwaitHistory(recorded.unavailable());
+            }
+            record = !recorded.value().recorded();
         }
-        if (recorded.isDown() && o.pending() != null) {
-            return new AwaitHistory(recorded.unavailable()); // the run is in the status already
-        }
-        if (o.cancel() && job.isMarkedForDeletion()) {
-            return stopped(o, job, recorded.isDown() ? null : recorded.value()); // finished because we stopped it
-        }
+        // else no read first: recording is one script, which writes nothing on a replay and answers with the outcome
+        // recorded then, the status's word (MessageEffects)
         MessageObservation.FinishedRun run = o.run().get();
         long timeout = job.getSpec() == null || job.getSpec().getActiveDeadlineSeconds() == null ? 0
                 : job.getSpec().getActiveDeadlineSeconds();
-        Verdict verdict = Verdict.of(state, run.outcome(), timeout);
-        if (recorded.isDown()) {
-            return new AwaitHistory(recorded.unavailable(), job, run, verdict);
-        }
-        return new Finish(job, run, verdict, !recorded.value().recorded());
+        return new Finish(job, run, Verdict.of(state, run.outcome(), timeout), record);
     }
 
     /**

@@ -126,8 +126,14 @@ class EventFollowerIT {
             Job another = new JobBuilder(job).editMetadata().withUid("uid-of-a-new-run-2").endMetadata().build();
             assertTrue(follower.finishedLog(message, another).isEmpty(), "kept for that Job (by UID) only");
 
+            REDIS.dataSource().execute("CONFIG", "RESETSTAT");
             follower.runEnded(message, kept);
             assertTrue(follower.finishedLog(message, job).isEmpty(), "let go once recorded");
+            assertFalse(REDIS.dataSource().execute("INFO", "commandstats").toString().contains("cmdstat_evalsha"),
+                    "the live events are complete: ending them is no round trip");
+            long ttl = REDIS.dataSource().execute("TTL", key).toLong();
+            assertTrue(ttl > 0 && ttl <= TestOperatorConfig.with().events().ttlAfterFinished().toSeconds(),
+                    "the result line's append set the finished stream's expiry: " + ttl);
         } finally {
             follower.shutdown();
         }

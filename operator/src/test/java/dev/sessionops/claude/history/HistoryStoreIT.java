@@ -43,7 +43,10 @@ class HistoryStoreIT {
 
         assertEquals(Recorded.NO, history.recorded(key, "m-1"));
         assertEquals(Recording.RECORDED, history.record(key, completion("m-1"), outcome()));
-        assertEquals(Recording.REPLAYED, history.record(key, completion("m-1"), outcome()));
+        Outcome later = new Outcome(MessagePhase.Failed, "JobFailed", "read again", null, null, null, null, null, null,
+                null, null, null, null);
+        assertEquals(Recording.replayed(outcome()), history.record(key, completion("m-1"), later),
+                "a replay writes nothing and answers with the outcome recorded the first time");
 
         Recorded recorded = history.recorded(key, "m-1");
         assertTrue(recorded.recorded());
@@ -123,7 +126,7 @@ class HistoryStoreIT {
         assertEquals(List.of("Reply 2"), contents(capped.messageHistory(key, "m-2", "chat-01", 1, 10).entries()));
 
         // a replay trims nothing more; a failed turn adds no entry and trims nothing; the next turn trims one more
-        assertEquals(Recording.REPLAYED, capped.record(key, turn("m-3", 3), outcome()));
+        assertEquals(Recording.Kind.REPLAYED, capped.record(key, turn("m-3", 3), outcome()).kind());
         capped.record(key, new Completion("m-4", "chat-04", false, "Refused", null, "claude-1", null, null, 0, 0, 0, 0, 0,
                 null), outcome());
         assertEquals(2, capped.page(key, 0, 0).firstIndex());

@@ -351,11 +351,14 @@ class ClaudeMessageReconcilerIT {
         ClaudeMessage running = stored("solo"); // Running, its Job created
         Job finished = finishedWithLog(running.getStatus().getJobName(), fixture("text"));
 
-        // the Job's completion; then the same event again as if the first status write had been lost
+        // the Job's completion; then the same run again as if the first status write had been lost, and looking
+        // different now (a Job's status read at another moment): the first recording's outcome is what the status says
         reconcile(clone(running), finished);
         ClaudeMessage first = stored("solo");
         ClaudeMessage lost = StatusWriter.write(client, first, running.getStatus()); // back to Running, a newer version
-        reconcile(lost, finished);
+        Job lookingFailed = new JobBuilder(finished).withStatus(new JobStatusBuilder().addNewCondition().withType("Failed")
+                .withStatus("True").withReason("BackoffLimitExceeded").endCondition().build()).build();
+        reconcile(lost, lookingFailed);
         ClaudeMessage replayed = stored("solo");
 
         assertEquals(MessagePhase.Succeeded, first.getStatus().getPhase());
@@ -367,7 +370,7 @@ class ClaudeMessageReconcilerIT {
         assertEquals(first.getStatus().getCostUsd(), replayed.getStatus().getCostUsd());
 
         ConversationKey key = ConversationKey.oneShot(running);
-        assertEquals(1, history.recordCalls(), "the replay saw the run recorded and did not record it again");
+        assertEquals(2, history.recordCalls(), "the replay was told by the recording itself, with no read before it");
         assertEquals(2, history.length(key), "one prompt, one reply");
         assertEquals(1, history.summary(key).messageCount());
         assertEquals(1.0, meters.get(OperatorMetrics.MESSAGES_COMPLETED).counter().count(), "counted once");

@@ -160,6 +160,19 @@ class LuaScriptIT {
         assertEquals(new Calls(4, 2), calls("evalsha"));
     }
 
+    /** A replayed recording is the recording's one round trip, which writes nothing and answers how the run ended. */
+    @Test
+    void aReplayedRecordIsOneRoundTripAnsweringWithTheFirstOutcome() {
+        HistoryStore history = REDIS.client().history();
+        ConversationKey key = ConversationKey.session("ns", "replay", "s-1");
+        assertEquals(HistoryStore.Recording.RECORDED, history.record(key, completion("m-1"), outcome()));
+        ds.execute("CONFIG", "RESETSTAT");
+
+        assertEquals(HistoryStore.Recording.replayed(outcome()), history.record(key, completion("m-1"), null));
+        assertEquals(new Calls(1, 0), calls("evalsha"), "one EVALSHA, no read before it");
+        assertEquals(2, history.length(key), "nothing written twice");
+    }
+
     @Test
     void theEventsAndTheGatewaysLedgerSendTheirScriptsTextOnlyAfterRedisLostThem() {
         EventStore events = new EventStore(ds, eventsConfig());

@@ -76,7 +76,7 @@ public class FakeHistoryStore extends HistoryStore {
         }
         Conversation conversation = conversations.computeIfAbsent(key, k -> new Conversation());
         if (!conversation.applied.add(c.messageUid())) {
-            return Recording.REPLAYED;
+            return Recording.replayed(conversation.outcomes.get(c.messageUid()));
         }
         if (outcome != null) {
             conversation.outcomes.put(c.messageUid(), outcome);
