@@ -33,14 +33,19 @@ public class HistoryStore {
     // KEYS: applied, history, meta, chain, index, outcomes, deleted. ARGV: uid, succeeded, userJson, assistantJson, sessionId,
     // now, cost, input, output, cacheCreation, cacheRead, turnUuid (where the next turn resumes; empty: at the end),
     // outcomeJson (how the message ended, so its status can be rebuilt from here), maxEntries.
-    // Returns {1} (recorded), {0, outcomeJson or nil} (recorded before: a replay, and how it ended then), {-1} (the
+    // Returns {1} (recorded), {0, outcomeJson} or {0} (recorded before: a replay, and how it ended then, unless a version
+    // that kept no outcome recorded it), {-1} (the
     // conversation was deleted: nothing written). A replay needs no read before it: this one round trip tells it.
     // The index field (uid -> "start:count", start absolute) is written with the entries, so it always names exactly
     // them; a failed message gets "start:0", so every message recorded since the index exists has a field. Past
     // maxEntries the oldest entries go, whole turns (a prompt and its reply) at a time, counted in meta's "trimmed".
     static final LuaScript RECORD_SCRIPT = new LuaScript("""
             if redis.call('EXISTS', KEYS[7]) == 1 then return {-1} end
-            if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return {0, redis.call('HGET', KEYS[6], ARGV[1])} end
+            if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then
+              local earlier = redis.call('HGET', KEYS[6], ARGV[1])
+              if earlier then return {0, earlier} end
+              return {0}
+            end
             redis.call('HSET', KEYS[6], ARGV[1], ARGV[13])
             local trimmed = tonumber(redis.call('HGET', KEYS[3], 'trimmed') or '0')
             local start = trimmed + redis.call('LLEN', KEYS[2])
@@ -152,8 +157,7 @@ public class HistoryStore {
     static final String SUMMARY = "summary";
     static final String HISTORY = "history";
     static final String DELETE = "delete";
-    static final String ADOPT = "adopt";
-    static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE, ADOPT);
+    static final List<String> OPERATIONS = List.of(RECORD, CURRENT_SESSION_ID, SUMMARY, HISTORY, DELETE);
 
     /**
      * How a record went.
@@ -212,7 +216,7 @@ public class HistoryStore {
      * @return whether this call wrote it
      */
     public Recording record(ConversationKey key, Completion c, Outcome outcome) {
-        adopt(key);
+        adopt(key, RECORD);
         String user = toJson(new HistoryEntry(HistoryEntry.USER, c.prompt(), c.startedAt(), c.sessionId(), c.messageName()));
         String assistant = toJson(new HistoryEntry(HistoryEntry.ASSISTANT, c.reply(), c.completedAt(), c.sessionId(), c.messageName()));
         Response r = call(RECORD, RECORD_SCRIPT, "7", key.applied(), key.history(), key.meta(), key.chain(),
@@ -228,7 +232,7 @@ public class HistoryStore {
         if (result == -1) {
             return Recording.CONVERSATION_DELETED;
         }
-        return Recording.replayed(r.size() < 2 || r.get(1) == null ? null : outcome(key, r.get(1)));
+        return Recording.replayed(r.size() < 2 ? null : outcome(key, r.get(1)));
     }
 
     /**
@@ -236,7 +240,7 @@ public class HistoryStore {
      * UID-named ones, the first time this process touches the conversation. The old keys can only be this object's:
      * its predecessor of the same name had them deleted by its finalizer before this one could be created.
      */
-    public void adopt(ConversationKey key) {
+    private void adopt(ConversationKey key, String operation) {
         if (adopted.contains(key)) {
             return;
         }
@@ -245,13 +249,13 @@ public class HistoryStore {
         SUFFIXES.forEach(suffix -> keys.add(key.legacyPrefix() + suffix));
         List<String> args = new ArrayList<>(List.of(Integer.toString(keys.size())));
         args.addAll(keys);
-        call(ADOPT, ADOPT_SCRIPT, args.toArray(String[]::new));
+        call(operation, ADOPT_SCRIPT, args.toArray(String[]::new)); // failing, it is the caller's operation that did
         adopted.add(key);
     }
 
     /** Whether the message's run is in the history already (its UID is in the applied set), and how it ended. */
     public Recorded recorded(ConversationKey key, String messageUid) {
-        adopt(key);
+        adopt(key, RECORD);
         Response r = call(RECORD, RECORDED_SCRIPT, "2", key.applied(), key.outcomes(), messageUid);
         if (r == null || r.get(0).toInteger() == 0) {
             return Recorded.NO;
@@ -269,7 +273,7 @@ public class HistoryStore {
 
     /** The Claude session id the next message resumes, if the conversation has one. */
     public Optional<String> currentSessionId(ConversationKey key) {
-        adopt(key);
+        adopt(key, CURRENT_SESSION_ID);
         Response r = call(CURRENT_SESSION_ID, "HGET", key.meta(), "currentSessionId");
         return r == null || r.toString().isEmpty() ? Optional.empty() : Optional.of(r.toString());
     }
@@ -289,7 +293,7 @@ public class HistoryStore {
             """);
 
     public NextTurn nextTurn(ConversationKey key, String messageUid) {
-        adopt(key);
+        adopt(key, CURRENT_SESSION_ID);
         Response r = call(CURRENT_SESSION_ID, NEXT_TURN_SCRIPT, "2", key.applied(), key.meta(), messageUid);
         if (r != null && r.get(0).toInteger() == 1) {
             return new NextTurn(true, null);
@@ -307,12 +311,12 @@ public class HistoryStore {
      * totals and the chain stay, and the new session's id joins the chain when its first turn is recorded.
      */
     public void startNewChain(ConversationKey key) {
-        adopt(key);
+        adopt(key, RECORD);
         call(RECORD, "HDEL", key.meta(), "currentSessionId", "resumeAt");
     }
 
     public ConversationSummary summary(ConversationKey key) {
-        adopt(key);
+        adopt(key, SUMMARY);
         Response r = call(SUMMARY, SUMMARY_SCRIPT, "2", key.meta(), key.chain());
         // a script's HGETALL comes back as a flat list of field, value (RESP2 from Lua), whatever the protocol
         Map<String, String> meta = new java.util.HashMap<>();
@@ -339,7 +343,7 @@ public class HistoryStore {
 
     /** The entries at absolute positions {@code offset} to {@code offset + count - 1} still kept; {@code count} < 0: to the end. */
     public Page page(ConversationKey key, long offset, long count) {
-        adopt(key);
+        adopt(key, HISTORY);
         Response r = call(HISTORY, HISTORY_PAGE_SCRIPT, "2", key.history(), key.meta(), Long.toString(offset),
                 Long.toString(count));
         return new Page(entries(key, r.get(2)), r.get(0).toLong(), r.get(1).toLong());
@@ -364,7 +368,7 @@ public class HistoryStore {
      * history scanned for its entries (by name, as before).
      */
     public MessagePage messageHistory(ConversationKey key, String messageUid, String messageName, long offset, int limit) {
-        adopt(key);
+        adopt(key, HISTORY);
         Response r = call(HISTORY, MESSAGE_PAGE_SCRIPT, "4", key.index(), key.applied(), key.history(), key.meta(),
                 messageUid, Long.toString(offset), Integer.toString(limit));
         long total = r.get(0).toLong();
@@ -403,7 +407,7 @@ public class HistoryStore {
      * so a run of it that finishes later records nothing.
      */
     public void delete(ConversationKey key) {
-        adopt(key);
+        adopt(key, DELETE);
         call(DELETE, DELETE_SCRIPT, "7", key.history(), key.meta(), key.chain(), key.applied(), key.index(),
                 key.outcomes(), key.deleted(), Long.toString(DELETED_MARKER_SECONDS));
         adopted.remove(key);

@@ -58,6 +58,18 @@ class HistoryStoreIT {
         assertEquals(new HistoryStore.NextTurn(false, new ResumePoint("claude-1", "turn-1")), history.nextTurn(key, "m-2"));
     }
 
+    /** A run recorded by a version that kept no outcome: its replay writes nothing and has no outcome to answer with. */
+    @Test
+    void aReplayOfARunRecordedWithoutAnOutcomeAnswersWithNone() {
+        ConversationKey key = ConversationKey.session("ns", "older", "s-1");
+        assertEquals(Recording.RECORDED, history.record(key, completion("m-1"), outcome()));
+        REDIS.dataSource().execute("HDEL", key.outcomes(), "m-1"); // as that version left it
+
+        assertEquals(Recording.replayed(null), history.record(key, completion("m-1"), outcome()));
+        assertEquals(2, history.length(key));
+        assertEquals(new Recorded(true, null), history.recorded(key, "m-1"));
+    }
+
     @Test
     void aDeletedConversationRecordsNothingLateAndASessionOfTheSameNameStartsEmpty() {
         ConversationKey old = ConversationKey.session("ns", "again", "s-old");

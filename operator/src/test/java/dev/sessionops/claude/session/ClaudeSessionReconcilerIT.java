@@ -92,37 +92,25 @@ class ClaudeSessionReconcilerIT {
         assertTrue(command.contains("--resume-session-at=turn-1"), command.toString());
     }
 
+    /**
+     * The turn is claimed on the session before its Job is planned, and the head's prompt ConfigMap is created while
+     * the claim is written (two requests, one round trip): the workflow's Job create waits for it, as the pod mounts it.
+     */
     @Test
-    void theTurnIsClaimedOnTheSessionBeforeTheJobIsPlanned() {
+    void theTurnIsClaimedWithItsPromptConfigMapMadeBesideTheClaimBeforeTheJob() {
         fixture.secret(NS);
         ClaudeSession session = fixture.session(NS, "chat");
         TestContext<ClaudeSession> context = context(session, message("chat-01"));
 
         reconciler.reconcile(session, context);
 
-        assertTrue(context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).isPresent());
         ClaudeSession stored = storedSession("chat");
         assertEquals("chat-01", stored.getStatus().getActiveMessage());
         assertEquals(SessionPhase.Running, stored.getStatus().getPhase());
-    }
-
-    /**
-     * The head's prompt ConfigMap is created while the claim is written (two requests, one round trip), and the
-     * workflow's Job create waits for it: the pod mounts it.
-     */
-    @Test
-    void thePromptConfigMapIsCreatedBesideTheClaimForTheJobToWaitFor() {
-        fixture.secret(NS);
-        ClaudeSession session = fixture.session(NS, "chat");
-        TestContext<ClaudeSession> context = context(session, message("chat-01"));
-
-        reconciler.reconcile(session, context);
-
         var start = context.workflow().get(HeadJobDependent.PLANNED, SessionDispatcher.Start.class).orElseThrow();
         context.workflow().get(HeadJobDependent.PROMPT, SideRequests.Pending.class).orElseThrow().await();
         var prompt = client.configMaps().inNamespace(NS).withName(start.prompt().getMetadata().getName()).get();
         assertEquals(start.prompt().getData(), prompt.getData());
-        assertEquals("chat-01", storedSession("chat").getStatus().getActiveMessage());
     }
 
     /**
