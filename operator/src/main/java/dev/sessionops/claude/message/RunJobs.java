@@ -1,9 +1,9 @@
 package dev.sessionops.claude.message;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Optional;
 
+import dev.sessionops.claude.api.runner.JobNames;
 import dev.sessionops.claude.api.v1alpha1.ClaudeMessage;
 import dev.sessionops.claude.kube.Controllers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,10 +27,15 @@ public final class RunJobs {
         return Controllers.controlledBy(job, MESSAGE_KIND, messageUid);
     }
 
-    /** Of the Jobs the cache maps to {@code message} (any owner reference naming it), its run; the newest if several. */
+    /**
+     * Of the Jobs the cache maps to {@code message} (any owner reference naming it), its run: the one of the run's own
+     * name ({@link JobNames#forMessage}, the only name the operator gives it) that the message controls. Another Job
+     * claiming control of the message, under any other name, is never chosen, however new.
+     */
     static Optional<Job> of(ClaudeMessage message, Collection<Job> mapped) {
-        return mapped.stream().filter(j -> isRunOf(j, message.getMetadata().getUid()))
-                .max(Comparator.comparing(j -> String.valueOf(j.getMetadata().getCreationTimestamp())));
+        String name = JobNames.forMessage(message.getMetadata().getName(), message.getMetadata().getUid());
+        return mapped.stream().filter(j -> name.equals(j.getMetadata().getName()))
+                .filter(j -> isRunOf(j, message.getMetadata().getUid())).findFirst();
     }
 
     /**

@@ -710,6 +710,31 @@ class ClaudeMessageReconcilerIT {
         assertEquals(List.of(), history.history(ConversationKey.oneShot(running), 0, -1));
     }
 
+    /**
+     * A newer finished Job under another name that claims control of the running message (a forged controller
+     * reference, with a pod and a log of its own): the run is still the Job of the run's name, which runs on. Nothing of
+     * the other is recorded.
+     */
+    @Test
+    void aNewerJobClaimingControlOfTheMessageUnderAnotherNameIsNotItsRun() throws IOException {
+        secret();
+        reconcile(message("solo", null));
+        ClaudeMessage running = stored("solo");
+        Job own = client.batch().v1().jobs().inNamespace(NS).withName(running.getStatus().getJobName()).get();
+        Job forged = client.batch().v1().jobs().inNamespace(NS).resource(new JobBuilder(own).editMetadata()
+                .withName("solo-forged").withResourceVersion(null).withUid(null).endMetadata().build()).create();
+        assertTrue(RunJobs.isRunOf(forged, running.getMetadata().getUid()), "its controller reference names the message");
+        Job finished = finishedWithLog(forged.getMetadata().getName(), fixture("text"));
+        finished.getMetadata().setCreationTimestamp("2099-01-01T00:00:00Z"); // newer than the run's, as the cache shows it
+
+        reconciler.reconcile(clone(running), new TestContext<>(clone(running), client).with(Job.class, own, finished));
+
+        ClaudeMessage after = stored("solo");
+        assertEquals(MessagePhase.Running, after.getStatus().getPhase(), "following its own Job, which runs");
+        assertEquals(own.getMetadata().getName(), after.getStatus().getJobName());
+        assertEquals(List.of(), history.history(ConversationKey.oneShot(running), 0, -1));
+    }
+
     private UpdateControl<ClaudeMessage> reconcile(ClaudeMessage message) {
         return reconciler.reconcile(message, new TestContext<>(message, client));
     }
